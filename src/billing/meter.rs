@@ -1,0 +1,249 @@
+//! The meter: per-instance accounts fed span by span.
+
+use super::rules::billed_run_seconds;
+use crate::clock::{split_by_month, Timestamp};
+use crate::lifecycle::{Span, State};
+use crate::money::{HourlyRate, MonthlyRate, Usd};
+use crate::pricing::{BillingUnit, Catalog};
+use crate::scenario::{InstanceId, LaunchSpec, PublicIp};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// What a charge is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChargeKind {
+    /// Instance usage.
+    Compute,
+    /// EBS storage.
+    Storage,
+    /// A public IPv4 address.
+    PublicIpv4,
+}
+
+impl ChargeKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ChargeKind::Compute => "compute",
+            ChargeKind::Storage => "storage",
+            ChargeKind::PublicIpv4 => "public_ipv4",
+        }
+    }
+}
+
+/// One priced quantity of one resource over `[start, end)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Charge {
+    pub instance: InstanceId,
+    pub spec: Arc<LaunchSpec>,
+    pub kind: ChargeKind,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    /// Billed seconds (compute, IPv4) or GB-seconds (storage).
+    pub quantity: u64,
+    pub cost: Usd,
+}
+
+/// Why the meter could not price a span.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MeterError {
+    #[error("the price catalog has no {what} for {instance} ({detail})")]
+    NoPrice {
+        what: &'static str,
+        instance: Arc<str>,
+        detail: String,
+    },
+    #[error(transparent)]
+    Money(#[from] crate::money::MoneyError),
+}
+
+/// The rates that apply to one instance for its whole life.
+#[derive(Debug, Clone, Copy)]
+struct Rates {
+    compute: HourlyRate,
+    unit: BillingUnit,
+    storage: MonthlyRate,
+    ipv4: HourlyRate,
+}
+
+/// A run: from entering running until leaving the billed states.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    start: Timestamp,
+    seconds: u64,
+}
+
+#[derive(Debug)]
+struct Account {
+    rates: Rates,
+    launched: Timestamp,
+    run: Option<Run>,
+}
+
+/// Meters every live instance; memory is bounded by the instances alive at once.
+pub struct Meter<'c> {
+    catalog: &'c Catalog,
+    accounts: HashMap<InstanceId, Account>,
+}
+
+impl<'c> Meter<'c> {
+    pub fn new(catalog: &'c Catalog) -> Meter<'c> {
+        Meter {
+            catalog,
+            accounts: HashMap::new(),
+        }
+    }
+
+    /// Prices one span, pushing its charges; returns the instance seconds billed for it
+    /// (its running seconds, plus any minimum or hour rounding of the run it closes).
+    pub fn record(&mut self, span: &Span, charges: &mut Vec<Charge>) -> Result<u64, MeterError> {
+        if !self.accounts.contains_key(&span.instance) {
+            let account = Account {
+                rates: self.rates_for(&span.spec)?,
+                launched: span.start,
+                run: None,
+            };
+            self.accounts.insert(span.instance, account);
+        }
+        let Some(account) = self.accounts.get_mut(&span.instance) else {
+            return Ok(0);
+        };
+        let billed = meter_usage(account, span, charges)?;
+        meter_public_ip(account, span, charges)?;
+        if matches!(span.next, None | Some(State::Terminated)) {
+            meter_storage(account, span, charges)?;
+            self.accounts.remove(&span.instance);
+        }
+        Ok(billed)
+    }
+
+    fn rates_for(&self, spec: &LaunchSpec) -> Result<Rates, MeterError> {
+        let missing = |what: &'static str, detail: String| MeterError::NoPrice {
+            what,
+            instance: Arc::clone(&spec.name),
+            detail,
+        };
+        let compute = self
+            .catalog
+            .on_demand(&spec.region, &spec.instance_type, &spec.os)
+            .ok_or_else(|| {
+                missing(
+                    "On-Demand price",
+                    format!("{} {} in {}", spec.os, spec.instance_type, spec.region),
+                )
+            })?;
+        let unit = self
+            .catalog
+            .platform(&spec.os)
+            .map(|p| p.billing)
+            .ok_or_else(|| missing("billing unit", spec.os.to_string()))?;
+        let storage = self
+            .catalog
+            .ebs(&spec.region, spec.ebs_type)
+            .ok_or_else(|| missing("EBS price", format!("{} in {}", spec.ebs_type, spec.region)))?;
+        let ipv4 = self
+            .catalog
+            .public_ipv4(&spec.region)
+            .ok_or_else(|| missing("public IPv4 price", spec.region.to_string()))?;
+        Ok(Rates {
+            compute,
+            unit,
+            storage,
+            ipv4,
+        })
+    }
+}
+
+/// Instance usage: billed states add to the open run; leaving them closes it with the
+/// 60-second minimum or hour rounding. A run cut by the horizon is billed as it stands.
+fn meter_usage(
+    account: &mut Account,
+    span: &Span,
+    charges: &mut Vec<Charge>,
+) -> Result<u64, MeterError> {
+    if !span.state.bills_usage() {
+        return Ok(0);
+    }
+    let length = span.end.since(span.start).0;
+    let run = account.run.get_or_insert(Run {
+        start: span.start,
+        seconds: 0,
+    });
+    run.seconds = run.seconds.saturating_add(length);
+    let closes = match span.next {
+        Some(next) => !next.bills_usage(),
+        None => true,
+    };
+    if !closes {
+        return Ok(length);
+    }
+    let run = *run;
+    account.run = None;
+    let billed = match span.next {
+        Some(_) => billed_run_seconds(account.rates.unit, run.seconds),
+        None => run.seconds,
+    };
+    charges.push(Charge {
+        instance: span.instance,
+        spec: Arc::clone(&span.spec),
+        kind: ChargeKind::Compute,
+        start: run.start,
+        end: span.end,
+        quantity: billed,
+        cost: account.rates.compute.cost_of_seconds(billed)?,
+    });
+    Ok(length + (billed - run.seconds))
+}
+
+/// Public IPv4: an auto-assigned address while the instance holds it, an Elastic IP for
+/// every second from launch to termination.
+fn meter_public_ip(
+    account: &Account,
+    span: &Span,
+    charges: &mut Vec<Charge>,
+) -> Result<(), MeterError> {
+    let held = match span.spec.public_ip {
+        PublicIp::None => false,
+        PublicIp::Auto => span.state.holds_auto_ip(),
+        PublicIp::Elastic => true,
+    };
+    let seconds = span.end.since(span.start).0;
+    if !held || seconds == 0 {
+        return Ok(());
+    }
+    charges.push(Charge {
+        instance: span.instance,
+        spec: Arc::clone(&span.spec),
+        kind: ChargeKind::PublicIpv4,
+        start: span.start,
+        end: span.end,
+        quantity: seconds,
+        cost: account.rates.ipv4.cost_of_seconds(seconds)?,
+    });
+    Ok(())
+}
+
+/// EBS: the volume exists from launch to termination (or the horizon), every state in
+/// between, prorated over the calendar month each second falls in.
+fn meter_storage(
+    account: &Account,
+    span: &Span,
+    charges: &mut Vec<Charge>,
+) -> Result<(), MeterError> {
+    let gb = span.spec.ebs_gb;
+    for (month, seconds, month_seconds) in split_by_month(account.launched, span.end) {
+        let start = month.max(account.launched);
+        charges.push(Charge {
+            instance: span.instance,
+            spec: Arc::clone(&span.spec),
+            kind: ChargeKind::Storage,
+            start,
+            end: start.plus(seconds),
+            quantity: gb.saturating_mul(seconds.0),
+            cost: account
+                .rates
+                .storage
+                .cost_of(gb, seconds.0, month_seconds.0)?,
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,16 @@
+//! Billing: the meter that turns lifecycle spans into charges, and the ledger that sums them.
+//!
+//! Owns the billing rules of billing-rules.md: per-second instance usage with a 60-second
+//! minimum each time an instance enters running (§2), whole started hours for the operating
+//! systems AWS bills hourly, hibernation billed while stopping (§3), EBS per GB-month
+//! prorated per second over the calendar month (§4), public IPv4 per hour prorated per
+//! second (§5). It reads prices from the catalog and states from the lifecycle; it does not
+//! know how a report looks.
+
+mod ledger;
+mod meter;
+mod rules;
+
+pub use ledger::{Ledger, Totals};
+pub use meter::{Charge, ChargeKind, Meter};
+pub use rules::billed_run_seconds;

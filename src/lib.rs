@@ -1,0 +1,20 @@
+//! ec2plan: an Amazon EC2 cost estimator and purchase-option planner.
+//!
+//! Data flows one way (DESIGN.md): [`scenario`] reads events, [`lifecycle`] replays them
+//! into state spans, [`billing`] prices the spans from the [`pricing`] catalog, and
+//! [`report`] formats what the [`simulation`] found. [`cli`] is the glue for the binary.
+
+pub mod billing;
+pub mod cli;
+pub mod clock;
+pub mod error;
+pub mod lifecycle;
+pub mod location;
+pub mod money;
+pub mod pricing;
+pub mod report;
+pub mod scenario;
+pub mod simulation;
+pub mod strategy;
+
+pub use error::Error;

@@ -1,0 +1,155 @@
+//! Location: where in which file a problem was found.
+//!
+//! Every error about a file's content names the file, the line and, where there is one, the
+//! CSV column (counted from 1, as spreadsheets and `xsv` do) with its header name, so a user
+//! can go straight to the cell. Shared by the scenario and price-catalog readers.
+
+use std::fmt;
+use std::sync::Arc;
+
+/// A file, a line and optionally a column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: Arc<str>,
+    /// 1-based; 0 when the problem concerns the whole file.
+    pub line: u64,
+    pub column: Option<Column>,
+}
+
+/// A CSV column: its 1-based position and its header name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    pub number: usize,
+    pub name: String,
+}
+
+impl Location {
+    pub fn line(file: &Arc<str>, line: u64) -> Location {
+        Location {
+            file: Arc::clone(file),
+            line,
+            column: None,
+        }
+    }
+
+    pub fn cell(file: &Arc<str>, line: u64, index: usize, name: &str) -> Location {
+        Location {
+            file: Arc::clone(file),
+            line,
+            column: Some(Column {
+                number: index + 1,
+                name: name.to_string(),
+            }),
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    /// `file:line:column (name)`, `file:line`, or just `file` for a whole-file problem.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            return write!(f, "{}", self.file);
+        }
+        match &self.column {
+            Some(column) => write!(
+                f,
+                "{}:{}:{} ({})",
+                self.file, self.line, column.number, column.name
+            ),
+            None => write!(f, "{}:{}", self.file, self.line),
+        }
+    }
+}
+
+/// A problem in a file's content, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{location}: {problem}")]
+pub struct LocatedError {
+    pub location: Location,
+    pub problem: String,
+}
+
+impl LocatedError {
+    pub fn new(location: Location, problem: impl Into<String>) -> LocatedError {
+        LocatedError {
+            location,
+            problem: problem.into(),
+        }
+    }
+}
+
+/// Up to three known names closest to `unknown`, for "did you mean" hints.
+///
+/// Edit distance is small enough to compute for a catalog of a few hundred names, and it
+/// catches the usual slips (`m5.larg`, `us-east1`, `gp4`).
+pub fn closest_names<'a, I>(unknown: &str, known: I) -> Vec<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let limit = (unknown.chars().count() / 3).max(2);
+    let mut scored: Vec<(usize, &str)> = known
+        .into_iter()
+        .map(|name| (edit_distance(unknown, name), name))
+        .filter(|(distance, _)| *distance <= limit)
+        .collect();
+    scored.sort();
+    scored.into_iter().take(3).map(|(_, name)| name).collect()
+}
+
+/// ` (did you mean a, b?)` or nothing.
+pub fn did_you_mean(suggestions: &[&str]) -> String {
+    if suggestions.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", suggestions.join(", "))
+    }
+}
+
+/// Levenshtein distance, case-insensitive.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.to_lowercase().chars().collect();
+    let b: Vec<char> = b.to_lowercase().chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_file_line_column_and_name() {
+        let file: Arc<str> = Arc::from("web.csv");
+        assert_eq!(
+            Location::cell(&file, 7, 3, "instance_type").to_string(),
+            "web.csv:7:4 (instance_type)"
+        );
+        assert_eq!(Location::line(&file, 2).to_string(), "web.csv:2");
+    }
+
+    #[test]
+    fn suggests_the_closest_known_names() {
+        let known = ["m5.large", "m5.xlarge", "m6i.large", "t3.micro"];
+        assert_eq!(
+            closest_names("m5.larg", known),
+            vec!["m5.large", "m5.xlarge", "m6i.large"]
+        );
+        assert_eq!(closest_names("x1e.32xlarge", known), Vec::<&str>::new());
+        assert_eq!(did_you_mean(&["gp3"]), "; did you mean gp3?");
+    }
+
+    #[test]
+    fn edit_distance_counts_single_character_edits() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("GP3", "gp3"), 0);
+    }
+}

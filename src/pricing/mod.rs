@@ -1,0 +1,134 @@
+//! Pricing: the price catalog and its lookups.
+//!
+//! Owns the prices every charge is computed from: On-Demand hourly rates per region,
+//! instance type and operating system; each type's vCPU and memory; EBS per GB-month per
+//! volume type; public IPv4 per hour; and per operating system whether AWS bills it per
+//! second or per started hour. The catalog ships inside the binary (the CSV files in
+//! `pricing/`), and `--pricing DIR` replaces any of those files with the user's own.
+//! Knows nothing of scenarios, instances or reports.
+
+mod load;
+mod volume;
+
+pub use load::{CatalogError, CatalogFile};
+pub use volume::VolumeType;
+
+use crate::money::{HourlyRate, MonthlyRate};
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+
+/// How AWS meters instance usage for an operating system (billing-rules.md §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BillingUnit {
+    /// One-second increments with a 60-second minimum each time the instance enters running.
+    PerSecond,
+    /// Every started hour is billed in full.
+    PerHour,
+}
+
+/// An operating system the catalog prices.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Platform {
+    pub os: String,
+    pub billing: BillingUnit,
+    /// The AWS Price List `Operating System` value (`Linux`, `Windows`, `RHEL`, …).
+    pub price_list_name: String,
+    /// The `ProductDescription` Spot price history uses (`Linux/UNIX`, …); empty where AWS
+    /// documents none.
+    pub spot_product: String,
+}
+
+/// What an instance type is, independent of region: hibernation needs its memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstanceSpec {
+    pub vcpu: u32,
+    pub memory_gib: Decimal,
+}
+
+/// The prices of one region.
+#[derive(Debug, Default, Clone)]
+struct RegionPrices {
+    /// instance type → operating system → On-Demand rate.
+    on_demand: HashMap<String, HashMap<String, HourlyRate>>,
+    ebs: HashMap<VolumeType, MonthlyRate>,
+    public_ipv4: Option<HourlyRate>,
+}
+
+/// The whole price catalog.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    types: BTreeMap<String, InstanceSpec>,
+    platforms: BTreeMap<String, Platform>,
+    regions: BTreeMap<String, RegionPrices>,
+}
+
+impl Catalog {
+    /// The catalog compiled into the binary from `pricing/`.
+    pub fn embedded() -> Result<Catalog, CatalogError> {
+        Catalog::from_files(&CatalogFile::embedded_all())
+    }
+
+    /// The embedded catalog with every file present in `dir` taken from `dir` instead.
+    pub fn with_overrides(dir: &Path) -> Result<Catalog, CatalogError> {
+        Catalog::from_files(&CatalogFile::with_overrides(dir)?)
+    }
+
+    fn from_files(files: &[CatalogFile]) -> Result<Catalog, CatalogError> {
+        let mut catalog = Catalog::default();
+        for file in files {
+            load::load_into(&mut catalog, file)?;
+        }
+        Ok(catalog)
+    }
+
+    pub fn instance_type(&self, name: &str) -> Option<&InstanceSpec> {
+        self.types.get(name)
+    }
+
+    pub fn platform(&self, os: &str) -> Option<&Platform> {
+        self.platforms.get(os)
+    }
+
+    pub fn has_region(&self, region: &str) -> bool {
+        self.regions.contains_key(region)
+    }
+
+    pub fn on_demand(&self, region: &str, instance_type: &str, os: &str) -> Option<HourlyRate> {
+        self.regions
+            .get(region)?
+            .on_demand
+            .get(instance_type)?
+            .get(os)
+            .copied()
+    }
+
+    pub fn ebs(&self, region: &str, volume: VolumeType) -> Option<MonthlyRate> {
+        self.regions.get(region)?.ebs.get(&volume).copied()
+    }
+
+    pub fn public_ipv4(&self, region: &str) -> Option<HourlyRate> {
+        self.regions.get(region)?.public_ipv4
+    }
+
+    pub fn instance_type_names(&self) -> impl Iterator<Item = &str> {
+        self.types.keys().map(String::as_str)
+    }
+
+    pub fn region_names(&self) -> impl Iterator<Item = &str> {
+        self.regions.keys().map(String::as_str)
+    }
+
+    pub fn os_names(&self) -> impl Iterator<Item = &str> {
+        self.platforms.keys().map(String::as_str)
+    }
+
+    /// The operating systems priced for a type in a region, for error hints.
+    pub fn priced_os(&self, region: &str, instance_type: &str) -> BTreeSet<&str> {
+        self.regions
+            .get(region)
+            .and_then(|r| r.on_demand.get(instance_type))
+            .map(|by_os| by_os.keys().map(String::as_str).collect())
+            .unwrap_or_default()
+    }
+}

@@ -1,0 +1,14 @@
+//! Report: what a simulation found, as the terminal table, CSV and JSON, and the files
+//! `--out DIR` writes.
+//!
+//! Formatting is separate from I/O: each format turns a [`Summary`] into bytes, so every
+//! format is tested without files, and [`OutputDir`] writes a run's files all or nothing.
+//! Rounding to cents happens here and only here. Knows nothing of how figures were computed.
+
+mod output;
+mod summary;
+mod timeline;
+
+pub use output::OutputDir;
+pub use summary::{Format, Summary, SummaryRow};
+pub use timeline::TimelineWriter;

@@ -1,0 +1,213 @@
+//! The summary: one row per strategy (and per group), in table, CSV and JSON form.
+
+use crate::billing::{Ledger, Totals};
+use crate::clock::Timestamp;
+use crate::money::{MoneyError, Usd};
+use crate::simulation::Outcome;
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// How `simulate` prints its summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A table for people.
+    Table,
+    /// One row per strategy, DESIGN.md's summary columns first.
+    Csv,
+    /// The summary and the per-group breakdown, money as strings of exact cents.
+    Json,
+}
+
+/// One summary row, rounded to cents: the columns sum to `total_usd` exactly.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SummaryRow {
+    pub strategy: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    pub compute_usd: String,
+    pub storage_usd: String,
+    pub public_ipv4_usd: String,
+    pub commitment_usd: String,
+    pub total_usd: String,
+    pub billed_instance_seconds: u64,
+}
+
+/// Everything a report shows about one simulation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub scenario: String,
+    pub start: String,
+    pub horizon: String,
+    pub instances: u64,
+    pub events: u64,
+    pub strategies: Vec<SummaryRow>,
+    pub groups: Vec<SummaryRow>,
+}
+
+const CSV_HEADER: &str = "strategy,compute_usd,storage_usd,public_ipv4_usd,commitment_usd,total_usd,billed_instance_seconds";
+const GROUP_CSV_HEADER: &str =
+    "strategy,group,compute_usd,storage_usd,public_ipv4_usd,commitment_usd,total_usd,billed_instance_seconds";
+
+impl Summary {
+    pub fn new(scenario: &str, outcome: &Outcome) -> Result<Summary, MoneyError> {
+        let mut strategies = Vec::new();
+        let mut groups = Vec::new();
+        for (strategy, ledger) in &outcome.ledgers {
+            strategies.push(row(strategy.name(), None, &ledger.overall)?);
+            groups.extend(group_rows(strategy.name(), ledger)?);
+        }
+        Ok(Summary {
+            scenario: scenario.to_string(),
+            start: outcome.start.to_string(),
+            horizon: outcome.horizon.to_string(),
+            instances: outcome.instances,
+            events: outcome.events,
+            strategies,
+            groups,
+        })
+    }
+
+    pub fn render(&self, format: Format) -> String {
+        match format {
+            Format::Table => self.table(),
+            Format::Csv => self.csv(),
+            Format::Json => self.json(),
+        }
+    }
+
+    /// `summary.csv`: DESIGN.md's columns, one row per strategy.
+    pub fn csv(&self) -> String {
+        csv_lines(CSV_HEADER, &self.strategies, false)
+    }
+
+    /// `groups.csv`: the same columns per strategy and group.
+    pub fn groups_csv(&self) -> String {
+        csv_lines(GROUP_CSV_HEADER, &self.groups, true)
+    }
+
+    pub fn json(&self) -> String {
+        let mut text =
+            serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+        text.push('\n');
+        text
+    }
+
+    pub fn table(&self) -> String {
+        let mut out = String::new();
+        let days = span_days(&self.start, &self.horizon);
+        let _ = writeln!(
+            out,
+            "{}: {} to {}{days}, {} instances, {} events\n",
+            self.scenario, self.start, self.horizon, self.instances, self.events
+        );
+        table_block(&mut out, "strategy", &self.strategies, |r| {
+            r.strategy.clone()
+        });
+        if !self.groups.is_empty() {
+            out.push('\n');
+            table_block(&mut out, "group", &self.groups, |r| {
+                format!("{} ({})", r.group.as_deref().unwrap_or(""), r.strategy)
+            });
+        }
+        out.push_str("\nUSD, rounded to cents; totals are the sums of the rounded columns.\n");
+        out
+    }
+}
+
+fn row(strategy: &str, group: Option<&str>, totals: &Totals) -> Result<SummaryRow, MoneyError> {
+    let [compute, storage, ipv4, commitment] = totals.columns().map(Usd::cents_string);
+    Ok(SummaryRow {
+        strategy: strategy.to_string(),
+        group: group.map(str::to_string),
+        compute_usd: compute,
+        storage_usd: storage,
+        public_ipv4_usd: ipv4,
+        commitment_usd: commitment,
+        total_usd: totals.rounded_total()?.cents_string(),
+        billed_instance_seconds: totals.billed_seconds,
+    })
+}
+
+fn group_rows(strategy: &str, ledger: &Ledger) -> Result<Vec<SummaryRow>, MoneyError> {
+    ledger
+        .groups
+        .iter()
+        .map(|(group, totals)| row(strategy, Some(group), totals))
+        .collect()
+}
+
+fn csv_lines(header: &str, rows: &[SummaryRow], with_group: bool) -> String {
+    let mut writer = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    let mut out = format!("{header}\n");
+    for r in rows {
+        let mut fields = vec![r.strategy.as_str()];
+        if with_group {
+            fields.push(r.group.as_deref().unwrap_or(""));
+        }
+        let seconds = r.billed_instance_seconds.to_string();
+        fields.extend([
+            r.compute_usd.as_str(),
+            r.storage_usd.as_str(),
+            r.public_ipv4_usd.as_str(),
+            r.commitment_usd.as_str(),
+            r.total_usd.as_str(),
+            seconds.as_str(),
+        ]);
+        let _ = writer.write_record(&fields);
+    }
+    let bytes = writer.into_inner().unwrap_or_default();
+    out.push_str(&String::from_utf8_lossy(&bytes));
+    out
+}
+
+fn table_block(
+    out: &mut String,
+    title: &str,
+    rows: &[SummaryRow],
+    label: impl Fn(&SummaryRow) -> String,
+) {
+    let labels: Vec<String> = rows.iter().map(&label).collect();
+    let width = labels
+        .iter()
+        .map(String::len)
+        .chain([title.len()])
+        .max()
+        .unwrap_or(0);
+    let _ = writeln!(
+        out,
+        "{title:<width$}  {:>12}  {:>12}  {:>12}  {:>12}  {:>12}  {:>14}",
+        "compute", "storage", "public IPv4", "commitment", "total", "instance-hours"
+    );
+    for (r, name) in rows.iter().zip(labels) {
+        let hours = rust_decimal::Decimal::from(r.billed_instance_seconds)
+            / rust_decimal::Decimal::from(3600);
+        let _ = writeln!(
+            out,
+            "{name:<width$}  {:>12}  {:>12}  {:>12}  {:>12}  {:>12}  {:>14}",
+            dollars(&r.compute_usd),
+            dollars(&r.storage_usd),
+            dollars(&r.public_ipv4_usd),
+            dollars(&r.commitment_usd),
+            dollars(&r.total_usd),
+            hours.round_dp(2)
+        );
+    }
+}
+
+fn dollars(cents: &str) -> String {
+    format!("${cents}")
+}
+
+/// ` (7 days)` for the table's heading.
+fn span_days(start: &str, horizon: &str) -> String {
+    match (Timestamp::parse(start), Timestamp::parse(horizon)) {
+        (Ok(a), Ok(b)) => {
+            let seconds = b.since(a).0;
+            let days = rust_decimal::Decimal::from(seconds) / rust_decimal::Decimal::from(86_400);
+            format!(" ({} days)", days.round_dp(2).normalize())
+        }
+        _ => String::new(),
+    }
+}

@@ -1,0 +1,145 @@
+//! Simulation: the pipeline of DESIGN.md, driven one event at a time.
+//!
+//! scenario events ──► lifecycle replay ──► spans ──► billing meter ──► ledger
+//!
+//! Each stage only hands its output to the next; memory follows the instances alive at
+//! once. The per-instance timeline goes to a caller-supplied sink as it is produced, so a
+//! long scenario never holds its timeline in memory.
+
+use crate::billing::{Charge, Ledger, Meter};
+use crate::clock::Timestamp;
+use crate::error::Error;
+use crate::lifecycle::{Replay, Span, Timings};
+use crate::location::{LocatedError, Location};
+use crate::pricing::Catalog;
+use crate::scenario::EventReader;
+use crate::strategy::Strategy;
+use std::io::Read;
+
+/// How to replay: transition times and the horizon.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub timings: Timings,
+    /// `--until`: the horizon; default the last row's time.
+    pub until: Option<Timestamp>,
+}
+
+/// Receives every span with the instance seconds billed for it.
+pub trait TimelineSink {
+    fn record(&mut self, span: &Span, billed_seconds: u64) -> Result<(), Error>;
+}
+
+/// A sink that keeps nothing.
+pub struct NoTimeline;
+
+impl TimelineSink for NoTimeline {
+    fn record(&mut self, _: &Span, _: u64) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// What a simulation found.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The first row's time: the start of the replay.
+    pub start: Timestamp,
+    /// The horizon: `--until`, or the last row's time.
+    pub horizon: Timestamp,
+    pub instances: u64,
+    pub events: u64,
+    pub ledgers: Vec<(Strategy, Ledger)>,
+}
+
+/// Replays the scenario and prices it On-Demand.
+pub fn simulate<R: Read>(
+    reader: &mut EventReader<R>,
+    catalog: &Catalog,
+    options: &Options,
+    timeline: &mut dyn TimelineSink,
+) -> Result<Outcome, Error> {
+    let mut run = Pipeline {
+        replay: Replay::new(options.timings),
+        meter: Meter::new(catalog),
+        ledger: Ledger::default(),
+        spans: Vec::new(),
+        charges: Vec::new(),
+        timeline,
+    };
+    let mut first: Option<Timestamp> = None;
+    let mut last = Timestamp::from_unix(0);
+    let (mut instances, mut events) = (0u64, 0u64);
+    while let Some(event) = reader.next_event()? {
+        let start = *first.get_or_insert(event.time);
+        check_horizon(options.until, start, event.line, reader)?;
+        if options.until.is_some_and(|until| event.time > until) {
+            continue;
+        }
+        last = event.time;
+        events += 1;
+        instances += u64::from(event.action == crate::scenario::Action::Launch);
+        run.replay
+            .apply(&event, &mut run.spans)
+            .map_err(|refusal| {
+                LocatedError::new(
+                    Location::line(reader.file(), event.line),
+                    refusal.to_string(),
+                )
+            })?;
+        run.drain(reader)?;
+    }
+    let Some(start) = first else {
+        let problem = "the file has a header but no rows, so there is nothing to simulate";
+        return Err(LocatedError::new(Location::line(reader.file(), 0), problem).into());
+    };
+    let horizon = options.until.unwrap_or(last);
+    let Pipeline { replay, .. } = &mut run;
+    std::mem::take(replay).finish(horizon, &mut run.spans);
+    run.drain(reader)?;
+    Ok(Outcome {
+        start,
+        horizon,
+        instances,
+        events,
+        ledgers: vec![(Strategy::OnDemand, run.ledger)],
+    })
+}
+
+fn check_horizon<R: Read>(
+    until: Option<Timestamp>,
+    start: Timestamp,
+    line: u64,
+    reader: &EventReader<R>,
+) -> Result<(), Error> {
+    match until {
+        Some(until) if until < start => Err(Error::Usage(format!(
+            "--until {until} is before the scenario's first row ({start}, {}:{line})",
+            reader.file()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+struct Pipeline<'a, 'c> {
+    replay: Replay,
+    meter: Meter<'c>,
+    ledger: Ledger,
+    spans: Vec<Span>,
+    charges: Vec<Charge>,
+    timeline: &'a mut dyn TimelineSink,
+}
+
+impl Pipeline<'_, '_> {
+    /// Meters the spans the replay produced and books their charges.
+    fn drain<R: Read>(&mut self, reader: &EventReader<R>) -> Result<(), Error> {
+        for span in self.spans.drain(..) {
+            let billed = self.meter.record(&span, &mut self.charges).map_err(|e| {
+                LocatedError::new(Location::line(reader.file(), span.spec.line), e.to_string())
+            })?;
+            self.timeline.record(&span, billed)?;
+            for charge in self.charges.drain(..) {
+                self.ledger.add(&charge)?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,45 @@
+//! Strategy: the purchase options a scenario can be priced under.
+//!
+//! Owns which market each launch goes to. On-Demand is the baseline every other strategy
+//! is measured against; Reserved Instances, Spot and the mixed On-Demand core with Spot
+//! top-up are named here so the command line accepts the contract's flags, and are refused
+//! with a clear message until they are built.
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Strategy {
+    OnDemand,
+    Reserved,
+    Spot,
+    Mixed,
+}
+
+impl Strategy {
+    pub const ALL: [Strategy; 4] = [
+        Strategy::OnDemand,
+        Strategy::Reserved,
+        Strategy::Spot,
+        Strategy::Mixed,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Strategy::OnDemand => "on-demand",
+            Strategy::Reserved => "reserved",
+            Strategy::Spot => "spot",
+            Strategy::Mixed => "mixed",
+        }
+    }
+
+    /// Whether this build can price the strategy.
+    pub fn is_available(self) -> bool {
+        matches!(self, Strategy::OnDemand)
+    }
+}
+
+impl fmt::Display for Strategy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
