@@ -78,7 +78,8 @@ impl LocatedError {
     }
 }
 
-/// Up to three known names closest to `unknown`, for "did you mean" hints.
+/// The known names closest to `unknown` (the nearest ones only, at most three), for
+/// "did you mean" hints.
 ///
 /// Edit distance is small enough to compute for a catalog of a few hundred names, and it
 /// catches the usual slips (`m5.larg`, `us-east1`, `gp4`).
@@ -93,7 +94,13 @@ where
         .filter(|(distance, _)| *distance <= limit)
         .collect();
     scored.sort();
-    scored.into_iter().take(3).map(|(_, name)| name).collect()
+    let best = scored.first().map_or(0, |(distance, _)| *distance);
+    scored
+        .into_iter()
+        .take_while(|(distance, _)| *distance == best)
+        .take(3)
+        .map(|(_, name)| name)
+        .collect()
 }
 
 /// ` (did you mean a, b?)` or nothing.
@@ -138,9 +145,11 @@ mod tests {
     #[test]
     fn suggests_the_closest_known_names() {
         let known = ["m5.large", "m5.xlarge", "m6i.large", "t3.micro"];
+        assert_eq!(closest_names("m5.larg", known), vec!["m5.large"]);
+        assert_eq!(closest_names("m5.xlarg", known), vec!["m5.xlarge"]);
         assert_eq!(
-            closest_names("m5.larg", known),
-            vec!["m5.large", "m5.xlarge", "m6i.large"]
+            closest_names("m6.large", known),
+            vec!["m5.large", "m6i.large"]
         );
         assert_eq!(closest_names("x1e.32xlarge", known), Vec::<&str>::new());
         assert_eq!(did_you_mean(&["gp3"]), "; did you mean gp3?");

@@ -114,7 +114,7 @@ pub fn transition(state: State, action: Action, spec: &LaunchSpec) -> Result<Tra
         )),
         (Action::Hibernate, Running) => Ok(Transition::Move { via: Hibernating, to: Hibernated }),
         (Action::Start, Stopped | Hibernated) => Ok(Transition::Move { via: Pending, to: Running }),
-        (Action::Terminate, ShuttingDown) => Err("it is already shutting down".into()),
+        (Action::Terminate, ShuttingDown) => Err("terminate was already requested".into()),
         (Action::Terminate, _) => Ok(Transition::Move { via: ShuttingDown, to: Terminated }),
         (Action::Interrupt, Pending | Running) => Ok(Transition::Move { via: ShuttingDown, to: Terminated }),
         (Action::Interrupt, _) => Err("AWS interrupts only pending or running Spot Instances".into()),

@@ -1,0 +1,109 @@
+//! Shared helpers: run a scenario written inline through the library with the frozen test
+//! catalog (tests/data/pricing), and collect what came out.
+#![allow(dead_code)]
+
+use ec2plan::billing::Totals;
+use ec2plan::clock::{Seconds, Timestamp};
+use ec2plan::lifecycle::{Span, Timings};
+use ec2plan::pricing::Catalog;
+use ec2plan::scenario::{Defaults, EventReader};
+use ec2plan::simulation::{simulate, Options, Outcome, TimelineSink};
+use ec2plan::Error;
+use rust_decimal::Decimal;
+use std::path::PathBuf;
+
+pub fn test_pricing_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/pricing")
+}
+
+pub fn test_catalog() -> Catalog {
+    Catalog::with_overrides(&test_pricing_dir()).expect("the test catalog loads")
+}
+
+/// One timeline row as the tests look at it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub instance: String,
+    pub state: &'static str,
+    pub seconds: u64,
+    pub billed: u64,
+}
+
+#[derive(Default)]
+pub struct Collect(pub Vec<Row>);
+
+impl TimelineSink for Collect {
+    /// Keeps what timeline.csv shows: zero-length transitions only when they carry a bill.
+    fn record(&mut self, span: &Span, billed_seconds: u64) -> Result<(), Error> {
+        if span.end == span.start && billed_seconds == 0 {
+            return Ok(());
+        }
+        self.0.push(Row {
+            instance: span.spec.name.to_string(),
+            state: span.state.name(),
+            seconds: span.end.since(span.start).0,
+            billed: billed_seconds,
+        });
+        Ok(())
+    }
+}
+
+pub struct Run {
+    pub outcome: Outcome,
+    pub timeline: Vec<Row>,
+}
+
+impl Run {
+    pub fn totals(&self) -> &Totals {
+        &self.outcome.ledgers[0].1.overall
+    }
+}
+
+/// Replays `csv` (a whole event log, header included) with the given options.
+pub fn replay_with(csv: &str, options: Options) -> Result<Run, Error> {
+    let catalog = test_catalog();
+    let mut reader = EventReader::new("test.csv", csv.as_bytes(), &catalog, Defaults::default())?;
+    let mut timeline = Collect::default();
+    let outcome = simulate(&mut reader, &catalog, &options, &mut timeline)?;
+    Ok(Run {
+        outcome,
+        timeline: timeline.0,
+    })
+}
+
+/// Replays with every transition instantaneous except hibernating (as given).
+pub fn replay(csv: &str) -> Run {
+    replay_with(csv, instant()).expect("the scenario replays")
+}
+
+/// Timings with every transition taking no time.
+pub fn instant() -> Options {
+    Options {
+        timings: Timings {
+            pending: Seconds(0),
+            stopping: Seconds(0),
+            hibernating: Seconds(0),
+            shutting_down: Seconds(0),
+        },
+        until: None,
+    }
+}
+
+pub fn until(options: Options, time: &str) -> Options {
+    Options {
+        until: Some(Timestamp::parse(time).expect("a valid time")),
+        ..options
+    }
+}
+
+/// The error message of a scenario that must fail.
+pub fn error_of(csv: &str) -> String {
+    match replay_with(csv, instant()) {
+        Ok(_) => panic!("the scenario was accepted but must be refused:\n{csv}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+pub fn usd(text: &str) -> Decimal {
+    text.parse().expect("a decimal")
+}
