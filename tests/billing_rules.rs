@@ -3,6 +3,8 @@
 //! m5.large Linux $0.096/h, gp3 $0.08 and gp2 $0.10 per GB-month, public IPv4 $0.005/h.
 //! March 2026 has 31 days = 2,678,400 s; February 2026 has 28 days = 2,419,200 s.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
 mod common;
 
 use common::*;

@@ -1,6 +1,8 @@
 //! Every malformed scenario and refused transition gives one sentence naming the file, the
 //! line and (for a cell) the column; each message is pinned word for word.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
 mod common;
 
 use common::*;

@@ -1,6 +1,6 @@
 //! Shared helpers: run a scenario written inline through the library with the frozen test
 //! catalog (tests/data/pricing), and collect what came out.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use ec2plan::billing::Totals;
 use ec2plan::clock::{Seconds, Timestamp};

@@ -1,0 +1,157 @@
+//! Invariants over random valid scenarios.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+mod common;
+
+use common::*;
+use ec2plan::money::Usd;
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+/// One instance's life: its launch attributes and the gaps (s) between its actions.
+#[derive(Debug, Clone)]
+struct Life {
+    start: u32,
+    kind: usize,
+    public_ip: usize,
+    hibernation: bool,
+    steps: Vec<(u32, usize)>,
+}
+
+const KINDS: [(&str, &str, u32); 4] = [
+    ("m5.large", "linux", 8),
+    ("t3.micro", "linux", 1),
+    ("r5.large", "linux", 16),
+    ("m5.large", "hourly-ami", 8),
+];
+const IPS: [&str; 3] = ["none", "auto", "elastic"];
+
+fn life() -> impl Strategy<Value = Life> {
+    (
+        0u32..200_000,
+        0usize..KINDS.len(),
+        0usize..IPS.len(),
+        any::<bool>(),
+        prop::collection::vec((0u32..40_000, 0usize..4), 0..8),
+    )
+        .prop_map(|(start, kind, public_ip, hibernation, steps)| Life {
+            start,
+            kind,
+            public_ip,
+            hibernation,
+            steps,
+        })
+}
+
+/// Turns lives into a valid event log: at each step the instance does an action its state
+/// allows (chosen by the step's number), and stops after terminate.
+fn event_log(lives: &[Life]) -> String {
+    let base = 1_772_409_600i64; // 2026-03-02T00:00:00Z
+    let mut rows: Vec<(i64, usize, String)> = Vec::new();
+    for (i, life) in lives.iter().enumerate() {
+        let (kind, os, ram) = KINDS[life.kind];
+        let ebs = if life.hibernation { ram.max(8) } else { 8 };
+        let mut t = base + i64::from(life.start);
+        rows.push((
+            t,
+            rows.len(),
+            format!(
+                "{},i{i},launch,{kind},{os},{ebs},{},{}",
+                stamp(t),
+                IPS[life.public_ip],
+                life.hibernation
+            ),
+        ));
+        let mut running = true;
+        for &(gap, pick) in &life.steps {
+            t += i64::from(gap);
+            let action = match (running, pick) {
+                (true, 0) => "stop",
+                (true, 1) if life.hibernation => "hibernate",
+                (true, 1 | 2) => "reboot",
+                (false, 0..=2) => "start",
+                _ => "terminate",
+            };
+            rows.push((t, rows.len(), format!("{},i{i},{action},,,,,", stamp(t))));
+            match action {
+                "terminate" => break,
+                "start" => running = true,
+                "stop" | "hibernate" => running = false,
+                _ => {}
+            }
+        }
+    }
+    rows.sort();
+    let mut csv =
+        String::from("time,instance,action,instance_type,os,ebs_gb,public_ip,hibernation\n");
+    for (_, _, row) in rows {
+        csv.push_str(&row);
+        csv.push('\n');
+    }
+    csv
+}
+
+fn stamp(unix: i64) -> String {
+    ec2plan::clock::Timestamp::from_unix(unix).to_string()
+}
+
+fn total(run: &Run) -> Decimal {
+    let t = run.totals();
+    Usd::checked_sum(t.columns()).unwrap().amount()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn no_cost_is_ever_negative(lives in prop::collection::vec(life(), 1..6)) {
+        let run = replay(&event_log(&lives));
+        for column in run.totals().columns() {
+            prop_assert!(column >= Usd::ZERO);
+        }
+    }
+
+    #[test]
+    fn the_printed_columns_add_up_to_the_printed_total(lives in prop::collection::vec(life(), 1..6)) {
+        let run = replay(&event_log(&lives));
+        let t = run.totals();
+        let rounded: Vec<Usd> = t.columns().iter().map(|c| c.round_cents()).collect();
+        prop_assert_eq!(Usd::checked_sum(rounded).unwrap(), t.rounded_total().unwrap());
+    }
+
+    #[test]
+    fn every_closed_run_is_billed_at_least_a_minute(lives in prop::collection::vec(life(), 1..6)) {
+        let run = replay(&event_log(&lives));
+        for row in &run.timeline {
+            prop_assert!(row.billed == 0 || row.billed >= row.seconds);
+        }
+        let running: u64 = run.timeline.iter().filter(|r| r.state == "running" || r.state == "hibernating").map(|r| r.seconds).sum();
+        prop_assert!(run.totals().billed_seconds >= running);
+    }
+
+    #[test]
+    fn splitting_the_log_by_instance_adds_up_to_the_whole(lives in prop::collection::vec(life(), 2..6)) {
+        // The horizon of each part must be the whole file's horizon.
+        let whole_log = event_log(&lives);
+        let whole = replay(&whole_log);
+        let horizon = whole.outcome.horizon.to_string();
+        let mut sum = Decimal::ZERO;
+        for life in &lives {
+            let part = replay_with(&event_log(std::slice::from_ref(life)), until(instant(), &horizon)).unwrap();
+            sum += total(&part);
+        }
+        // Instance i0 of a one-life log is a different name but the same instance.
+        let difference = (sum - total(&whole)).abs();
+        prop_assert!(difference < Decimal::new(1, 20), "parts {} whole {}", sum, total(&whole));
+    }
+
+    #[test]
+    fn a_longer_run_never_costs_less(lives in prop::collection::vec(life(), 1..6), extra in 1u32..500_000) {
+        let log = event_log(&lives);
+        let short = replay(&log);
+        let later = ec2plan::clock::Timestamp::from_unix(short.outcome.horizon.unix() + i64::from(extra));
+        let long = replay_with(&log, until(instant(), &later.to_string())).unwrap();
+        prop_assert!(total(&long) >= total(&short));
+    }
+}
