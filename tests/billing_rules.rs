@@ -30,11 +30,7 @@ fn a_sub_minute_run_bills_sixty_seconds_and_every_start_opens_a_new_period() {
     assert_eq!(totals.compute.amount(), usd("0.1456"));
     assert_eq!(totals.storage.amount(), usd("5760") / usd("2678400"));
     assert_eq!(totals.public_ipv4, Usd::ZERO);
-    let billed: Vec<(&str, u64, u64)> = run
-        .timeline
-        .iter()
-        .map(|r| (r.state, r.seconds, r.billed))
-        .collect();
+    let billed = run.rows();
     assert_eq!(
         billed,
         vec![
@@ -90,11 +86,7 @@ fn hibernation_is_billed_while_stopping_and_not_while_stopped() {
         options,
     )
     .unwrap();
-    let rows: Vec<(&str, u64, u64)> = run
-        .timeline
-        .iter()
-        .map(|r| (r.state, r.seconds, r.billed))
-        .collect();
+    let rows = run.rows();
     assert_eq!(
         rows,
         vec![
@@ -122,11 +114,7 @@ fn stopping_is_not_billed() {
         options,
     )
     .unwrap();
-    let rows: Vec<(&str, u64, u64)> = run
-        .timeline
-        .iter()
-        .map(|r| (r.state, r.seconds, r.billed))
-        .collect();
+    let rows = run.rows();
     assert_eq!(
         rows,
         vec![

@@ -124,3 +124,157 @@ pub fn transition(state: State, action: Action, spec: &LaunchSpec) -> Result<Tra
         (Action::Launch, _) => Err("the instance is already launched".into()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pricing::VolumeType;
+    use std::sync::Arc;
+
+    fn spec(root: RootDevice, hibernation: bool) -> LaunchSpec {
+        let name: Arc<str> = Arc::from("a");
+        LaunchSpec {
+            name: Arc::clone(&name),
+            instance_type: Arc::from("m5.large"),
+            region: Arc::from("us-east-1"),
+            os: Arc::from("linux"),
+            ebs_gb: 8,
+            ebs_type: VolumeType::Gp3,
+            root,
+            public_ip: crate::scenario::PublicIp::None,
+            interruptible: false,
+            hibernation,
+            group: name,
+            line: 2,
+        }
+    }
+
+    #[test]
+    fn the_table_allows_what_the_ec2_api_allows() {
+        use State::*;
+        let ebs = spec(RootDevice::Ebs, true);
+        let allowed = [
+            (Running, Action::Reboot, Transition::Stay),
+            (
+                Running,
+                Action::Stop,
+                Transition::Move {
+                    via: Stopping,
+                    to: Stopped,
+                },
+            ),
+            (
+                Running,
+                Action::Hibernate,
+                Transition::Move {
+                    via: Hibernating,
+                    to: Hibernated,
+                },
+            ),
+            (
+                Stopped,
+                Action::Start,
+                Transition::Move {
+                    via: Pending,
+                    to: Running,
+                },
+            ),
+            (
+                Hibernated,
+                Action::Start,
+                Transition::Move {
+                    via: Pending,
+                    to: Running,
+                },
+            ),
+            (
+                Pending,
+                Action::Terminate,
+                Transition::Move {
+                    via: ShuttingDown,
+                    to: Terminated,
+                },
+            ),
+            (
+                Stopping,
+                Action::Terminate,
+                Transition::Move {
+                    via: ShuttingDown,
+                    to: Terminated,
+                },
+            ),
+            (
+                Stopped,
+                Action::Terminate,
+                Transition::Move {
+                    via: ShuttingDown,
+                    to: Terminated,
+                },
+            ),
+            (
+                Running,
+                Action::Interrupt,
+                Transition::Move {
+                    via: ShuttingDown,
+                    to: Terminated,
+                },
+            ),
+        ];
+        for (state, action, expected) in allowed {
+            assert_eq!(
+                transition(state, action, &ebs),
+                Ok(expected),
+                "{action} from {state}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_table_refuses_what_the_ec2_api_refuses() {
+        use State::*;
+        let ebs = spec(RootDevice::Ebs, false);
+        let refused = [
+            (Running, Action::Start),
+            (Pending, Action::Start),
+            (Stopping, Action::Start),
+            (Stopped, Action::Stop),
+            (Pending, Action::Stop),
+            (Stopped, Action::Reboot),
+            (Running, Action::Hibernate),
+            (ShuttingDown, Action::Terminate),
+            (Terminated, Action::Start),
+            (Stopped, Action::Interrupt),
+        ];
+        for (state, action) in refused {
+            assert!(
+                transition(state, action, &ebs).is_err(),
+                "{action} from {state}"
+            );
+        }
+        let store = spec(RootDevice::InstanceStore, false);
+        assert!(transition(Running, Action::Stop, &store).is_err());
+        assert_eq!(
+            transition(Running, Action::Reboot, &store),
+            Ok(Transition::Stay)
+        );
+    }
+
+    #[test]
+    fn only_running_and_hibernating_bill_usage() {
+        use State::*;
+        let billed: Vec<State> = [
+            Pending,
+            Running,
+            Stopping,
+            Hibernating,
+            Stopped,
+            Hibernated,
+            ShuttingDown,
+            Terminated,
+        ]
+        .into_iter()
+        .filter(|s| s.bills_usage())
+        .collect();
+        assert_eq!(billed, vec![Running, Hibernating]);
+    }
+}

@@ -57,6 +57,14 @@ impl Run {
     pub fn totals(&self) -> &Totals {
         &self.outcome.ledgers[0].1.overall
     }
+
+    /// The timeline as (state, seconds, billed seconds).
+    pub fn rows(&self) -> Vec<(&'static str, u64, u64)> {
+        self.timeline
+            .iter()
+            .map(|r| (r.state, r.seconds, r.billed))
+            .collect()
+    }
 }
 
 /// Replays `csv` (a whole event log, header included) with the given options.
