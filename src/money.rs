@@ -24,6 +24,14 @@ impl MoneyError {
     fn overflow(what: &'static str) -> MoneyError {
         MoneyError { what }
     }
+
+    pub(crate) fn overflow_of_upfront() -> MoneyError {
+        MoneyError::overflow("an amortized upfront fee")
+    }
+
+    pub(crate) fn overflow_of_coverage() -> MoneyError {
+        MoneyError::overflow("a reservation coverage figure")
+    }
 }
 
 /// An amount of US dollars, exact to 28 significant digits.

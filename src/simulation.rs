@@ -6,22 +6,36 @@
 //! once. The per-instance timeline goes to a caller-supplied sink as it is produced, so a
 //! long scenario never holds its timeline in memory.
 
-use crate::billing::{Charge, Ledger, Meter};
+use crate::billing::{Charge, HourlyUsage, Ledger, Meter};
 use crate::clock::Timestamp;
 use crate::error::Error;
 use crate::lifecycle::{Replay, Span, Timings};
 use crate::location::{LocatedError, Location};
 use crate::pricing::Catalog;
+use crate::pricing::OfferTerms;
 use crate::scenario::EventReader;
-use crate::strategy::Strategy;
+use crate::strategy::{
+    portfolio_of, price_reserved, recommend, Portfolio, Recommendation, ReservedStats, Strategy,
+};
 use std::io::Read;
 
-/// How to replay: transition times and the horizon.
+/// How to replay: transition times, the horizon, and which reservations to price.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub timings: Timings,
     /// `--until`: the horizon; default the last row's time.
     pub until: Option<Timestamp>,
+    /// Price the reserved strategy too, with this portfolio.
+    pub reserved: Option<ReservedPlan>,
+}
+
+/// Which reservations the reserved strategy holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReservedPlan {
+    /// `--reserve TYPE=COUNT …`
+    Fixed(Portfolio),
+    /// `--reserve auto`: the counts [`recommend`] finds best, with these offer terms.
+    Auto(OfferTerms),
 }
 
 /// Receives every span with the instance seconds billed for it.
@@ -48,9 +62,19 @@ pub struct Outcome {
     pub instances: u64,
     pub events: u64,
     pub ledgers: Vec<(Strategy, Ledger)>,
+    /// How the reservations fitted, when the reserved strategy was priced.
+    pub reserved: Option<ReservedFit>,
 }
 
-/// Replays the scenario and prices it On-Demand.
+/// The reserved strategy's portfolio, how it fitted, and the recommendations behind it.
+#[derive(Debug, Clone)]
+pub struct ReservedFit {
+    pub portfolio: Portfolio,
+    pub stats: ReservedStats,
+    pub recommendations: Vec<Recommendation>,
+}
+
+/// Replays the scenario and prices it On-Demand, and with reservations if asked.
 pub fn simulate<R: Read>(
     reader: &mut EventReader<R>,
     catalog: &Catalog,
@@ -63,6 +87,7 @@ pub fn simulate<R: Read>(
         ledger: Ledger::default(),
         spans: Vec::new(),
         charges: Vec::new(),
+        usage: options.reserved.as_ref().map(|_| HourlyUsage::default()),
         timeline,
     };
     let mut first: Option<Timestamp> = None;
@@ -95,13 +120,48 @@ pub fn simulate<R: Read>(
     let Pipeline { replay, .. } = &mut run;
     std::mem::take(replay).finish(horizon, &mut run.spans);
     run.drain(reader)?;
+    let mut ledgers = vec![(Strategy::OnDemand, run.ledger)];
+    let reserved = match (&options.reserved, &run.usage) {
+        (Some(plan), Some(usage)) => {
+            let (ledger, fit) = price_plan(plan, &ledgers[0].1, usage, catalog, (start, horizon))?;
+            ledgers.push((Strategy::Reserved, ledger));
+            Some(fit)
+        }
+        _ => None,
+    };
     Ok(Outcome {
         start,
         horizon,
         instances,
         events,
-        ledgers: vec![(Strategy::OnDemand, run.ledger)],
+        ledgers,
+        reserved,
     })
+}
+
+/// The reserved strategy: the portfolio (given, or recommended from the hourly usage) and
+/// the ledger it leads to.
+fn price_plan(
+    plan: &ReservedPlan,
+    on_demand: &Ledger,
+    usage: &HourlyUsage,
+    catalog: &Catalog,
+    window: (Timestamp, Timestamp),
+) -> Result<(Ledger, ReservedFit), Error> {
+    let (portfolio, recommendations) = match plan {
+        ReservedPlan::Fixed(portfolio) => (portfolio.clone(), Vec::new()),
+        ReservedPlan::Auto(terms) => {
+            let recommendations = recommend(usage, catalog, *terms, window)?;
+            (portfolio_of(&recommendations, *terms), recommendations)
+        }
+    };
+    let (ledger, stats) = price_reserved(on_demand, usage, &portfolio, catalog, window)?;
+    let fit = ReservedFit {
+        portfolio,
+        stats,
+        recommendations,
+    };
+    Ok((ledger, fit))
 }
 
 fn check_horizon<R: Read>(
@@ -125,6 +185,8 @@ struct Pipeline<'a, 'c> {
     ledger: Ledger,
     spans: Vec<Span>,
     charges: Vec<Charge>,
+    /// Compute usage by clock hour, kept only when reservations are to be priced.
+    usage: Option<HourlyUsage>,
     timeline: &'a mut dyn TimelineSink,
 }
 
@@ -138,6 +200,9 @@ impl Pipeline<'_, '_> {
             self.timeline.record(&span, billed)?;
             for charge in self.charges.drain(..) {
                 self.ledger.add(&charge)?;
+                if let Some(usage) = &mut self.usage {
+                    usage.add(&charge);
+                }
             }
         }
         Ok(())

@@ -26,10 +26,16 @@ const ONE_HOUR: &str = "time,instance,action,instance_type
 2026-03-02T01:00:00Z,a,terminate,
 ";
 
+const SUMMARY_HEADER: &str = "strategy,compute_usd,storage_usd,public_ipv4_usd,commitment_usd,total_usd,\
+billed_instance_seconds,reservations,coverage_pct,utilization_pct,unused_reservation_hours,unused_reservation_usd\n";
+
 #[test]
-fn csv_format_prints_the_contract_columns() {
-    // 1 h of m5.large at $0.096; EBS 8 GB gp3 × 3,600 s of a 31-day month:
+fn csv_format_prints_the_contract_columns_for_every_strategy() {
+    // On-Demand: 1 h of m5.large at $0.096; EBS 8 GB gp3 × 3,600 s of a 31-day month:
     // 0.08 × 8 × 3,600 / 2,678,400 = $0.00086 → $0.00.
+    // Reserved (auto, test price $0.06/h no upfront): one reservation covers the one hour
+    // in full (1 clock hour of fee = $0.06), so compute $0.00, commitment $0.06,
+    // coverage 100%, utilization 100%, nothing unused.
     let dir = tempfile::tempdir().unwrap();
     let scenario = write(dir.path(), "one.csv", ONE_HOUR);
     ec2plan()
@@ -37,10 +43,10 @@ fn csv_format_prints_the_contract_columns() {
         .arg(test_pricing_dir())
         .assert()
         .success()
-        .stdout(
-            "strategy,compute_usd,storage_usd,public_ipv4_usd,commitment_usd,total_usd,billed_instance_seconds\n\
-             on-demand,0.10,0.00,0.00,0.00,0.10,3600\n",
-        );
+        .stdout(format!(
+            "{SUMMARY_HEADER}on-demand,0.10,0.00,0.00,0.00,0.10,3600,,,,,\n\
+             reserved,0.00,0.00,0.00,0.06,0.06,3600,1,100.00,100.00,0.00,0.00\n"
+        ));
 }
 
 #[test]

@@ -10,7 +10,9 @@
 mod ledger;
 mod meter;
 mod rules;
+mod usage;
 
 pub use ledger::{Ledger, Totals};
 pub use meter::{Charge, ChargeKind, Meter};
 pub use rules::billed_run_seconds;
+pub use usage::{HourlyUsage, UsageKey};

@@ -5,8 +5,12 @@
 //! file of the same name; the others stay embedded, so a user can refresh On-Demand prices
 //! without also supplying EBS or IPv4 prices.
 
-use super::{BillingUnit, Catalog, InstanceSpec, Platform, VolumeType};
+use super::{
+    BillingUnit, Catalog, InstanceSpec, OfferTerms, Offering, Payment, Platform, ReservedPrice,
+    Term, VolumeType,
+};
 use crate::location::{closest_names, did_you_mean, Location};
+use crate::money::Usd;
 use crate::money::{parse_price, HourlyRate, MonthlyRate};
 use std::collections::HashMap;
 use std::path::Path;
@@ -24,7 +28,7 @@ pub struct CatalogFile {
 }
 
 /// The files, in load order: types and platforms first, since prices refer to them.
-const EMBEDDED: [(&str, &str); 5] = [
+const EMBEDDED: [(&str, &str); 6] = [
     (
         "instance_types.csv",
         include_str!("../../pricing/instance_types.csv"),
@@ -36,6 +40,7 @@ const EMBEDDED: [(&str, &str); 5] = [
         "public_ipv4.csv",
         include_str!("../../pricing/public_ipv4.csv"),
     ),
+    ("reserved.csv", include_str!("../../pricing/reserved.csv")),
 ];
 
 impl CatalogFile {
@@ -196,6 +201,7 @@ pub(super) fn load_into(catalog: &mut Catalog, file: &CatalogFile) -> Result<(),
         "on_demand.csv" => load_on_demand(catalog, file),
         "ebs.csv" => load_ebs(catalog, file),
         "public_ipv4.csv" => load_ipv4(catalog, file),
+        "reserved.csv" => load_reserved(catalog, file),
         _ => Ok(()),
     }
 }
@@ -305,6 +311,60 @@ fn load_ipv4(catalog: &mut Catalog, file: &CatalogFile) -> Result<(), CatalogErr
         }
         Ok(())
     })
+}
+
+fn load_reserved(catalog: &mut Catalog, file: &CatalogFile) -> Result<(), CatalogError> {
+    let columns = [
+        "region",
+        "instance_type",
+        "os",
+        "term",
+        "offering",
+        "payment",
+        "upfront_usd",
+        "usd_per_hour",
+    ];
+    for_each_row(file, &columns, |row| {
+        let region = row.required("region")?;
+        let instance_type = known(row, "instance_type", catalog.types.keys())?;
+        let os = known(row, "os", catalog.platforms.keys())?;
+        let terms = OfferTerms {
+            term: choice(row, "term", Term::parse, "1yr or 3yr")?,
+            offering: choice(row, "offering", Offering::parse, "standard or convertible")?,
+            payment: choice(
+                row,
+                "payment",
+                Payment::parse,
+                "no-upfront, partial-upfront or all-upfront",
+            )?,
+        };
+        let price = ReservedPrice {
+            upfront: Usd::new(row.price("upfront_usd")?),
+            hourly: HourlyRate::new(row.price("usd_per_hour")?),
+        };
+        let offers = catalog
+            .regions
+            .entry(region.to_string())
+            .or_default()
+            .reserved
+            .entry(instance_type.to_string())
+            .or_default();
+        if offers.insert((os.to_string(), terms), price).is_some() {
+            let problem = format!("{os} {instance_type} {terms} in {region} is priced twice");
+            return Err(row.error("usd_per_hour", problem));
+        }
+        Ok(())
+    })
+}
+
+fn choice<T>(
+    row: &Table,
+    column: &'static str,
+    parse: fn(&str) -> Option<T>,
+    allowed: &str,
+) -> Result<T, CatalogError> {
+    let text = row.required(column)?;
+    parse(text).ok_or_else(|| row.error(column, format!("{column} {text:?} must be {allowed}")))
 }
 
 /// The value of `column` if it is one of `names`, else an error with suggestions.

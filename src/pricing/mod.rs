@@ -8,9 +8,12 @@
 //! Knows nothing of scenarios, instances or reports.
 
 mod load;
+mod reserved;
+pub mod sizes;
 mod volume;
 
 pub use load::{CatalogError, CatalogFile};
+pub use reserved::{OfferTerms, Offering, Payment, ReservedPrice, Term};
 pub use volume::VolumeType;
 
 use crate::money::{HourlyRate, MonthlyRate};
@@ -53,6 +56,8 @@ struct RegionPrices {
     on_demand: HashMap<String, HashMap<String, HourlyRate>>,
     ebs: HashMap<VolumeType, MonthlyRate>,
     public_ipv4: Option<HourlyRate>,
+    /// instance type → (operating system, offer) → Reserved Instance price.
+    reserved: HashMap<String, HashMap<(String, OfferTerms), ReservedPrice>>,
 }
 
 /// The whole price catalog.
@@ -61,6 +66,14 @@ pub struct Catalog {
     types: BTreeMap<String, InstanceSpec>,
     platforms: BTreeMap<String, Platform>,
     regions: BTreeMap<String, RegionPrices>,
+}
+
+impl Platform {
+    /// Regional reservations for Linux/UNIX are size-flexible; Windows, RHEL, SUSE and the
+    /// others are not (billing-rules.md §7).
+    pub fn size_flexible(&self) -> bool {
+        self.price_list_name == "Linux"
+    }
 }
 
 impl Catalog {
@@ -101,6 +114,26 @@ impl Catalog {
             .get(instance_type)?
             .get(os)
             .copied()
+    }
+
+    pub fn reserved(
+        &self,
+        region: &str,
+        instance_type: &str,
+        os: &str,
+        terms: OfferTerms,
+    ) -> Option<ReservedPrice> {
+        self.regions
+            .get(region)?
+            .reserved
+            .get(instance_type)?
+            .get(&(os.to_string(), terms))
+            .copied()
+    }
+
+    /// Whether the catalog holds any Reserved Instance price at all.
+    pub fn has_reserved_prices(&self) -> bool {
+        self.regions.values().any(|r| !r.reserved.is_empty())
     }
 
     pub fn ebs(&self, region: &str, volume: VolumeType) -> Option<MonthlyRate> {

@@ -6,9 +6,11 @@
 //! Rounding to cents happens here and only here. Knows nothing of how figures were computed.
 
 mod output;
+mod recommendation;
 mod summary;
 mod timeline;
 
 pub use output::OutputDir;
+pub use recommendation::{RecommendationReport, RecommendationRow};
 pub use summary::{Format, Summary, SummaryRow};
 pub use timeline::TimelineWriter;

@@ -4,6 +4,7 @@ use crate::billing::{Ledger, Totals};
 use crate::clock::Timestamp;
 use crate::money::{MoneyError, Usd};
 use crate::simulation::Outcome;
+use crate::strategy::{ReservedStats, Strategy};
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -30,6 +31,31 @@ pub struct SummaryRow {
     pub commitment_usd: String,
     pub total_usd: String,
     pub billed_instance_seconds: u64,
+    /// Reserved strategy only: how the reservations fitted.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub reserved: Option<ReservedColumns>,
+}
+
+/// The reserved strategy's extra columns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReservedColumns {
+    pub reservations: u64,
+    pub coverage_pct: String,
+    pub utilization_pct: String,
+    pub unused_reservation_hours: String,
+    pub unused_reservation_usd: String,
+}
+
+impl ReservedColumns {
+    fn of(stats: &ReservedStats) -> ReservedColumns {
+        ReservedColumns {
+            reservations: stats.reservations,
+            coverage_pct: format!("{:.2}", stats.coverage_pct()),
+            utilization_pct: format!("{:.2}", stats.utilization_pct()),
+            unused_reservation_hours: format!("{:.2}", stats.unused_hours.round_dp(2)),
+            unused_reservation_usd: stats.unused_cost.cents_string(),
+        }
+    }
 }
 
 /// Everything a report shows about one simulation.
@@ -42,9 +68,13 @@ pub struct Summary {
     pub events: u64,
     pub strategies: Vec<SummaryRow>,
     pub groups: Vec<SummaryRow>,
+    /// Things the reader should know, such as a strategy left out and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
-const CSV_HEADER: &str = "strategy,compute_usd,storage_usd,public_ipv4_usd,commitment_usd,total_usd,billed_instance_seconds";
+const CSV_HEADER: &str = "strategy,compute_usd,storage_usd,public_ipv4_usd,commitment_usd,total_usd,billed_instance_seconds,\
+reservations,coverage_pct,utilization_pct,unused_reservation_hours,unused_reservation_usd";
 const GROUP_CSV_HEADER: &str =
     "strategy,group,compute_usd,storage_usd,public_ipv4_usd,commitment_usd,total_usd,billed_instance_seconds";
 
@@ -53,7 +83,14 @@ impl Summary {
         let mut strategies = Vec::new();
         let mut groups = Vec::new();
         for (strategy, ledger) in &outcome.ledgers {
-            strategies.push(row(strategy.name(), None, &ledger.overall)?);
+            let mut overall = row(strategy.name(), None, &ledger.overall)?;
+            if *strategy == Strategy::Reserved {
+                overall.reserved = outcome
+                    .reserved
+                    .as_ref()
+                    .map(|fit| ReservedColumns::of(&fit.stats));
+            }
+            strategies.push(overall);
             groups.extend(group_rows(strategy.name(), ledger)?);
         }
         Ok(Summary {
@@ -64,6 +101,7 @@ impl Summary {
             events: outcome.events,
             strategies,
             groups,
+            notes: Vec::new(),
         })
     }
 
@@ -78,6 +116,23 @@ impl Summary {
     /// `summary.csv`: DESIGN.md's columns, one row per strategy.
     pub fn csv(&self) -> String {
         csv_lines(CSV_HEADER, &self.strategies, false)
+    }
+
+    /// The reserved row's fit, in words, for the table.
+    fn reserved_line(&self) -> Option<String> {
+        let r = self
+            .strategies
+            .iter()
+            .find_map(|row| row.reserved.as_ref())?;
+        Some(format!(
+            "reserved: {} reservations, coverage {}% of instance-seconds, utilization {}%, \
+             {} reservation-hours unused (${})",
+            r.reservations,
+            r.coverage_pct,
+            r.utilization_pct,
+            r.unused_reservation_hours,
+            r.unused_reservation_usd
+        ))
     }
 
     /// `groups.csv`: the same columns per strategy and group.
@@ -110,6 +165,14 @@ impl Summary {
             });
         }
         out.push_str("\nUSD, rounded to cents; totals are the sums of the rounded columns.\n");
+        for line in self
+            .reserved_line()
+            .into_iter()
+            .chain(self.notes.iter().map(|n| format!("note: {n}")))
+        {
+            out.push_str(&line);
+            out.push('\n');
+        }
         out
     }
 }
@@ -125,6 +188,7 @@ fn row(strategy: &str, group: Option<&str>, totals: &Totals) -> Result<SummaryRo
         commitment_usd: commitment,
         total_usd: totals.rounded_total()?.cents_string(),
         billed_instance_seconds: totals.billed_seconds,
+        reserved: None,
     })
 }
 
@@ -155,11 +219,29 @@ fn csv_lines(header: &str, rows: &[SummaryRow], with_group: bool) -> String {
             r.total_usd.as_str(),
             seconds.as_str(),
         ]);
+        let reserved = reserved_fields(r.reserved.as_ref());
+        if !with_group {
+            fields.extend(reserved.iter().map(String::as_str));
+        }
         let _ = writer.write_record(&fields);
     }
     let bytes = writer.into_inner().unwrap_or_default();
     out.push_str(&String::from_utf8_lossy(&bytes));
     out
+}
+
+/// The reserved columns as CSV cells, empty for the other strategies.
+fn reserved_fields(reserved: Option<&ReservedColumns>) -> [String; 5] {
+    match reserved {
+        Some(r) => [
+            r.reservations.to_string(),
+            r.coverage_pct.clone(),
+            r.utilization_pct.clone(),
+            r.unused_reservation_hours.clone(),
+            r.unused_reservation_usd.clone(),
+        ],
+        None => Default::default(),
+    }
 }
 
 fn table_block(

@@ -94,6 +94,7 @@ pub fn instant() -> Options {
             shutting_down: Seconds(0),
         },
         until: None,
+        reserved: None,
     }
 }
 

@@ -4,19 +4,16 @@
 //! report writers. Prints nothing itself: `run` returns the text for standard output, and
 //! `main` decides what reaches the terminal.
 
+mod recommend;
+mod reserve;
+mod simulate;
+
 use crate::clock::{Seconds, Timestamp};
 use crate::error::Error;
-use crate::lifecycle::Timings;
-use crate::location::{closest_names, did_you_mean};
-use crate::pricing::Catalog;
-use crate::report::{Format, OutputDir, Summary, TimelineWriter};
-use crate::scenario::{Defaults, EventReader};
-use crate::simulation::{simulate, NoTimeline, Options, Outcome};
-use crate::strategy::Strategy;
+use crate::pricing::{Offering, Payment, Term};
+use crate::report::Format;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use std::fs::File;
-use std::io::BufReader;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -39,7 +36,7 @@ pub struct Cli {
 pub enum Command {
     /// Replay a scenario and print what it costs.
     Simulate(SimulateArgs),
-    /// Recommend how many Reserved Instances to buy (not available yet).
+    /// Recommend how many Reserved Instances to buy, per family, and say why.
     Recommend(SimulateArgs),
     /// Work with the price catalog.
     #[command(subcommand)]
@@ -113,25 +110,35 @@ pub struct SimulateArgs {
     pub shutting_down: Seconds,
 
     #[command(flatten)]
+    pub reserve: ReserveFlags,
+
+    #[command(flatten)]
     pub later: LaterFlags,
+}
+
+/// The reserved strategy's flags.
+#[derive(Debug, Args)]
+pub struct ReserveFlags {
+    /// Reserved Instances to hold for the whole replay: TYPE=COUNT, repeatable (regional,
+    /// in --region, Linux), or `auto` for the count that minimizes the total cost.
+    /// Default with --strategy reserved: auto.
+    #[arg(long, value_name = "TYPE=COUNT|auto")]
+    pub reserve: Vec<String>,
+    /// Reservation term.
+    #[arg(long, value_enum, default_value = "1yr")]
+    pub term: Term,
+    /// Reservation offering class.
+    #[arg(long, value_enum, default_value = "standard")]
+    pub offering: Offering,
+    /// How the reservation is paid: the upfront part is spread evenly over the term's hours.
+    #[arg(long, value_enum, default_value = "no-upfront")]
+    pub payment: Payment,
 }
 
 /// Flags of the CLI contract for strategies this build cannot price yet: accepted by the
 /// parser so scripts written against the contract get a clear refusal, not "unknown flag".
 #[derive(Debug, Args)]
 pub struct LaterFlags {
-    /// Reserved Instances to hold: TYPE=COUNT (repeatable) or auto (reserved strategy).
-    #[arg(long, value_name = "TYPE=COUNT")]
-    pub reserve: Vec<String>,
-    /// Reservation term: 1yr or 3yr.
-    #[arg(long)]
-    pub term: Option<String>,
-    /// Reservation offering class: standard or convertible.
-    #[arg(long)]
-    pub offering: Option<String>,
-    /// Reservation payment: no-upfront, partial-upfront or all-upfront.
-    #[arg(long)]
-    pub payment: Option<String>,
     /// Instances of each group launched On-Demand before any Spot (mixed strategy).
     #[arg(long = "on-demand-base", value_name = "N")]
     pub on_demand_base: Option<String>,
@@ -163,118 +170,14 @@ fn parse_duration(text: &str) -> Result<Seconds, String> {
 /// Runs a parsed command line; returns what goes to standard output.
 pub fn run(cli: Cli) -> Result<String, Error> {
     match cli.command {
-        Command::Simulate(args) => run_simulate(&args),
-        Command::Recommend(_) => Err(not_yet(
-            "ec2plan recommend (Reserved Instance recommendations)",
-        )),
+        Command::Simulate(args) => simulate::run(&args),
+        Command::Recommend(args) => recommend::run(&args),
         Command::Pricing(PricingCommand::Import { .. }) => Err(not_yet("ec2plan pricing import")),
     }
 }
 
-fn not_yet(what: &str) -> Error {
+pub(crate) fn not_yet(what: &str) -> Error {
     Error::Usage(format!(
         "{what} is not available in this version of ec2plan yet"
     ))
-}
-
-fn run_simulate(args: &SimulateArgs) -> Result<String, Error> {
-    check_strategy(args)?;
-    let catalog = match &args.pricing {
-        Some(dir) => Catalog::with_overrides(dir)?,
-        None => Catalog::embedded()?,
-    };
-    check_region(&catalog, &args.region)?;
-    let options = Options {
-        timings: Timings {
-            pending: args.pending,
-            stopping: args.stopping,
-            hibernating: args.hibernating,
-            shutting_down: args.shutting_down,
-        },
-        until: args.until,
-    };
-    let label = args.scenario.display().to_string();
-    let file = File::open(&args.scenario).map_err(|source| Error::Read {
-        path: args.scenario.clone(),
-        source,
-    })?;
-    let defaults = Defaults {
-        region: args.region.clone(),
-    };
-    let mut reader = EventReader::new(&label, BufReader::new(file), &catalog, defaults)?;
-    let (outcome, out) = match &args.out {
-        Some(dir) => simulate_into(dir, &mut reader, &catalog, &options)?,
-        None => (
-            simulate(&mut reader, &catalog, &options, &mut NoTimeline)?,
-            None,
-        ),
-    };
-    let summary = Summary::new(&label, &outcome)?;
-    if let Some(mut out) = out {
-        out.write("summary.csv", summary.csv().as_bytes())?;
-        out.write("groups.csv", summary.groups_csv().as_bytes())?;
-        out.commit()?;
-    }
-    Ok(summary.render(args.format))
-}
-
-/// Simulates with the timeline streamed into a staged `timeline.csv`.
-fn simulate_into<R: std::io::Read>(
-    dir: &Path,
-    reader: &mut EventReader<R>,
-    catalog: &Catalog,
-    options: &Options,
-) -> Result<(Outcome, Option<OutputDir>), Error> {
-    let mut out = OutputDir::create(dir)?;
-    let path = out.path("timeline.csv");
-    let file = File::create(&path).map_err(|e| Error::write(dir.join("timeline.csv"), e))?;
-    let mut timeline =
-        TimelineWriter::new(std::io::BufWriter::new(file), dir.join("timeline.csv"))?;
-    let outcome = simulate(reader, catalog, options, &mut timeline)?;
-    timeline.finish()?;
-    Ok((outcome, Some(out)))
-}
-
-fn check_strategy(args: &SimulateArgs) -> Result<(), Error> {
-    let wanted = match args.strategy {
-        StrategyArg::OnDemand | StrategyArg::All => None,
-        StrategyArg::Reserved => Some(Strategy::Reserved),
-        StrategyArg::Spot => Some(Strategy::Spot),
-        StrategyArg::Mixed => Some(Strategy::Mixed),
-    };
-    if let Some(strategy) = wanted.filter(|s| !s.is_available()) {
-        return Err(not_yet(&format!("--strategy {strategy}")));
-    }
-    let later = &args.later;
-    let given = [
-        ("--reserve", !later.reserve.is_empty()),
-        ("--term", later.term.is_some()),
-        ("--offering", later.offering.is_some()),
-        ("--payment", later.payment.is_some()),
-        ("--on-demand-base", later.on_demand_base.is_some()),
-        (
-            "--on-demand-above-base",
-            later.on_demand_above_base.is_some(),
-        ),
-        ("--interruptions", later.interruptions.is_some()),
-        ("--seed", later.seed.is_some()),
-        ("--trials", later.trials.is_some()),
-        ("--set", !later.set.is_empty()),
-    ];
-    match given.iter().find(|(_, present)| *present) {
-        Some((flag, _)) => Err(not_yet(flag)),
-        None => Ok(()),
-    }
-}
-
-fn check_region(catalog: &Catalog, region: &str) -> Result<(), Error> {
-    if catalog.has_region(region) {
-        return Ok(());
-    }
-    let hint = did_you_mean(&closest_names(region, catalog.region_names()));
-    let known: Vec<&str> = catalog.region_names().collect();
-    Err(Error::Usage(format!(
-        "--region {region:?} is not in the price catalog{hint} (it prices {})",
-        known.join(", ")
-    )))
 }

@@ -1,9 +1,17 @@
 //! Strategy: the purchase options a scenario can be priced under.
 //!
-//! Owns which market each launch goes to. On-Demand is the baseline every other strategy
-//! is measured against; Reserved Instances, Spot and the mixed On-Demand core with Spot
-//! top-up are named here so the command line accepts the contract's flags, and are refused
-//! with a clear message until they are built.
+//! Owns how usage is paid for. On-Demand is the baseline every other strategy is measured
+//! against; Reserved Instances cover On-Demand usage clock hour by clock hour
+//! ([`coverage`], [`reserved`]) and [`recommend`] chooses how many to buy. Spot and the mixed
+//! On-Demand core with Spot top-up are named here so the command line accepts the
+//! contract's flags, and are refused with a clear message until they are built.
+
+pub mod coverage;
+pub mod recommend;
+pub mod reserved;
+
+pub use recommend::{portfolio_of, recommend, Recommendation};
+pub use reserved::{price_reserved, Portfolio, Reservation, ReservedStats, RESERVATIONS_GROUP};
 
 use std::fmt;
 
@@ -34,7 +42,7 @@ impl Strategy {
 
     /// Whether this build can price the strategy.
     pub fn is_available(self) -> bool {
-        matches!(self, Strategy::OnDemand)
+        matches!(self, Strategy::OnDemand | Strategy::Reserved)
     }
 }
 

@@ -1,0 +1,127 @@
+//! `--reserve`, `--term`, `--offering`, `--payment`: which reservations to price.
+
+use super::{SimulateArgs, StrategyArg};
+use crate::error::Error;
+use crate::location::{closest_names, did_you_mean};
+use crate::pricing::{Catalog, OfferTerms};
+use crate::simulation::ReservedPlan;
+use crate::strategy::{Portfolio, Reservation};
+use std::sync::Arc;
+
+/// More reservations of one type than this is surely a typo, not a plan.
+const MAX_COUNT: u64 = 1_000_000;
+
+/// The reserved plan the flags ask for, and a note when `all` leaves reservations out.
+pub fn reserved_plan(
+    args: &SimulateArgs,
+    catalog: &Catalog,
+) -> Result<(Option<ReservedPlan>, Option<String>), Error> {
+    let terms = OfferTerms {
+        term: args.reserve.term,
+        offering: args.reserve.offering,
+        payment: args.reserve.payment,
+    };
+    let given = &args.reserve.reserve;
+    match args.strategy {
+        StrategyArg::OnDemand if !given.is_empty() => Err(Error::Usage(
+            "--reserve applies to --strategy reserved or all, not on-demand".into(),
+        )),
+        StrategyArg::Reserved | StrategyArg::All if !given.is_empty() => {
+            Ok((Some(parse(given, args, catalog, terms)?), None))
+        }
+        StrategyArg::Reserved => {
+            require_prices(catalog)?;
+            Ok((Some(ReservedPlan::Auto(terms)), None))
+        }
+        StrategyArg::All if catalog.has_reserved_prices() => {
+            Ok((Some(ReservedPlan::Auto(terms)), None))
+        }
+        StrategyArg::All => Ok((None, Some(NO_PRICES_NOTE.to_string()))),
+        _ => Ok((None, None)),
+    }
+}
+
+const NO_PRICES_NOTE: &str =
+    "reserved: not priced, because the price catalog has no Reserved Instance prices; \
+import AWS's price list with `ec2plan pricing import` and pass it with --pricing";
+
+/// `auto` needs prices to choose from.
+pub fn require_prices(catalog: &Catalog) -> Result<(), Error> {
+    if catalog.has_reserved_prices() {
+        return Ok(());
+    }
+    Err(Error::Usage(
+        "the price catalog has no Reserved Instance prices; import AWS's price list with \
+         `ec2plan pricing import` and pass it with --pricing"
+            .into(),
+    ))
+}
+
+fn parse(
+    given: &[String],
+    args: &SimulateArgs,
+    catalog: &Catalog,
+    terms: OfferTerms,
+) -> Result<ReservedPlan, Error> {
+    if given.iter().any(|g| g == "auto") {
+        if given.len() > 1 {
+            return Err(Error::Usage(
+                "--reserve auto cannot be combined with TYPE=COUNT".into(),
+            ));
+        }
+        require_prices(catalog)?;
+        return Ok(ReservedPlan::Auto(terms));
+    }
+    let mut reservations: Vec<Reservation> = Vec::new();
+    for text in given {
+        let reservation = parse_one(text, &args.region, catalog)?;
+        if reservations
+            .iter()
+            .any(|r| r.instance_type == reservation.instance_type)
+        {
+            let problem = format!(
+                "--reserve names {} twice; give one count per type",
+                reservation.instance_type
+            );
+            return Err(Error::Usage(problem));
+        }
+        reservations.push(reservation);
+    }
+    Ok(ReservedPlan::Fixed(Portfolio {
+        reservations,
+        terms,
+    }))
+}
+
+fn parse_one(text: &str, region: &str, catalog: &Catalog) -> Result<Reservation, Error> {
+    let usage = |problem: String| Error::Usage(format!("--reserve {text:?}: {problem}"));
+    let Some((instance_type, count)) = text.split_once('=') else {
+        return Err(usage(
+            "write TYPE=COUNT (for example m5.large=3) or auto".into(),
+        ));
+    };
+    let instance_type = instance_type.trim();
+    if catalog.instance_type(instance_type).is_none() {
+        let hint = did_you_mean(&closest_names(instance_type, catalog.instance_type_names()));
+        return Err(usage(format!(
+            "unknown instance type {instance_type:?}{hint}"
+        )));
+    }
+    let count: u64 = count.trim().parse().map_err(|_| {
+        usage(format!(
+            "the count {:?} is not a whole number",
+            count.trim()
+        ))
+    })?;
+    if count > MAX_COUNT {
+        return Err(usage(format!(
+            "{count} reservations is more than the {MAX_COUNT} ec2plan accepts"
+        )));
+    }
+    Ok(Reservation {
+        instance_type: Arc::from(instance_type),
+        region: Arc::from(region),
+        os: Arc::from("linux"),
+        count,
+    })
+}

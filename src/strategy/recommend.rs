@@ -1,0 +1,276 @@
+//! Recommending how many reservations to buy, and saying why.
+//!
+//! For each pool the cost of holding N reservations over the replay is
+//! `N × effective hourly fee × clock hours + On-Demand cost of what N leave uncovered`.
+//! Coverage is a concave function of N (each further reservation covers only the hours in
+//! which usage still exceeds the ones before it: the load-duration curve), so this cost is
+//! convex; ec2plan nevertheless evaluates every count from 0 to one past the peak, so the
+//! choice is optimal by construction and the whole cost curve can be shown.
+
+use super::coverage::{by_pool, clock_hours, cover, Pool, PoolUsage};
+use super::reserved::{Portfolio, Reservation};
+use crate::billing::HourlyUsage;
+use crate::clock::{Timestamp, SECONDS_PER_HOUR};
+use crate::error::Error;
+use crate::money::{MoneyError, Usd};
+use crate::pricing::{sizes, Catalog, OfferTerms};
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Average Gregorian month in seconds (365.2425 days / 12), for "months to break even".
+const SECONDS_PER_MONTH: i64 = 2_629_746;
+
+/// The recommendation for one pool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recommendation {
+    pub pool: Pool,
+    /// The size bought; the count is in instances of this size.
+    pub instance_type: Arc<str>,
+    pub count: u64,
+    /// Cost of the pool's usage with no reservation, and with `count` of them.
+    pub on_demand_cost: Usd,
+    pub total_cost: Usd,
+    /// Share of the reservations' capacity used, 0–100.
+    pub utilization_pct: Decimal,
+    /// The utilization at which a reservation costs what the usage it covers would cost.
+    pub break_even_pct: Decimal,
+    /// Months until the cash saved repays the upfront fees (`None`: never).
+    pub months_to_break_even: Option<Decimal>,
+    /// What one more reservation would change the total by (positive: it would cost more).
+    pub next_one_changes_cost_by: Usd,
+    /// Cost of the pool for every count evaluated, from 0.
+    pub curve: Vec<Usd>,
+    pub explanation: String,
+}
+
+impl Recommendation {
+    pub fn savings(&self) -> Result<Usd, MoneyError> {
+        self.on_demand_cost.checked_sub(self.total_cost)
+    }
+}
+
+/// One pool's figures needed to evaluate a count.
+struct Candidate<'a> {
+    usage: &'a PoolUsage,
+    units: Decimal,
+    od_rate: Decimal,
+    fee_per_hour: Decimal,
+    recurring_per_hour: Decimal,
+    upfront: Usd,
+    hours: u64,
+}
+
+impl Candidate<'_> {
+    fn capacity(&self, count: u64) -> Decimal {
+        self.units * Decimal::from(count) * Decimal::from(SECONDS_PER_HOUR)
+    }
+
+    fn cost(&self, count: u64, on_demand: Usd) -> Result<(Usd, Decimal), Error> {
+        let covered = cover(self.usage, self.capacity(count))?;
+        let fees = self.fee_per_hour * Decimal::from(count) * Decimal::from(self.hours);
+        let cost = on_demand
+            .checked_sub(covered.value)?
+            .checked_add(Usd::new(fees))?;
+        Ok((cost, covered.used_units))
+    }
+}
+
+/// Recommends a count per pool that has usage and a Reserved Instance price.
+pub fn recommend(
+    usage: &HourlyUsage,
+    catalog: &Catalog,
+    terms: OfferTerms,
+    (start, horizon): (Timestamp, Timestamp),
+) -> Result<Vec<Recommendation>, Error> {
+    let hours = clock_hours(start, horizon);
+    let months = Decimal::from(horizon.since(start).0) / Decimal::from(SECONDS_PER_MONTH);
+    let pools = by_pool(usage, catalog)?;
+    let mut out = Vec::new();
+    for (pool, pool_usage) in &pools {
+        let Some((instance_type, candidate)) = candidate(pool, pool_usage, catalog, terms, hours)?
+        else {
+            continue;
+        };
+        out.push(best_count(pool, instance_type, &candidate, months, terms)?);
+    }
+    Ok(out)
+}
+
+/// The portfolio the recommendations add up to.
+pub fn portfolio_of(recommendations: &[Recommendation], terms: OfferTerms) -> Portfolio {
+    Portfolio {
+        reservations: recommendations
+            .iter()
+            .filter(|r| r.count > 0)
+            .map(|r| Reservation {
+                instance_type: Arc::clone(&r.instance_type),
+                region: Arc::clone(&r.pool.region),
+                os: Arc::clone(&r.pool.os),
+                count: r.count,
+            })
+            .collect(),
+        terms,
+    }
+}
+
+/// The size to buy: the pool's most used type (by normalized usage) that has a price.
+fn candidate<'a>(
+    pool: &Pool,
+    usage: &'a PoolUsage,
+    catalog: &Catalog,
+    terms: OfferTerms,
+    hours: u64,
+) -> Result<Option<(Arc<str>, Candidate<'a>)>, Error> {
+    let mut by_type: BTreeMap<Arc<str>, Decimal> = BTreeMap::new();
+    for entry in usage.hours.iter().flatten() {
+        *by_type.entry(Arc::clone(&entry.instance_type)).or_default() +=
+            entry.units * Decimal::from(entry.seconds);
+    }
+    let mut ranked: Vec<(Decimal, Arc<str>)> = by_type.into_iter().map(|(t, u)| (u, t)).collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    for (_, instance_type) in ranked {
+        let (Some(price), Some(od)) = (
+            catalog.reserved(&pool.region, &instance_type, &pool.os, terms),
+            catalog.on_demand(&pool.region, &instance_type, &pool.os),
+        ) else {
+            continue;
+        };
+        let units = if pool.flexible {
+            sizes::type_factor(&instance_type).unwrap_or(Decimal::ONE)
+        } else {
+            Decimal::ONE
+        };
+        let candidate = Candidate {
+            usage,
+            units,
+            od_rate: od.per_hour(),
+            fee_per_hour: price.effective_hourly(terms.term)?,
+            recurring_per_hour: price.hourly.per_hour(),
+            upfront: price.upfront,
+            hours,
+        };
+        return Ok(Some((instance_type, candidate)));
+    }
+    Ok(None)
+}
+
+fn best_count(
+    pool: &Pool,
+    instance_type: Arc<str>,
+    c: &Candidate,
+    months: Decimal,
+    terms: OfferTerms,
+) -> Result<Recommendation, Error> {
+    let on_demand = c.usage.on_demand_cost()?;
+    let per_reservation = c.capacity(1);
+    let peak = c.usage.peak_units();
+    let max_count = (peak / per_reservation)
+        .ceil()
+        .to_u64()
+        .unwrap_or(0)
+        .saturating_add(1);
+    let mut curve = Vec::new();
+    let mut used = Vec::new();
+    for count in 0..=max_count {
+        let (cost, used_units) = c.cost(count, on_demand)?;
+        curve.push(cost);
+        used.push(used_units);
+    }
+    let best = (0..curve.len()).min_by_key(|&n| (curve[n], n)).unwrap_or(0);
+    let count = best as u64;
+    let capacity_total = per_reservation * Decimal::from(count) * Decimal::from(c.hours);
+    let utilization_pct = pct(used[best], capacity_total);
+    let break_even_pct = pct(c.fee_per_hour, c.od_rate);
+    let next = curve.get(best + 1).copied().unwrap_or(curve[best]);
+    let next_one_changes_cost_by = next.checked_sub(curve[best])?;
+    let marginal = |n: usize| -> Decimal {
+        let before = if n == 0 { Decimal::ZERO } else { used[n - 1] };
+        pct(
+            used.get(n).copied().unwrap_or(before) - before,
+            per_reservation * Decimal::from(c.hours),
+        )
+    };
+    let months_to_break_even = break_even_months(c, count, on_demand, curve[best], months)?;
+    let explanation = explain(
+        &instance_type,
+        count,
+        break_even_pct,
+        marginal(best),
+        marginal(best + 1),
+        next_one_changes_cost_by,
+        terms,
+    );
+    Ok(Recommendation {
+        pool: pool.clone(),
+        instance_type,
+        count,
+        on_demand_cost: on_demand,
+        total_cost: curve[best],
+        utilization_pct,
+        break_even_pct,
+        months_to_break_even,
+        next_one_changes_cost_by,
+        curve,
+        explanation,
+    })
+}
+
+/// Months of cash savings (On-Demand avoided minus recurring fees) to repay the upfront.
+fn break_even_months(
+    c: &Candidate,
+    count: u64,
+    on_demand: Usd,
+    total: Usd,
+    months: Decimal,
+) -> Result<Option<Decimal>, Error> {
+    if count == 0 || months.is_zero() {
+        return Ok(None);
+    }
+    let n = Decimal::from(count);
+    let upfront = c.upfront.amount() * n;
+    let amortized = c.fee_per_hour - c.recurring_per_hour;
+    // total = uncovered + (recurring + amortized) × n × hours; cash spent excludes the upfront.
+    let cash = total.amount() - amortized * n * Decimal::from(c.hours);
+    let monthly_saving = (on_demand.amount() - cash) / months;
+    if monthly_saving <= Decimal::ZERO {
+        return Ok(None);
+    }
+    Ok(Some((upfront / monthly_saving).round_dp(1)))
+}
+
+fn pct(part: Decimal, whole: Decimal) -> Decimal {
+    if whole.is_zero() {
+        Decimal::ZERO
+    } else {
+        (part * Decimal::ONE_HUNDRED / whole).round_dp(1)
+    }
+}
+
+fn explain(
+    instance_type: &str,
+    count: u64,
+    break_even: Decimal,
+    last_used: Decimal,
+    next_used: Decimal,
+    next_changes: Usd,
+    terms: OfferTerms,
+) -> String {
+    let next = format!(
+        "one more would be used {next_used}% of the time and would add ${} to the total",
+        next_changes.cents_string()
+    );
+    if count == 0 {
+        return format!(
+            "buy none: a {terms} reservation of {instance_type} pays off only if used at least \
+             {break_even}% of the time; the first would be used {next_used}% of the time and would add ${}",
+            next_changes.cents_string()
+        );
+    }
+    format!(
+        "buy {count} × {instance_type} ({terms}): a reservation pays off when used at least \
+         {break_even}% of the time; the last of the {count} is used {last_used}% of the time, \
+         and {next}"
+    )
+}

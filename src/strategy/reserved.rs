@@ -1,0 +1,191 @@
+//! The reserved strategy: a portfolio of reservations, what it covers, what it costs.
+
+use super::coverage::{by_pool, clock_hours, cover, Covered, Pool, PoolUsage};
+use crate::billing::{HourlyUsage, Ledger, Totals};
+use crate::clock::{Timestamp, SECONDS_PER_HOUR};
+use crate::error::Error;
+use crate::money::{MoneyError, Usd};
+use crate::pricing::{Catalog, OfferTerms};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// The group name reports use for reservation fees, which belong to no instance group.
+pub const RESERVATIONS_GROUP: &str = "(reservations)";
+
+/// `count` reservations of one instance type, in a region, for an operating system.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reservation {
+    pub instance_type: Arc<str>,
+    pub region: Arc<str>,
+    pub os: Arc<str>,
+    pub count: u64,
+}
+
+/// Reservations bought together, all with the same offer terms, active for the whole replay.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Portfolio {
+    pub reservations: Vec<Reservation>,
+    pub terms: OfferTerms,
+}
+
+/// How well a portfolio fitted the usage.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReservedStats {
+    /// Instance-seconds covered.
+    pub covered_seconds: Decimal,
+    /// All instance-seconds billed On-Demand before reservations.
+    pub eligible_seconds: u64,
+    /// Reservation capacity and its use over the horizon, in unit-seconds.
+    pub capacity_units: Decimal,
+    pub used_units: Decimal,
+    /// Reservation-hours bought but not used, and what they cost.
+    pub unused_hours: Decimal,
+    pub unused_cost: Usd,
+    pub reservations: u64,
+}
+
+impl ReservedStats {
+    /// Covered share of usage, in percent.
+    pub fn coverage_pct(&self) -> Decimal {
+        percent(self.covered_seconds, Decimal::from(self.eligible_seconds))
+    }
+
+    /// Used share of the reservations' capacity, in percent.
+    pub fn utilization_pct(&self) -> Decimal {
+        percent(self.used_units, self.capacity_units)
+    }
+}
+
+fn percent(part: Decimal, whole: Decimal) -> Decimal {
+    if whole.is_zero() {
+        return Decimal::ZERO;
+    }
+    (part * Decimal::ONE_HUNDRED / whole).round_dp(2)
+}
+
+/// A reservation resolved against the catalog.
+struct Priced<'a> {
+    reservation: &'a Reservation,
+    pool: Pool,
+    capacity: Decimal,
+    commitment: Usd,
+}
+
+/// Prices the reserved strategy: the On-Demand ledger with covered usage taken out and the
+/// reservations' fees for every clock hour of the replay added as commitment.
+pub fn price_reserved(
+    on_demand: &Ledger,
+    usage: &HourlyUsage,
+    portfolio: &Portfolio,
+    catalog: &Catalog,
+    (start, horizon): (Timestamp, Timestamp),
+) -> Result<(Ledger, ReservedStats), Error> {
+    let hours = clock_hours(start, horizon);
+    let priced = price_portfolio(portfolio, catalog, hours)?;
+    let pools = by_pool(usage, catalog)?;
+    let mut ledger = on_demand.clone();
+    let mut stats = ReservedStats {
+        eligible_seconds: usage.total_seconds(),
+        reservations: portfolio.reservations.iter().map(|r| r.count).sum(),
+        ..ReservedStats::default()
+    };
+    let mut by_pool_capacity: BTreeMap<&Pool, Vec<&Priced>> = BTreeMap::new();
+    for p in &priced {
+        by_pool_capacity.entry(&p.pool).or_default().push(p);
+    }
+    let empty = PoolUsage::default();
+    let mut commitment = Usd::ZERO;
+    for (pool, members) in by_pool_capacity {
+        let capacity: Decimal = members.iter().map(|p| p.capacity).sum();
+        let covered = cover(pools.get(pool).unwrap_or(&empty), capacity)?;
+        take_out(&mut ledger, &covered)?;
+        account_pool(&mut stats, &members, capacity, hours, &covered)?;
+        commitment = Usd::checked_sum(members.iter().map(|p| p.commitment).chain([commitment]))?;
+    }
+    ledger.overall.commitment = commitment;
+    if !portfolio.reservations.is_empty() {
+        let fees = Totals {
+            commitment,
+            ..Totals::default()
+        };
+        ledger.groups.insert(Arc::from(RESERVATIONS_GROUP), fees);
+    }
+    Ok((ledger, stats))
+}
+
+fn price_portfolio<'a>(
+    portfolio: &'a Portfolio,
+    catalog: &Catalog,
+    hours: u64,
+) -> Result<Vec<Priced<'a>>, Error> {
+    portfolio
+        .reservations
+        .iter()
+        .map(|r| {
+            let price = catalog
+                .reserved(&r.region, &r.instance_type, &r.os, portfolio.terms)
+                .ok_or_else(|| no_price(r, portfolio.terms))?;
+            let (pool, units) = Pool::of(catalog, &r.region, &r.os, &r.instance_type);
+            let per_hour = price.effective_hourly(portfolio.terms.term)?;
+            let commitment = per_hour
+                .checked_mul(Decimal::from(r.count))
+                .and_then(|x| x.checked_mul(Decimal::from(hours)))
+                .map(Usd::new)
+                .ok_or_else(MoneyError::overflow_of_upfront)?;
+            let capacity = units * Decimal::from(r.count) * Decimal::from(SECONDS_PER_HOUR);
+            Ok(Priced {
+                reservation: r,
+                pool,
+                capacity,
+                commitment,
+            })
+        })
+        .collect()
+}
+
+pub(crate) fn no_price(r: &Reservation, terms: OfferTerms) -> Error {
+    Error::Usage(format!(
+        "the price catalog has no Reserved Instance price for {} {} ({terms}) in {}; \
+         import AWS's price list with `ec2plan pricing import` and pass it with --pricing",
+        r.os, r.instance_type, r.region
+    ))
+}
+
+/// Removes the covered usage's On-Demand cost from compute, overall and per group.
+fn take_out(ledger: &mut Ledger, covered: &Covered) -> Result<(), MoneyError> {
+    ledger.overall.compute = ledger.overall.compute.checked_sub(covered.value)?;
+    for (group, value) in &covered.value_by_group {
+        if let Some(totals) = ledger.groups.get_mut(group) {
+            totals.compute = totals.compute.checked_sub(*value)?;
+        }
+    }
+    Ok(())
+}
+
+/// Adds a pool's coverage and its unused capacity (hours and cost, shared among the pool's
+/// reservations by capacity) to the statistics.
+fn account_pool(
+    stats: &mut ReservedStats,
+    members: &[&Priced],
+    capacity_per_hour: Decimal,
+    hours: u64,
+    covered: &Covered,
+) -> Result<(), MoneyError> {
+    let total_capacity = capacity_per_hour * Decimal::from(hours);
+    stats.capacity_units += total_capacity;
+    stats.used_units += covered.used_units;
+    stats.covered_seconds += covered.seconds;
+    if total_capacity.is_zero() {
+        return Ok(());
+    }
+    let unused = total_capacity - covered.used_units;
+    for member in members {
+        let share = member.capacity / capacity_per_hour;
+        let units_per_hour = member.capacity / Decimal::from(member.reservation.count.max(1));
+        stats.unused_hours += unused * share / units_per_hour;
+        let idle = member.commitment.amount() * unused / total_capacity;
+        stats.unused_cost = stats.unused_cost.checked_add(Usd::new(idle))?;
+    }
+    Ok(())
+}
