@@ -155,3 +155,55 @@ proptest! {
         prop_assert!(total(&long) >= total(&short));
     }
 }
+
+/// Event logs of m5.large and m5.xlarge Linux instances only (one reservation pool).
+fn m5_log(lives: &[Life]) -> String {
+    let m5: Vec<Life> = lives
+        .iter()
+        .map(|l| Life {
+            kind: 0,
+            hibernation: false,
+            ..l.clone()
+        })
+        .collect();
+    event_log(&m5).replacen("m5.large", "m5.xlarge", 1)
+}
+
+fn terms() -> ec2plan::pricing::OfferTerms {
+    ec2plan::pricing::OfferTerms::default()
+}
+
+fn reserved_total(run: &Run) -> Decimal {
+    Usd::checked_sum(run.reserved().columns()).unwrap().amount()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(60))]
+
+    #[test]
+    fn zero_reservations_cost_what_on_demand_costs(lives in prop::collection::vec(life(), 1..5)) {
+        let run = replay_reserved(&event_log(&lives), &[], terms());
+        prop_assert_eq!(run.reserved(), run.totals());
+    }
+
+    #[test]
+    fn another_reservation_never_covers_less(lives in prop::collection::vec(life(), 1..5), n in 0u64..4) {
+        let log = m5_log(&lives);
+        let fewer = replay_reserved(&log, &[("m5.large", n)], terms());
+        let more = replay_reserved(&log, &[("m5.large", n + 1)], terms());
+        prop_assert!(more.stats().covered_seconds >= fewer.stats().covered_seconds);
+        prop_assert!(more.reserved().compute <= fewer.reserved().compute);
+    }
+
+    #[test]
+    fn auto_is_never_beaten_by_a_fixed_count(lives in prop::collection::vec(life(), 1..5)) {
+        // m5.xlarge reservations cost exactly two m5.large ones in the test catalog, so
+        // counts of m5.large span every portfolio of the pool.
+        let log = m5_log(&lives);
+        let auto = reserved_total(&replay_auto(&log, terms()));
+        for n in 0..8u64 {
+            let fixed = reserved_total(&replay_reserved(&log, &[("m5.large", n)], terms()));
+            prop_assert!(auto <= fixed, "auto {} beaten by {} × m5.large at {}", auto, n, fixed);
+        }
+    }
+}

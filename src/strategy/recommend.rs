@@ -4,8 +4,9 @@
 //! `N × effective hourly fee × clock hours + On-Demand cost of what N leave uncovered`.
 //! Coverage is a concave function of N (each further reservation covers only the hours in
 //! which usage still exceeds the ones before it: the load-duration curve), so this cost is
-//! convex; ec2plan nevertheless evaluates every count from 0 to one past the peak, so the
-//! choice is optimal by construction and the whole cost curve can be shown.
+//! convex; ec2plan nevertheless evaluates every count from 0 to one past the peak, for every
+//! size of the family that has a price, so the choice is optimal by construction among
+//! single-size portfolios and the whole cost curve can be shown.
 
 use super::coverage::{by_pool, clock_hours, cover, Pool, PoolUsage};
 use super::reserved::{Portfolio, Reservation};
@@ -89,11 +90,17 @@ pub fn recommend(
     let pools = by_pool(usage, catalog)?;
     let mut out = Vec::new();
     for (pool, pool_usage) in &pools {
-        let Some((instance_type, candidate)) = candidate(pool, pool_usage, catalog, terms, hours)?
-        else {
-            continue;
-        };
-        out.push(best_count(pool, instance_type, &candidate, months, terms)?);
+        let mut best: Option<Recommendation> = None;
+        for (instance_type, candidate) in candidates(pool, pool_usage, catalog, terms, hours)? {
+            let option = best_count(pool, instance_type, &candidate, months, terms)?;
+            if best
+                .as_ref()
+                .is_none_or(|b| option.total_cost < b.total_cost)
+            {
+                best = Some(option);
+            }
+        }
+        out.extend(best);
     }
     Ok(out)
 }
@@ -115,21 +122,32 @@ pub fn portfolio_of(recommendations: &[Recommendation], terms: OfferTerms) -> Po
     }
 }
 
-/// The size to buy: the pool's most used type (by normalized usage) that has a price.
-fn candidate<'a>(
+/// The sizes that could be bought for a pool, most used first: for a size-flexible pool
+/// every size of the family with a price (a smaller size buys capacity in finer steps,
+/// a larger one may be priced lower per unit), else the pool's one type.
+fn candidates<'a>(
     pool: &Pool,
     usage: &'a PoolUsage,
     catalog: &Catalog,
     terms: OfferTerms,
     hours: u64,
-) -> Result<Option<(Arc<str>, Candidate<'a>)>, Error> {
+) -> Result<Vec<(Arc<str>, Candidate<'a>)>, Error> {
     let mut by_type: BTreeMap<Arc<str>, Decimal> = BTreeMap::new();
     for entry in usage.hours.iter().flatten() {
         *by_type.entry(Arc::clone(&entry.instance_type)).or_default() +=
             entry.units * Decimal::from(entry.seconds);
     }
+    if pool.flexible {
+        let family = catalog
+            .instance_type_names()
+            .filter(|t| sizes::split_type(t).is_some_and(|(f, _)| f == &*pool.scope));
+        for name in family {
+            by_type.entry(Arc::from(name)).or_default();
+        }
+    }
     let mut ranked: Vec<(Decimal, Arc<str>)> = by_type.into_iter().map(|(t, u)| (u, t)).collect();
     ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let mut out = Vec::new();
     for (_, instance_type) in ranked {
         let (Some(price), Some(od)) = (
             catalog.reserved(&pool.region, &instance_type, &pool.os, terms),
@@ -151,9 +169,9 @@ fn candidate<'a>(
             upfront: price.upfront,
             hours,
         };
-        return Ok(Some((instance_type, candidate)));
+        out.push((instance_type, candidate));
     }
-    Ok(None)
+    Ok(out)
 }
 
 fn best_count(

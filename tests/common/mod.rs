@@ -116,3 +116,54 @@ pub fn error_of(csv: &str) -> String {
 pub fn usd(text: &str) -> Decimal {
     text.parse().expect("a decimal")
 }
+
+/// Replays with reservations of the test catalog's illustrative prices (m5.large: $0.06/h
+/// no upfront; m5.xlarge: $0.12/h) held for the whole replay.
+pub fn replay_reserved(
+    csv: &str,
+    reservations: &[(&str, u64)],
+    terms: ec2plan::pricing::OfferTerms,
+) -> Run {
+    let portfolio = ec2plan::strategy::Portfolio {
+        reservations: reservations
+            .iter()
+            .map(|(t, n)| ec2plan::strategy::Reservation {
+                instance_type: std::sync::Arc::from(*t),
+                region: std::sync::Arc::from("us-east-1"),
+                os: std::sync::Arc::from("linux"),
+                count: *n,
+            })
+            .collect(),
+        terms,
+    };
+    let options = Options {
+        reserved: Some(ec2plan::simulation::ReservedPlan::Fixed(portfolio)),
+        ..instant()
+    };
+    replay_with(csv, options).expect("the scenario replays")
+}
+
+/// Replays with `--reserve auto` and the given offer terms.
+pub fn replay_auto(csv: &str, terms: ec2plan::pricing::OfferTerms) -> Run {
+    let options = Options {
+        reserved: Some(ec2plan::simulation::ReservedPlan::Auto(terms)),
+        ..instant()
+    };
+    replay_with(csv, options).expect("the scenario replays")
+}
+
+impl Run {
+    /// The reserved strategy's totals.
+    pub fn reserved(&self) -> &Totals {
+        &self.outcome.ledgers[1].1.overall
+    }
+
+    pub fn stats(&self) -> &ec2plan::strategy::ReservedStats {
+        &self
+            .outcome
+            .reserved
+            .as_ref()
+            .expect("reserved was priced")
+            .stats
+    }
+}
