@@ -293,3 +293,101 @@ fn every_bundled_example_runs_as_is() {
         ec2plan().arg("simulate").arg(&path).assert().success();
     }
 }
+
+#[test]
+fn pricing_import_writes_catalog_files_that_simulate_reads() {
+    // The excerpt keeps 6 On-Demand rows (m5.large, t3.micro: Linux and Windows; m5.xlarge
+    // Windows; p5.48xlarge Linux) and 5 m5.large Reserved offers, among them 1yr standard
+    // no upfront at $0.06/h. One m5.large
+    // for 1 h: On-Demand $0.096 → $0.10; reserved (auto buys 1): fee $0.06, compute $0.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("prices");
+    ec2plan()
+        .args(["pricing", "import"])
+        .arg(root.join("tests/data/offer/us-east-1.csv"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "kept 6 On-Demand and 5 Reserved prices",
+        ));
+    let scenario = write(dir.path(), "one.csv", ONE_HOUR);
+    ec2plan()
+        .args(["simulate", &scenario, "--format", "csv", "--pricing"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(format!(
+            "{SUMMARY_HEADER}on-demand,0.10,0.00,0.00,0.00,0.10,3600,,,,,\n\
+             reserved,0.00,0.00,0.00,0.06,0.06,3600,1,100.00,100.00,0.00,0.00\n"
+        ));
+}
+
+#[test]
+fn a_failed_import_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(dir.path(), "index.csv", "not,an,offer,file\n1,2,3,4\n");
+    let out = dir.path().join("prices");
+    ec2plan()
+        .args(["pricing", "import", &bad, "--out"])
+        .arg(&out)
+        .assert()
+        .code(3);
+    assert!(!out.exists());
+}
+
+#[test]
+fn reserve_needs_prices_and_says_where_to_get_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = write(dir.path(), "one.csv", ONE_HOUR);
+    ec2plan()
+        .args(["simulate", &scenario, "--strategy", "reserved"])
+        .assert()
+        .code(2)
+        .stderr(
+            "error: the price catalog has no Reserved Instance prices; import AWS's price list with \
+             `ec2plan pricing import` and pass it with --pricing\n",
+        );
+}
+
+#[test]
+fn a_bad_reserve_flag_is_refused_with_a_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = write(dir.path(), "one.csv", ONE_HOUR);
+    ec2plan()
+        .args(["simulate", &scenario, "--reserve", "m5.larg=2", "--pricing"])
+        .arg(test_pricing_dir())
+        .assert()
+        .code(2)
+        .stderr("error: --reserve \"m5.larg=2\": unknown instance type \"m5.larg\"; did you mean m5.large?\n");
+    ec2plan()
+        .args([
+            "simulate",
+            &scenario,
+            "--reserve",
+            "m5.large=two",
+            "--pricing",
+        ])
+        .arg(test_pricing_dir())
+        .assert()
+        .code(2)
+        .stderr("error: --reserve \"m5.large=two\": the count \"two\" is not a whole number\n");
+}
+
+#[test]
+fn recommend_explains_its_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = write(dir.path(), "one.csv", ONE_HOUR);
+    let output = ec2plan()
+        .args(["recommend", &scenario, "--format", "csv", "--pricing"])
+        .arg(test_pricing_dir())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    // One m5.large for its one hour: 1 reservation at $0.06 against $0.096 On-Demand.
+    assert!(text.starts_with("region,os,pool,instance_type,count,utilization_pct,on_demand_usd"));
+    assert!(text.contains("us-east-1,linux,m5,m5.large,1,100.0,0.10,0.06,0.04,62.5,"));
+}

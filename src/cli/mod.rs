@@ -4,6 +4,7 @@
 //! report writers. Prints nothing itself: `run` returns the text for standard output, and
 //! `main` decides what reaches the terminal.
 
+mod import;
 mod recommend;
 mod reserve;
 mod simulate;
@@ -45,11 +46,21 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum PricingCommand {
-    /// Import AWS Price List offer files or Spot price history (not available yet).
+    /// Import AWS's Price List offer files for Amazon EC2 (CSV form, one per region) into
+    /// catalog files that --pricing reads.
+    ///
+    /// Download a region's file from
+    /// https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonEC2/current/REGION/index.csv
+    /// (several GB; it is read as a stream). Keeps shared-tenancy, no-pre-installed-software,
+    /// used-capacity On-Demand and Reserved prices, instance vCPU and memory, and EBS storage
+    /// prices; writes instance_types.csv, on_demand.csv, reserved.csv and ebs.csv into DIR.
     Import {
-        /// The files to import.
+        /// The offer files to import (several regions may be given; they are merged).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Where to write the catalog files (all or nothing).
+        #[arg(long, value_name = "DIR", default_value = "ec2plan-pricing")]
+        out: PathBuf,
     },
 }
 
@@ -172,7 +183,7 @@ pub fn run(cli: Cli) -> Result<String, Error> {
     match cli.command {
         Command::Simulate(args) => simulate::run(&args),
         Command::Recommend(args) => recommend::run(&args),
-        Command::Pricing(PricingCommand::Import { .. }) => Err(not_yet("ec2plan pricing import")),
+        Command::Pricing(PricingCommand::Import { files, out }) => import::run(&files, &out),
     }
 }
 

@@ -7,6 +7,7 @@
 //! `pricing/`), and `--pricing DIR` replaces any of those files with the user's own.
 //! Knows nothing of scenarios, instances or reports.
 
+pub mod import;
 mod load;
 mod reserved;
 pub mod sizes;
