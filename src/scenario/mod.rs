@@ -7,6 +7,7 @@
 //! what a state is or what anything costs; the lifecycle decides whether an action is
 //! allowed, the meter what it costs.
 
+mod attributes;
 mod columns;
 mod event;
 mod reader;

@@ -1,0 +1,288 @@
+//! Launch attributes: from cells to a validated [`LaunchSpec`].
+//!
+//! Shared by the event-log reader (cells of a launch row) and the schedule reader (cells a
+//! group inherited from earlier rows), so both check names against the catalog, sizes
+//! against AWS's limits and hibernation's prerequisites in the same words.
+
+use super::columns::Col;
+use super::event::{LaunchSpec, PublicIp, RootDevice};
+use crate::location::{closest_names, did_you_mean, LocatedError};
+use crate::pricing::{Catalog, VolumeType};
+use rust_decimal::Decimal;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// AWS's hibernation limit: instance RAM must be under 150 GiB (billing-rules.md §3).
+const HIBERNATION_MAX_RAM_GIB: u32 = 150;
+/// Default EBS volume when a launch leaves `ebs_gb` / `ebs_type` empty.
+const DEFAULT_EBS_GB: u64 = 8;
+
+/// Where attribute values come from, and how a problem with one is located.
+pub(crate) trait Cells {
+    /// The trimmed value of `col`, `None` if absent or empty.
+    fn text(&self, col: Col) -> Result<Option<&str>, LocatedError>;
+    fn error(&self, col: Col, problem: String) -> LocatedError;
+    /// The line launches built from these cells are reported at.
+    fn line(&self) -> u64;
+}
+
+/// Builds launch specs, sharing the strings that repeat across launches.
+pub(crate) struct SpecBuilder<'c> {
+    catalog: &'c Catalog,
+    default_region: String,
+    interned: HashSet<Arc<str>>,
+}
+
+impl<'c> SpecBuilder<'c> {
+    pub fn new(catalog: &'c Catalog, default_region: &str) -> SpecBuilder<'c> {
+        SpecBuilder {
+            catalog,
+            default_region: default_region.to_string(),
+            interned: HashSet::new(),
+        }
+    }
+
+    pub fn build(&mut self, name: &str, cells: &dyn Cells) -> Result<LaunchSpec, LocatedError> {
+        let instance_type = self.known_instance_type(cells)?;
+        let region = self.known_region(cells)?;
+        let os = self.known_os(cells)?;
+        self.check_priced(cells, &region, &instance_type, &os)?;
+        let ebs_type = self.volume_type(cells)?;
+        let ebs_gb = self.volume_size(cells, ebs_type)?;
+        let public_ip = self.public_ip(cells)?;
+        self.check_region_prices(cells, &region, ebs_type, public_ip)?;
+        let root = self.root(cells)?;
+        let hibernation = self.flag(cells, Col::Hibernation)?;
+        if hibernation {
+            self.check_hibernation(cells, &instance_type, root, ebs_gb)?;
+        }
+        let group = match cells.text(Col::Group)?.map(str::to_string) {
+            Some(group) => self.intern(&group),
+            None => Arc::clone(&instance_type),
+        };
+        Ok(LaunchSpec {
+            name: Arc::from(name),
+            instance_type,
+            region,
+            os,
+            ebs_gb,
+            ebs_type,
+            root,
+            public_ip,
+            interruptible: self.flag(cells, Col::Interruptible)?,
+            hibernation,
+            group,
+            line: cells.line(),
+        })
+    }
+
+    fn known_instance_type(&mut self, cells: &dyn Cells) -> Result<Arc<str>, LocatedError> {
+        let Some(text) = cells.text(Col::InstanceType)? else {
+            return Err(cells.error(
+                Col::InstanceType,
+                "a launch row needs an instance_type".into(),
+            ));
+        };
+        if self.catalog.instance_type(text).is_none() {
+            let hint = did_you_mean(&closest_names(text, self.catalog.instance_type_names()));
+            let problem = format!("unknown instance type {text:?}{hint}");
+            return Err(cells.error(Col::InstanceType, problem));
+        }
+        let text = text.to_string();
+        Ok(self.intern(&text))
+    }
+
+    fn known_region(&mut self, cells: &dyn Cells) -> Result<Arc<str>, LocatedError> {
+        let text = match cells.text(Col::Region)? {
+            Some(text) => text.to_string(),
+            None => self.default_region.clone(),
+        };
+        if !self.catalog.has_region(&text) {
+            let hint = did_you_mean(&closest_names(&text, self.catalog.region_names()));
+            let known: Vec<&str> = self.catalog.region_names().collect();
+            let problem = format!(
+                "unknown region {text:?}{hint} (the catalog prices {})",
+                known.join(", ")
+            );
+            return Err(cells.error(Col::Region, problem));
+        }
+        Ok(self.intern(&text))
+    }
+
+    fn known_os(&mut self, cells: &dyn Cells) -> Result<Arc<str>, LocatedError> {
+        let text = cells.text(Col::Os)?.unwrap_or("linux").to_string();
+        if self.catalog.platform(&text).is_none() {
+            let hint = did_you_mean(&closest_names(&text, self.catalog.os_names()));
+            let known: Vec<&str> = self.catalog.os_names().collect();
+            let problem = format!("unknown os {text:?}{hint} (known: {})", known.join(", "));
+            return Err(cells.error(Col::Os, problem));
+        }
+        Ok(self.intern(&text))
+    }
+
+    fn check_priced(
+        &self,
+        cells: &dyn Cells,
+        region: &str,
+        instance_type: &str,
+        os: &str,
+    ) -> Result<(), LocatedError> {
+        if self.catalog.on_demand(region, instance_type, os).is_some() {
+            return Ok(());
+        }
+        let priced = self.catalog.priced_os(region, instance_type);
+        let tail = if priced.is_empty() {
+            format!("the catalog has no price for {instance_type} in {region}")
+        } else {
+            let list: Vec<&str> = priced.into_iter().collect();
+            format!(
+                "it prices {instance_type} there for {} only",
+                list.join(", ")
+            )
+        };
+        let problem = format!("no On-Demand price for {os} on {instance_type} in {region}: {tail}");
+        Err(cells.error(Col::Os, problem))
+    }
+
+    /// A region may lack some EBS or IPv4 prices (the catalog documents its gaps): refuse a
+    /// launch that needs one rather than price it at zero.
+    fn check_region_prices(
+        &self,
+        cells: &dyn Cells,
+        region: &str,
+        volume: VolumeType,
+        ip: PublicIp,
+    ) -> Result<(), LocatedError> {
+        if self.catalog.ebs(region, volume).is_none() {
+            let problem = format!("the price catalog has no {volume} EBS price for {region}");
+            return Err(cells.error(Col::EbsType, problem));
+        }
+        if ip != PublicIp::None && self.catalog.public_ipv4(region).is_none() {
+            let problem = format!("the price catalog has no public IPv4 price for {region}");
+            return Err(cells.error(Col::PublicIp, problem));
+        }
+        Ok(())
+    }
+
+    fn volume_type(&self, cells: &dyn Cells) -> Result<VolumeType, LocatedError> {
+        let Some(text) = cells.text(Col::EbsType)? else {
+            return Ok(VolumeType::Gp3);
+        };
+        VolumeType::parse(text).ok_or_else(|| {
+            let hint = did_you_mean(&closest_names(text, VolumeType::ALL.map(VolumeType::name)));
+            cells.error(Col::EbsType, format!("unknown volume type {text:?}{hint}"))
+        })
+    }
+
+    fn volume_size(&self, cells: &dyn Cells, volume: VolumeType) -> Result<u64, LocatedError> {
+        let Some(text) = cells.text(Col::EbsGb)? else {
+            return Ok(DEFAULT_EBS_GB.max(volume.size_limits().0));
+        };
+        let size = parse_size(text).map_err(|problem| cells.error(Col::EbsGb, problem))?;
+        let (min, max) = volume.size_limits();
+        if size < min || size > max {
+            let problem = format!(
+                "ebs_gb {size} is outside the {min} to {max} GiB a {volume} volume can have"
+            );
+            return Err(cells.error(Col::EbsGb, problem));
+        }
+        Ok(size)
+    }
+
+    fn root(&self, cells: &dyn Cells) -> Result<RootDevice, LocatedError> {
+        match cells.text(Col::Root)? {
+            None | Some("ebs") => Ok(RootDevice::Ebs),
+            Some("instance-store") => Ok(RootDevice::InstanceStore),
+            Some(other) => Err(cells.error(
+                Col::Root,
+                format!("root {other:?} must be ebs or instance-store"),
+            )),
+        }
+    }
+
+    fn public_ip(&self, cells: &dyn Cells) -> Result<PublicIp, LocatedError> {
+        match cells.text(Col::PublicIp)? {
+            None | Some("none") => Ok(PublicIp::None),
+            Some("auto") => Ok(PublicIp::Auto),
+            Some("elastic") => Ok(PublicIp::Elastic),
+            Some(other) => Err(cells.error(
+                Col::PublicIp,
+                format!("public_ip {other:?} must be none, auto or elastic"),
+            )),
+        }
+    }
+
+    fn flag(&self, cells: &dyn Cells, col: Col) -> Result<bool, LocatedError> {
+        match cells.text(col)? {
+            None => Ok(false),
+            Some(text) => parse_flag(text).ok_or_else(|| {
+                cells.error(
+                    col,
+                    format!("{} {text:?} must be true or false", col.name()),
+                )
+            }),
+        }
+    }
+
+    /// Hibernation prerequisites (billing-rules.md §3), checked where they are set: launch.
+    fn check_hibernation(
+        &self,
+        cells: &dyn Cells,
+        instance_type: &str,
+        root: RootDevice,
+        ebs_gb: u64,
+    ) -> Result<(), LocatedError> {
+        if root == RootDevice::InstanceStore {
+            let problem =
+                "hibernation needs an EBS root volume, but root is instance-store".to_string();
+            return Err(cells.error(Col::Hibernation, problem));
+        }
+        let memory = self
+            .catalog
+            .instance_type(instance_type)
+            .map_or(Decimal::ZERO, |spec| spec.memory_gib);
+        if memory >= Decimal::from(HIBERNATION_MAX_RAM_GIB) {
+            let problem = format!(
+                "hibernation needs less than {HIBERNATION_MAX_RAM_GIB} GiB of RAM, and {instance_type} has {memory} GiB"
+            );
+            return Err(cells.error(Col::Hibernation, problem));
+        }
+        if Decimal::from(ebs_gb) < memory {
+            let problem = format!(
+                "hibernation saves RAM to the root volume: {instance_type} has {memory} GiB of RAM but ebs_gb is {ebs_gb}"
+            );
+            return Err(cells.error(Col::EbsGb, problem));
+        }
+        Ok(())
+    }
+
+    pub fn intern(&mut self, text: &str) -> Arc<str> {
+        if let Some(existing) = self.interned.get(text) {
+            return Arc::clone(existing);
+        }
+        let shared: Arc<str> = Arc::from(text);
+        self.interned.insert(Arc::clone(&shared));
+        shared
+    }
+}
+
+pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
+    if let Some(rest) = text.strip_prefix('-') {
+        if rest.bytes().all(|b| b.is_ascii_digit()) && !rest.is_empty() {
+            return Err(format!("ebs_gb {text} is negative"));
+        }
+    }
+    if !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("ebs_gb {text:?} is not a whole number of GiB"));
+    }
+    text.parse::<u64>()
+        .map_err(|_| format!("ebs_gb {text} is far larger than any EBS volume"))
+}
+
+pub(crate) fn parse_flag(text: &str) -> Option<bool> {
+    match text.to_ascii_lowercase().as_str() {
+        "true" | "yes" | "1" => Some(true),
+        "false" | "no" | "0" => Some(false),
+        _ => None,
+    }
+}
