@@ -13,11 +13,10 @@ use crate::lifecycle::{Replay, Span, Timings};
 use crate::location::{LocatedError, Location};
 use crate::pricing::Catalog;
 use crate::pricing::OfferTerms;
-use crate::scenario::EventReader;
+use crate::scenario::EventSource;
 use crate::strategy::{
     portfolio_of, price_reserved, recommend, Portfolio, Recommendation, ReservedStats, Strategy,
 };
-use std::io::Read;
 
 /// How to replay: transition times, the horizon, and which reservations to price.
 #[derive(Debug, Clone, Default)]
@@ -75,8 +74,8 @@ pub struct ReservedFit {
 }
 
 /// Replays the scenario and prices it On-Demand, and with reservations if asked.
-pub fn simulate<R: Read>(
-    reader: &mut EventReader<R>,
+pub fn simulate(
+    reader: &mut dyn EventSource,
     catalog: &Catalog,
     options: &Options,
     timeline: &mut dyn TimelineSink,
@@ -116,7 +115,8 @@ pub fn simulate<R: Read>(
         let problem = "the file has a header but no rows, so there is nothing to simulate";
         return Err(LocatedError::new(Location::line(reader.file(), 0), problem).into());
     };
-    let horizon = options.until.unwrap_or(last);
+    reader.unknown_override_groups().map_err(Error::Usage)?;
+    let horizon = options.until.or(reader.default_horizon()).unwrap_or(last);
     let Pipeline { replay, .. } = &mut run;
     std::mem::take(replay).finish(horizon, &mut run.spans);
     run.drain(reader)?;
@@ -164,11 +164,11 @@ fn price_plan(
     Ok((ledger, fit))
 }
 
-fn check_horizon<R: Read>(
+fn check_horizon(
     until: Option<Timestamp>,
     start: Timestamp,
     line: u64,
-    reader: &EventReader<R>,
+    reader: &dyn EventSource,
 ) -> Result<(), Error> {
     match until {
         Some(until) if until < start => Err(Error::Usage(format!(
@@ -192,7 +192,7 @@ struct Pipeline<'a, 'c> {
 
 impl Pipeline<'_, '_> {
     /// Meters the spans the replay produced and books their charges.
-    fn drain<R: Read>(&mut self, reader: &EventReader<R>) -> Result<(), Error> {
+    fn drain(&mut self, reader: &dyn EventSource) -> Result<(), Error> {
         for span in self.spans.drain(..) {
             let billed = self.meter.record(&span, &mut self.charges).map_err(|e| {
                 LocatedError::new(Location::line(reader.file(), span.spec.line), e.to_string())

@@ -336,7 +336,7 @@ fn non_utf8_bytes_are_refused_with_their_cell() {
         ec2plan::scenario::Defaults::default(),
     )
     .unwrap();
-    let error = reader.next_event().unwrap_err();
+    let error = ec2plan::scenario::EventSource::next_event(&mut reader).unwrap_err();
     assert_eq!(
         error.to_string(),
         "test.csv:2:2 (instance): the cell is not UTF-8 text (invalid byte at offset 1)"

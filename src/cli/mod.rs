@@ -4,6 +4,8 @@
 //! report writers. Prints nothing itself: `run` returns the text for standard output, and
 //! `main` decides what reaches the terminal.
 
+mod compare;
+mod expand;
 mod import;
 mod recommend;
 mod reserve;
@@ -39,9 +41,48 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Recommend how many Reserved Instances to buy, per family, and say why.
     Recommend(SimulateArgs),
+    /// Write the event log a desired-capacity schedule turns into (it replays to the same
+    /// figures with the same --until).
+    Expand(ExpandArgs),
+    /// Price several scenarios, or one scenario under several --set variants, side by side.
+    Compare(CompareArgs),
     /// Work with the price catalog.
     #[command(subcommand)]
     Pricing(PricingCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ExpandArgs {
+    /// The desired-capacity schedule (time,group,desired,...).
+    pub schedule: PathBuf,
+    /// Write the event log to FILE instead of standard output (all or nothing).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Where repeating rows stop (RFC 3339); default the last row's time.
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub until: Option<Timestamp>,
+    /// Region for groups that give none.
+    #[arg(long, value_name = "R", default_value = "us-east-1")]
+    pub region: String,
+    /// A directory whose catalog CSV files replace the embedded ones of the same name.
+    #[arg(long, value_name = "DIR")]
+    pub pricing: Option<PathBuf>,
+    #[command(flatten)]
+    pub what_if: WhatIf,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The scenarios to compare; the first is the baseline.
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+    /// A what-if variant of every scenario: comma-separated [GROUP.]KEY=VALUE overrides,
+    /// e.g. --variant "batch.interruptible=true,instance_type=m7g.large"; repeatable.
+    /// The scenario as written is always the first row.
+    #[arg(long, value_name = "SETS")]
+    pub variant: Vec<String>,
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -76,9 +117,17 @@ pub enum StrategyArg {
 
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
-    /// The scenario: a CSV event log (time,instance,action,instance_type,...).
+    /// The scenario: a CSV event log (time,instance,action,...) or a desired-capacity
+    /// schedule (time,group,desired,...).
     pub scenario: PathBuf,
 
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// Everything about a run except which scenario.
+#[derive(Debug, Args)]
+pub struct RunArgs {
     /// Purchase option to price under.
     #[arg(long, value_enum, default_value = "all")]
     pub strategy: StrategyArg,
@@ -124,6 +173,9 @@ pub struct SimulateArgs {
     pub reserve: ReserveFlags,
 
     #[command(flatten)]
+    pub what_if: WhatIf,
+
+    #[command(flatten)]
     pub later: LaterFlags,
 }
 
@@ -165,9 +217,30 @@ pub struct LaterFlags {
     /// Number of seeded trials.
     #[arg(long)]
     pub trials: Option<String>,
-    /// What-if override of an attribute column: KEY=VALUE or GROUP.KEY=VALUE.
-    #[arg(long, value_name = "KEY=VALUE")]
+}
+
+/// What-if questions without editing the file.
+#[derive(Debug, Clone, Args)]
+pub struct WhatIf {
+    /// Override an attribute column for every launch (instance_type=m7g.large) or one
+    /// group's (batch.interruptible=true); repeatable. Keys: instance_type, region, os,
+    /// ebs_gb, ebs_type, root, public_ip, interruptible, hibernation, scale_in.
+    #[arg(long, value_name = "[GROUP.]KEY=VALUE")]
     pub set: Vec<String>,
+    /// Multiply every desired capacity of a schedule by F (rounded up).
+    #[arg(long, value_name = "F", value_parser = parse_factor)]
+    pub scale: Option<rust_decimal::Decimal>,
+}
+
+fn parse_factor(text: &str) -> Result<rust_decimal::Decimal, String> {
+    let value: rust_decimal::Decimal = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number like 1.5"))?;
+    if value <= rust_decimal::Decimal::ZERO || value > rust_decimal::Decimal::from(1000) {
+        return Err(format!("{text} must be more than 0 and at most 1000"));
+    }
+    Ok(value)
 }
 
 fn parse_time(text: &str) -> Result<Timestamp, String> {
@@ -183,6 +256,8 @@ pub fn run(cli: Cli) -> Result<String, Error> {
     match cli.command {
         Command::Simulate(args) => simulate::run(&args),
         Command::Recommend(args) => recommend::run(&args),
+        Command::Expand(args) => expand::run(&args),
+        Command::Compare(args) => compare::run(&args),
         Command::Pricing(PricingCommand::Import { files, out }) => import::run(&files, &out),
     }
 }

@@ -9,16 +9,16 @@ use crate::report::RecommendationReport;
 use crate::simulation::{simulate, NoTimeline, ReservedPlan};
 
 pub fn run(args: &SimulateArgs) -> Result<String, Error> {
-    let catalog = load_catalog(args)?;
+    let catalog = load_catalog(&args.run)?;
     require_prices(&catalog)?;
     let terms = OfferTerms {
-        term: args.reserve.term,
-        offering: args.reserve.offering,
-        payment: args.reserve.payment,
+        term: args.run.reserve.term,
+        offering: args.run.reserve.offering,
+        payment: args.run.reserve.payment,
     };
-    let options = options(args, Some(ReservedPlan::Auto(terms)));
+    let options = options(&args.run, Some(ReservedPlan::Auto(terms)));
     let mut reader = open_scenario(args, &catalog)?;
-    let outcome = simulate(&mut reader, &catalog, &options, &mut NoTimeline)?;
+    let outcome = simulate(reader.as_mut(), &catalog, &options, &mut NoTimeline)?;
     let report = RecommendationReport::new(&args.scenario.display().to_string(), &outcome, terms)?;
-    Ok(report.render(args.format))
+    Ok(report.render(args.run.format))
 }

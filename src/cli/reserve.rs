@@ -1,6 +1,6 @@
 //! `--reserve`, `--term`, `--offering`, `--payment`: which reservations to price.
 
-use super::{SimulateArgs, StrategyArg};
+use super::{RunArgs, StrategyArg};
 use crate::error::Error;
 use crate::location::{closest_names, did_you_mean};
 use crate::pricing::{Catalog, OfferTerms};
@@ -13,21 +13,21 @@ const MAX_COUNT: u64 = 1_000_000;
 
 /// The reserved plan the flags ask for, and a note when `all` leaves reservations out.
 pub fn reserved_plan(
-    args: &SimulateArgs,
+    run: &RunArgs,
     catalog: &Catalog,
 ) -> Result<(Option<ReservedPlan>, Option<String>), Error> {
     let terms = OfferTerms {
-        term: args.reserve.term,
-        offering: args.reserve.offering,
-        payment: args.reserve.payment,
+        term: run.reserve.term,
+        offering: run.reserve.offering,
+        payment: run.reserve.payment,
     };
-    let given = &args.reserve.reserve;
-    match args.strategy {
+    let given = &run.reserve.reserve;
+    match run.strategy {
         StrategyArg::OnDemand if !given.is_empty() => Err(Error::Usage(
             "--reserve applies to --strategy reserved or all, not on-demand".into(),
         )),
         StrategyArg::Reserved | StrategyArg::All if !given.is_empty() => {
-            Ok((Some(parse(given, args, catalog, terms)?), None))
+            Ok((Some(parse(given, run, catalog, terms)?), None))
         }
         StrategyArg::Reserved => {
             require_prices(catalog)?;
@@ -59,7 +59,7 @@ pub fn require_prices(catalog: &Catalog) -> Result<(), Error> {
 
 fn parse(
     given: &[String],
-    args: &SimulateArgs,
+    run: &RunArgs,
     catalog: &Catalog,
     terms: OfferTerms,
 ) -> Result<ReservedPlan, Error> {
@@ -74,7 +74,7 @@ fn parse(
     }
     let mut reservations: Vec<Reservation> = Vec::new();
     for text in given {
-        let reservation = parse_one(text, &args.region, catalog)?;
+        let reservation = parse_one(text, &run.region, catalog)?;
         if reservations
             .iter()
             .any(|r| r.instance_type == reservation.instance_type)

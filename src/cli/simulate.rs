@@ -1,13 +1,15 @@
 //! `ec2plan simulate`: replay, price, report.
 
 use super::reserve::reserved_plan;
-use super::{not_yet, SimulateArgs, StrategyArg};
+use super::{not_yet, RunArgs, SimulateArgs, StrategyArg, WhatIf};
 use crate::error::Error;
 use crate::lifecycle::Timings;
 use crate::location::{closest_names, did_you_mean};
 use crate::pricing::Catalog;
 use crate::report::{OutputDir, Summary, TimelineWriter};
-use crate::scenario::{Defaults, EventReader};
+use crate::scenario::{
+    kind_of_header, Defaults, EventReader, EventSource, Kind, Overrides, Scaling, ScheduleReader,
+};
 use crate::simulation::{simulate, NoTimeline, Options, Outcome};
 use crate::strategy::Strategy;
 use std::fs::File;
@@ -16,19 +18,19 @@ use std::path::Path;
 
 pub fn run(args: &SimulateArgs) -> Result<String, Error> {
     check_later_flags(args)?;
-    let catalog = load_catalog(args)?;
-    let (reserved, note) = reserved_plan(args, &catalog)?;
-    let options = options(args, reserved);
+    let catalog = load_catalog(&args.run)?;
+    let (reserved, note) = reserved_plan(&args.run, &catalog)?;
+    let options = options(&args.run, reserved);
     let label = args.scenario.display().to_string();
     let mut reader = open_scenario(args, &catalog)?;
-    let (mut outcome, out) = match &args.out {
-        Some(dir) => simulate_into(dir, &mut reader, &catalog, &options)?,
+    let (mut outcome, out) = match &args.run.out {
+        Some(dir) => simulate_into(dir, reader.as_mut(), &catalog, &options)?,
         None => (
-            simulate(&mut reader, &catalog, &options, &mut NoTimeline)?,
+            simulate(reader.as_mut(), &catalog, &options, &mut NoTimeline)?,
             None,
         ),
     };
-    keep_requested(&mut outcome, args.strategy);
+    keep_requested(&mut outcome, args.run.strategy);
     let mut summary = Summary::new(&label, &outcome)?;
     summary.notes.extend(note);
     if let Some(mut out) = out {
@@ -36,57 +38,101 @@ pub fn run(args: &SimulateArgs) -> Result<String, Error> {
         out.write("groups.csv", summary.groups_csv().as_bytes())?;
         out.commit()?;
     }
-    Ok(summary.render(args.format))
+    Ok(summary.render(args.run.format))
 }
 
-pub(super) fn load_catalog(args: &SimulateArgs) -> Result<Catalog, Error> {
-    let catalog = match &args.pricing {
+pub(super) fn load_catalog(run: &RunArgs) -> Result<Catalog, Error> {
+    let catalog = match &run.pricing {
         Some(dir) => Catalog::with_overrides(dir)?,
         None => Catalog::embedded()?,
     };
-    check_region(&catalog, &args.region)?;
+    check_region(&catalog, &run.region)?;
     Ok(catalog)
 }
 
-pub(super) fn options(
-    args: &SimulateArgs,
-    reserved: Option<crate::simulation::ReservedPlan>,
-) -> Options {
+pub(super) fn options(run: &RunArgs, reserved: Option<crate::simulation::ReservedPlan>) -> Options {
     Options {
         timings: Timings {
-            pending: args.pending,
-            stopping: args.stopping,
-            hibernating: args.hibernating,
-            shutting_down: args.shutting_down,
+            pending: run.pending,
+            stopping: run.stopping,
+            hibernating: run.hibernating,
+            shutting_down: run.shutting_down,
         },
-        until: args.until,
+        until: run.until,
         reserved,
     }
 }
 
+/// Opens the scenario as an event log or a schedule, as its header says.
 pub(super) fn open_scenario<'c>(
     args: &SimulateArgs,
     catalog: &'c Catalog,
-) -> Result<EventReader<'c, BufReader<File>>, Error> {
-    let label = args.scenario.display().to_string();
-    let file = File::open(&args.scenario).map_err(|source| Error::Read {
-        path: args.scenario.clone(),
-        source,
-    })?;
-    let defaults = Defaults {
-        region: args.region.clone(),
+) -> Result<Box<dyn EventSource + 'c>, Error> {
+    open_source(
+        &args.scenario,
+        &args.run.region,
+        args.run.until,
+        &args.run.what_if,
+        catalog,
+    )
+}
+
+pub(super) fn open_source<'c>(
+    path: &Path,
+    region: &str,
+    until: Option<crate::clock::Timestamp>,
+    what_if: &WhatIf,
+    catalog: &'c Catalog,
+) -> Result<Box<dyn EventSource + 'c>, Error> {
+    let label = path.display().to_string();
+    let open = || {
+        File::open(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })
     };
-    Ok(EventReader::new(
+    let overrides = Overrides::parse(&what_if.set, catalog).map_err(Error::Usage)?;
+    let defaults = Defaults {
+        region: region.to_string(),
+        overrides,
+    };
+    let kind = header_kind(open()?);
+    if kind == Some(Kind::Schedule) {
+        let scaling = Scaling {
+            factor: what_if.scale,
+            until,
+        };
+        let reader =
+            ScheduleReader::new(&label, BufReader::new(open()?), catalog, defaults, &scaling)?;
+        return Ok(Box::new(reader));
+    }
+    if what_if.scale.is_some() {
+        return Err(Error::Usage(
+            "--scale multiplies the desired capacity of a schedule; this scenario is an event log"
+                .into(),
+        ));
+    }
+    Ok(Box::new(EventReader::new(
         &label,
-        BufReader::new(file),
+        BufReader::new(open()?),
         catalog,
         defaults,
-    )?)
+    )?))
+}
+
+/// The kind of scenario the first line names (`None` lets the event-log reader explain).
+fn header_kind(file: File) -> Option<Kind> {
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(BufReader::new(file));
+    let headers = csv.headers().ok()?;
+    let names: Vec<&str> = headers.iter().collect();
+    kind_of_header(&names)
 }
 
 /// Drops the baseline rows the user did not ask for (On-Demand is always computed, since
 /// every other strategy is measured against it).
-fn keep_requested(outcome: &mut Outcome, wanted: StrategyArg) {
+pub(super) fn keep_requested(outcome: &mut Outcome, wanted: StrategyArg) {
     let keep = match wanted {
         StrategyArg::OnDemand => Some(Strategy::OnDemand),
         StrategyArg::Reserved => Some(Strategy::Reserved),
@@ -98,9 +144,9 @@ fn keep_requested(outcome: &mut Outcome, wanted: StrategyArg) {
 }
 
 /// Simulates with the timeline streamed into a staged `timeline.csv`.
-fn simulate_into<R: std::io::Read>(
+fn simulate_into(
     dir: &Path,
-    reader: &mut EventReader<R>,
+    reader: &mut dyn EventSource,
     catalog: &Catalog,
     options: &Options,
 ) -> Result<(Outcome, Option<OutputDir>), Error> {
@@ -115,7 +161,7 @@ fn simulate_into<R: std::io::Read>(
 }
 
 fn check_later_flags(args: &SimulateArgs) -> Result<(), Error> {
-    let wanted = match args.strategy {
+    let wanted = match args.run.strategy {
         StrategyArg::Spot => Some(Strategy::Spot),
         StrategyArg::Mixed => Some(Strategy::Mixed),
         _ => None,
@@ -123,7 +169,7 @@ fn check_later_flags(args: &SimulateArgs) -> Result<(), Error> {
     if let Some(strategy) = wanted.filter(|s| !s.is_available()) {
         return Err(not_yet(&format!("--strategy {strategy}")));
     }
-    let later = &args.later;
+    let later = &args.run.later;
     let given = [
         ("--on-demand-base", later.on_demand_base.is_some()),
         (
@@ -133,7 +179,6 @@ fn check_later_flags(args: &SimulateArgs) -> Result<(), Error> {
         ("--interruptions", later.interruptions.is_some()),
         ("--seed", later.seed.is_some()),
         ("--trials", later.trials.is_some()),
-        ("--set", !later.set.is_empty()),
     ];
     match given.iter().find(|(_, present)| *present) {
         Some((flag, _)) => Err(not_yet(flag)),

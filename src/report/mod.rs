@@ -5,11 +5,13 @@
 //! format is tested without files, and [`OutputDir`] writes a run's files all or nothing.
 //! Rounding to cents happens here and only here. Knows nothing of how figures were computed.
 
+mod comparison;
 mod output;
 mod recommendation;
 mod summary;
 mod timeline;
 
+pub use comparison::{ComparisonReport, ComparisonRow};
 pub use output::OutputDir;
 pub use recommendation::{RecommendationReport, RecommendationRow};
 pub use summary::{Format, Summary, SummaryRow};

@@ -6,10 +6,12 @@
 
 use super::columns::Col;
 use super::event::{LaunchSpec, PublicIp, RootDevice};
+use super::overrides::{Overridden, Overrides};
+use super::reader::Defaults;
 use crate::location::{closest_names, did_you_mean, LocatedError};
 use crate::pricing::{Catalog, VolumeType};
 use rust_decimal::Decimal;
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 
 /// AWS's hibernation limit: instance RAM must be under 150 GiB (billing-rules.md §3).
@@ -30,19 +32,57 @@ pub(crate) trait Cells {
 pub(crate) struct SpecBuilder<'c> {
     catalog: &'c Catalog,
     default_region: String,
+    overrides: Overrides,
     interned: HashSet<Arc<str>>,
+    /// Every group launched, so `--set GROUP.KEY` naming none of them can be refused.
+    groups: BTreeSet<String>,
 }
 
 impl<'c> SpecBuilder<'c> {
-    pub fn new(catalog: &'c Catalog, default_region: &str) -> SpecBuilder<'c> {
+    pub fn new(catalog: &'c Catalog, defaults: &Defaults) -> SpecBuilder<'c> {
         SpecBuilder {
             catalog,
-            default_region: default_region.to_string(),
+            default_region: defaults.region.clone(),
+            overrides: defaults.overrides.clone(),
             interned: HashSet::new(),
+            groups: BTreeSet::new(),
         }
     }
 
+    /// Builds the spec of a launch from its cells with the `--set` overrides laid over.
     pub fn build(&mut self, name: &str, cells: &dyn Cells) -> Result<LaunchSpec, LocatedError> {
+        let group = match cells.text(Col::Group)? {
+            Some(group) => group.to_string(),
+            None => cells
+                .text(Col::InstanceType)?
+                .unwrap_or_default()
+                .to_string(),
+        };
+        if !self.groups.contains(&group) {
+            self.groups.insert(group.clone());
+        }
+        if self.overrides.is_empty() {
+            return self.build_plain(name, cells);
+        }
+        let overrides = self.overrides.clone();
+        let layered = Overridden {
+            inner: cells,
+            overrides: &overrides,
+            group: &group,
+        };
+        self.build_plain(name, &layered)
+    }
+
+    /// The groups launched so far (named as in the file, before overrides).
+    pub fn groups(&self) -> &BTreeSet<String> {
+        &self.groups
+    }
+
+    pub fn overrides(&self) -> &Overrides {
+        &self.overrides
+    }
+
+    fn build_plain(&mut self, name: &str, cells: &dyn Cells) -> Result<LaunchSpec, LocatedError> {
         let instance_type = self.known_instance_type(cells)?;
         let region = self.known_region(cells)?;
         let os = self.known_os(cells)?;

@@ -1,9 +1,9 @@
-//! The event log's columns and the header that maps them.
+//! The columns of both scenario kinds and the header that maps them.
 
 use crate::location::{closest_names, did_you_mean};
 
-/// Every column the event-log format defines (DESIGN.md, "Event log").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Every column a scenario can have (DESIGN.md, "Scenario CSV").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Col {
     Time,
     Instance,
@@ -18,10 +18,52 @@ pub enum Col {
     Interruptible,
     Hibernation,
     Group,
+    Desired,
+    ScaleIn,
+    Repeat,
+}
+
+/// Which kind of scenario a header describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// One row per action on one instance (has `action`).
+    EventLog,
+    /// One row per change of a group's desired capacity (has `desired`).
+    Schedule,
+}
+
+impl Kind {
+    /// The columns this kind allows.
+    fn columns(self) -> &'static [Col] {
+        match self {
+            Kind::EventLog => &Col::EVENT_LOG,
+            Kind::Schedule => &Col::SCHEDULE,
+        }
+    }
+
+    fn required(self) -> [Col; 3] {
+        match self {
+            Kind::EventLog => [Col::Time, Col::Instance, Col::Action],
+            Kind::Schedule => [Col::Time, Col::Group, Col::Desired],
+        }
+    }
+
+    /// The kind a header names: `action` makes an event log, `desired` a schedule.
+    pub fn of_header<'a>(names: impl Iterator<Item = &'a str>) -> Option<Kind> {
+        let mut kind = None;
+        for name in names {
+            match name.trim() {
+                "action" => return Some(Kind::EventLog),
+                "desired" => kind = Some(Kind::Schedule),
+                _ => {}
+            }
+        }
+        kind
+    }
 }
 
 impl Col {
-    pub const ALL: [Col; 13] = [
+    const EVENT_LOG: [Col; 13] = [
         Col::Time,
         Col::Instance,
         Col::Action,
@@ -37,8 +79,10 @@ impl Col {
         Col::Group,
     ];
 
-    /// Attribute columns: read on launch rows; elsewhere they must be empty or unchanged.
-    pub const ATTRIBUTES: [Col; 10] = [
+    const SCHEDULE: [Col; 14] = [
+        Col::Time,
+        Col::Group,
+        Col::Desired,
         Col::InstanceType,
         Col::Region,
         Col::Os,
@@ -48,7 +92,22 @@ impl Col {
         Col::PublicIp,
         Col::Interruptible,
         Col::Hibernation,
-        Col::Group,
+        Col::ScaleIn,
+        Col::Repeat,
+    ];
+
+    /// Attribute columns of a launch: read on launch rows (event log) or inherited by a
+    /// group (schedule); `--set` can override each of them.
+    pub const ATTRIBUTES: [Col; 9] = [
+        Col::InstanceType,
+        Col::Region,
+        Col::Os,
+        Col::EbsGb,
+        Col::EbsType,
+        Col::Root,
+        Col::PublicIp,
+        Col::Interruptible,
+        Col::Hibernation,
     ];
 
     pub fn name(self) -> &'static str {
@@ -66,35 +125,31 @@ impl Col {
             Col::Interruptible => "interruptible",
             Col::Hibernation => "hibernation",
             Col::Group => "group",
+            Col::Desired => "desired",
+            Col::ScaleIn => "scale_in",
+            Col::Repeat => "repeat",
         }
-    }
-
-    fn required(self) -> bool {
-        matches!(self, Col::Time | Col::Instance | Col::Action)
     }
 }
 
 /// Where each column sits in the file (None: absent, so its default applies).
 #[derive(Debug, Clone)]
 pub struct Header {
-    positions: [Option<usize>; 13],
+    positions: [Option<usize>; 16],
 }
 
 impl Header {
-    /// Maps a header row; the error is a sentence about the header line.
+    /// Maps a header row of the given kind; the error is a sentence about the header line.
     pub fn parse<'a>(
+        kind: Kind,
         names: impl Iterator<Item = &'a str>,
     ) -> Result<Header, (Option<usize>, String)> {
-        let mut positions = [None; 13];
+        let mut positions = [None; 16];
+        let allowed = kind.columns();
         for (index, raw) in names.enumerate() {
             let name = raw.trim();
-            if name == "desired" {
-                let problem = "this is a desired-capacity schedule (it has a \"desired\" column); \
-                               ec2plan simulate reads event logs with an \"action\" column for now";
-                return Err((Some(index), problem.to_string()));
-            }
-            let Some(col) = Col::ALL.into_iter().find(|c| c.name() == name) else {
-                let hint = did_you_mean(&closest_names(name, Col::ALL.map(Col::name)));
+            let Some(col) = allowed.iter().copied().find(|c| c.name() == name) else {
+                let hint = did_you_mean(&closest_names(name, allowed.iter().map(|c| c.name())));
                 return Err((Some(index), format!("unknown column {name:?}{hint}")));
             };
             let slot = &mut positions[col as usize];
@@ -103,12 +158,18 @@ impl Header {
             }
             *slot = Some(index);
         }
-        if let Some(missing) = Col::ALL
+        if let Some(missing) = kind
+            .required()
             .into_iter()
-            .find(|c| c.required() && positions[*c as usize].is_none())
+            .find(|c| positions[*c as usize].is_none())
         {
+            let [a, b, c] = kind.required().map(Col::name);
+            let what = match kind {
+                Kind::EventLog => "an event log",
+                Kind::Schedule => "a desired-capacity schedule",
+            };
             let problem = format!(
-                "the header has no {:?} column; an event log needs time, instance and action",
+                "the header has no {:?} column; {what} needs {a}, {b} and {c}",
                 missing.name()
             );
             return Err((None, problem));

@@ -1,8 +1,8 @@
 //! Scenario: reading workload CSV into typed, validated events.
 //!
-//! Owns the input contract of DESIGN.md (the event-log format): its columns, their
-//! defaults, and every check that can be made from the file and the catalog's names alone,
-//! each failing with the file, line and column. It streams: one reused record, one event at
+//! Owns the input contract of DESIGN.md (event logs and desired-capacity schedules): their
+//! columns, defaults, `--set` overrides, and every check that can be made from the file and
+//! the catalog's names alone, each failing with the file, line and column. It streams: one reused record, one event at
 //! a time, memory proportional to the instances named, not to the rows. It does not know
 //! what a state is or what anything costs; the lifecycle decides whether an action is
 //! allowed, the meter what it costs.
@@ -10,7 +10,37 @@
 mod attributes;
 mod columns;
 mod event;
+mod overrides;
 mod reader;
+mod schedule;
+mod writer;
 
+pub use columns::Kind;
 pub use event::{Action, Event, InstanceId, LaunchSpec, PublicIp, RootDevice};
+pub use overrides::Overrides;
 pub use reader::{Defaults, EventReader};
+pub use schedule::{Scaling, ScheduleReader};
+pub use writer::EventLogWriter;
+
+use crate::location::LocatedError;
+use std::sync::Arc;
+
+/// Where events come from: an event log read row by row, or a schedule's scaler.
+pub trait EventSource {
+    /// The next event in time order, `None` at the end.
+    fn next_event(&mut self) -> Result<Option<Event>, LocatedError>;
+    /// The name messages use for the input.
+    fn file(&self) -> &Arc<str>;
+    /// After the last event: a `--set GROUP.KEY` naming a group no launch had is an error.
+    fn unknown_override_groups(&self) -> Result<(), String>;
+    /// Where the replay ends when `--until` is not given, if not at the last event: a
+    /// schedule ends at its last row even when that row changes nothing.
+    fn default_horizon(&self) -> Option<crate::clock::Timestamp> {
+        None
+    }
+}
+
+/// The kind of scenario a header row describes.
+pub fn kind_of_header(names: &[&str]) -> Option<Kind> {
+    Kind::of_header(names.iter().copied())
+}

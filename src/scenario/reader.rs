@@ -1,8 +1,10 @@
 //! The streaming event-log reader.
 
 use super::attributes::{parse_flag, Cells, SpecBuilder};
-use super::columns::{Col, Header};
+use super::columns::{Col, Header, Kind};
 use super::event::{Action, Event, InstanceId, LaunchSpec, PublicIp, RootDevice};
+use super::overrides::Overrides;
+use super::EventSource;
 use crate::clock::Timestamp;
 use crate::location::{closest_names, did_you_mean, LocatedError, Location};
 use crate::pricing::Catalog;
@@ -15,12 +17,15 @@ use std::sync::Arc;
 pub struct Defaults {
     /// `--region`, else `us-east-1`.
     pub region: String,
+    /// `--set` overrides of attribute columns.
+    pub overrides: Overrides,
 }
 
 impl Default for Defaults {
     fn default() -> Defaults {
         Defaults {
             region: "us-east-1".to_string(),
+            overrides: Overrides::default(),
         }
     }
 }
@@ -60,15 +65,14 @@ impl<'c, R: Read> EventReader<'c, R> {
             return Err(LocatedError::new(Location::line(&file, 0), problem));
         }
         let header_names = header_strings(&headers, &file)?;
-        let header = Header::parse(header_names.iter().map(String::as_str)).map_err(
-            |(index, problem)| {
+        let header = Header::parse(Kind::EventLog, header_names.iter().map(String::as_str))
+            .map_err(|(index, problem)| {
                 let location = match index {
                     Some(i) => Location::cell(&file, 1, i, &header_names[i]),
                     None => header_line.clone(),
                 };
                 LocatedError::new(location, problem)
-            },
-        )?;
+            })?;
         Ok(EventReader {
             file,
             csv,
@@ -76,19 +80,14 @@ impl<'c, R: Read> EventReader<'c, R> {
             header_names,
             record: csv::ByteRecord::new(),
             line: 1,
-            specs: SpecBuilder::new(catalog, &defaults.region),
+            specs: SpecBuilder::new(catalog, &defaults),
             instances: HashMap::new(),
             last_time: None,
         })
     }
 
-    /// The name messages use for the input.
-    pub fn file(&self) -> &Arc<str> {
-        &self.file
-    }
-
     /// The next event, `None` at the end of the file.
-    pub fn next_event(&mut self) -> Result<Option<Event>, LocatedError> {
+    fn read_event(&mut self) -> Result<Option<Event>, LocatedError> {
         match self.csv.read_byte_record(&mut self.record) {
             Ok(false) => Ok(None),
             Ok(true) => {
@@ -200,7 +199,10 @@ impl<'c, R: Read> EventReader<'c, R> {
     /// Attribute cells on a non-launch row must be empty or repeat the launch value, so a
     /// user who writes `instance_type` on a later row is told it changes nothing.
     fn check_attributes_unchanged(&self, spec: &LaunchSpec) -> Result<(), LocatedError> {
-        for col in Col::ATTRIBUTES {
+        for col in Col::ATTRIBUTES.into_iter().chain([Col::Group]) {
+            if self.specs.overrides().value(&spec.group, col).is_some() {
+                continue;
+            }
             let Some(text) = self.optional(col)? else {
                 continue;
             };
@@ -242,6 +244,20 @@ impl<'c, R: Read> EventReader<'c, R> {
 
     fn error(&self, col: Col, problem: String) -> LocatedError {
         self.row().error(col, problem)
+    }
+}
+
+impl<R: Read> EventSource for EventReader<'_, R> {
+    fn next_event(&mut self) -> Result<Option<Event>, LocatedError> {
+        self.read_event()
+    }
+
+    fn file(&self) -> &Arc<str> {
+        &self.file
+    }
+
+    fn unknown_override_groups(&self) -> Result<(), String> {
+        self.specs.overrides().unknown_groups(self.specs.groups())
     }
 }
 
@@ -342,7 +358,9 @@ fn launch_value(spec: &LaunchSpec, col: Col) -> String {
         Col::Interruptible => spec.interruptible.to_string(),
         Col::Hibernation => spec.hibernation.to_string(),
         Col::Group => spec.group.to_string(),
-        Col::Time | Col::Instance | Col::Action => String::new(),
+        Col::Time | Col::Instance | Col::Action | Col::Desired | Col::ScaleIn | Col::Repeat => {
+            String::new()
+        }
     }
 }
 

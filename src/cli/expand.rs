@@ -1,0 +1,57 @@
+//! `ec2plan expand`: a schedule's generated event log.
+
+use super::simulate::open_source;
+use super::ExpandArgs;
+use crate::error::Error;
+use crate::pricing::Catalog;
+use crate::report::OutputDir;
+use crate::scenario::EventLogWriter;
+
+pub fn run(args: &ExpandArgs) -> Result<String, Error> {
+    let catalog = match &args.pricing {
+        Some(dir) => Catalog::with_overrides(dir)?,
+        None => Catalog::embedded()?,
+    };
+    let mut source = open_source(
+        &args.schedule,
+        &args.region,
+        args.until,
+        &args.what_if,
+        &catalog,
+    )?;
+    if source.default_horizon().is_none() {
+        return Err(Error::Usage(format!(
+            "{} is already an event log; expand reads desired-capacity schedules (time,group,desired,...)",
+            args.schedule.display()
+        )));
+    }
+    let label = args.out.clone().unwrap_or_else(|| "standard output".into());
+    let csv_error = |e: csv::Error| Error::write(&label, std::io::Error::other(e.to_string()));
+    let mut writer = EventLogWriter::new(Vec::new()).map_err(csv_error)?;
+    while let Some(event) = source.next_event()? {
+        writer.write(&event).map_err(csv_error)?;
+    }
+    source.unknown_override_groups().map_err(Error::Usage)?;
+    let bytes = writer.finish().map_err(csv_error)?;
+    let Some(path) = &args.out else {
+        return Ok(String::from_utf8_lossy(&bytes).into_owned());
+    };
+    write_file(path, &bytes)?;
+    Ok(String::new())
+}
+
+/// Writes one file all or nothing, through a staging directory beside it.
+fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), Error> {
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| Error::Usage(format!("--out {} names no file", path.display())))?;
+    let mut out = OutputDir::create(&dir)?;
+    out.write(&name, bytes)?;
+    out.commit()?;
+    Ok(())
+}

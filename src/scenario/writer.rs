@@ -1,0 +1,77 @@
+//! Writing events back out as an event log, the format `simulate` reads.
+
+use super::event::{Action, Event, PublicIp, RootDevice};
+use std::io::Write;
+
+const HEADER: [&str; 13] = [
+    "time",
+    "instance",
+    "action",
+    "instance_type",
+    "region",
+    "os",
+    "ebs_gb",
+    "ebs_type",
+    "root",
+    "public_ip",
+    "interruptible",
+    "hibernation",
+    "group",
+];
+
+/// Streams events as event-log rows; attributes are written on launch rows only.
+pub struct EventLogWriter<W: Write> {
+    csv: csv::Writer<W>,
+}
+
+impl<W: Write> EventLogWriter<W> {
+    pub fn new(inner: W) -> Result<EventLogWriter<W>, csv::Error> {
+        let mut csv = csv::Writer::from_writer(inner);
+        csv.write_record(HEADER)?;
+        Ok(EventLogWriter { csv })
+    }
+
+    pub fn write(&mut self, event: &Event) -> Result<(), csv::Error> {
+        let time = event.time.to_string();
+        let s = &event.spec;
+        if event.action != Action::Launch {
+            let empty = [""; 10];
+            let mut row = vec![time.as_str(), &s.name, event.action.name()];
+            row.extend(empty);
+            return self.csv.write_record(row);
+        }
+        let ebs_gb = s.ebs_gb.to_string();
+        let root = match s.root {
+            RootDevice::Ebs => "ebs",
+            RootDevice::InstanceStore => "instance-store",
+        };
+        let ip = match s.public_ip {
+            PublicIp::None => "none",
+            PublicIp::Auto => "auto",
+            PublicIp::Elastic => "elastic",
+        };
+        let flag = |b: bool| if b { "true" } else { "false" };
+        self.csv.write_record([
+            time.as_str(),
+            &s.name,
+            event.action.name(),
+            &s.instance_type,
+            &s.region,
+            &s.os,
+            &ebs_gb,
+            s.ebs_type.name(),
+            root,
+            ip,
+            flag(s.interruptible),
+            flag(s.hibernation),
+            &s.group,
+        ])
+    }
+
+    pub fn finish(mut self) -> Result<W, csv::Error> {
+        self.csv.flush()?;
+        self.csv
+            .into_inner()
+            .map_err(|e| csv::Error::from(e.into_error()))
+    }
+}
