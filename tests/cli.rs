@@ -391,3 +391,87 @@ fn recommend_explains_its_count() {
     assert!(text.starts_with("region,os,pool,instance_type,count,utilization_pct,on_demand_usd"));
     assert!(text.contains("us-east-1,linux,m5,m5.large,1,100.0,0.10,0.06,0.04,62.5,"));
 }
+
+#[test]
+fn expand_writes_an_event_log_that_replays_to_the_same_summary() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let schedule = root.join("scenarios/dev-office-hours.csv");
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("events.csv");
+    ec2plan()
+        .arg("expand")
+        .arg(&schedule)
+        .arg("--out")
+        .arg(&log)
+        .assert()
+        .success()
+        .stdout("");
+    let replay = |path: &Path| {
+        let out = ec2plan()
+            .arg("simulate")
+            .arg(path)
+            .args(["--format", "csv", "--until", "2026-03-09T00:00:00Z"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        out.stdout
+    };
+    assert_eq!(replay(&log), replay(&schedule));
+}
+
+#[test]
+fn scale_multiplies_desired_capacity_and_rounds_up() {
+    // nightly-batch: 20 × 1.5 = 30 workers; 30 × 2 h × 7 nights × $0.085 = $35.70.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = ec2plan()
+        .arg("simulate")
+        .arg(root.join("scenarios/nightly-batch.csv"))
+        .args(["--scale", "1.5", "--format", "csv"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("\non-demand,35.70,"), "{text}");
+}
+
+#[test]
+fn scale_is_refused_for_an_event_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = write(dir.path(), "one.csv", ONE_HOUR);
+    ec2plan()
+        .args(["simulate", &scenario, "--scale", "2"])
+        .assert()
+        .code(2)
+        .stderr("error: --scale multiplies the desired capacity of a schedule; this scenario is an event log\n");
+}
+
+#[test]
+fn compare_prints_the_difference_to_the_first() {
+    // dev-machines $21.46 vs hibernating-dev $10.14: −$11.32, −52.7 %.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = ec2plan()
+        .arg("compare")
+        .arg(root.join("scenarios/dev-machines.csv"))
+        .arg(root.join("scenarios/hibernating-dev.csv"))
+        .args(["--strategy", "on-demand", "--format", "csv"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    let last = text.lines().last().unwrap();
+    assert!(
+        last.ends_with("hibernating-dev.csv,,on-demand,8.66,1.03,0.45,0.00,10.14,-11.32,-52.7"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_bad_set_flag_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = write(dir.path(), "one.csv", ONE_HOUR);
+    ec2plan()
+        .args(["simulate", &scenario, "--set", "os=windoze"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "error: --set os=windoze: unknown os \"windoze\"",
+        ));
+}

@@ -167,3 +167,59 @@ impl Run {
             .stats
     }
 }
+
+/// Replays a desired-capacity schedule with `--set` flags and `--until`.
+pub fn replay_schedule(csv: &str, sets: &[&str], until_time: Option<&str>) -> Result<Run, Error> {
+    let catalog = test_catalog();
+    let flags: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    let overrides = ec2plan::scenario::Overrides::parse(&flags, &catalog).map_err(Error::Usage)?;
+    let defaults = Defaults {
+        overrides,
+        ..Defaults::default()
+    };
+    let until_at = until_time.map(|t| Timestamp::parse(t).expect("a valid time"));
+    let scaling = ec2plan::scenario::Scaling {
+        factor: None,
+        until: until_at,
+    };
+    let mut reader = ec2plan::scenario::ScheduleReader::new(
+        "schedule.csv",
+        csv.as_bytes(),
+        &catalog,
+        defaults,
+        &scaling,
+    )?;
+    let options = Options {
+        until: until_at,
+        ..instant()
+    };
+    let mut timeline = Collect::default();
+    let outcome = simulate(&mut reader, &catalog, &options, &mut timeline)?;
+    Ok(Run {
+        outcome,
+        timeline: timeline.0,
+    })
+}
+
+/// The event log a schedule expands to, as `ec2plan expand` writes it.
+pub fn expand(csv: &str, until_time: Option<&str>) -> String {
+    use ec2plan::scenario::EventSource;
+    let catalog = test_catalog();
+    let scaling = ec2plan::scenario::Scaling {
+        factor: None,
+        until: until_time.map(|t| Timestamp::parse(t).expect("a valid time")),
+    };
+    let mut reader = ec2plan::scenario::ScheduleReader::new(
+        "schedule.csv",
+        csv.as_bytes(),
+        &catalog,
+        Defaults::default(),
+        &scaling,
+    )
+    .expect("the schedule reads");
+    let mut writer = ec2plan::scenario::EventLogWriter::new(Vec::new()).expect("header written");
+    while let Some(event) = reader.next_event().expect("events") {
+        writer.write(&event).expect("row written");
+    }
+    String::from_utf8(writer.finish().expect("flushed")).expect("UTF-8")
+}
