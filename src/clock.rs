@@ -173,6 +173,46 @@ impl fmt::Display for Seconds {
     }
 }
 
+/// A charge period: how finely line items are cut (FOCUS `ChargePeriodStart/End`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Period {
+    Hourly,
+    Daily,
+    Monthly,
+}
+
+impl Period {
+    /// The start of the period `t` falls in.
+    pub fn start_of(self, t: Timestamp) -> Timestamp {
+        match self {
+            Period::Hourly => t.hour_start(),
+            Period::Daily => Timestamp(t.0 - t.0.rem_euclid(SECONDS_PER_DAY)),
+            Period::Monthly => t.month_start(),
+        }
+    }
+
+    /// The start of the period after the one `t` falls in.
+    pub fn next_after(self, t: Timestamp) -> Timestamp {
+        match self {
+            Period::Hourly => Timestamp(t.hour_start().0 + SECONDS_PER_HOUR),
+            Period::Daily => Timestamp(self.start_of(t).0 + SECONDS_PER_DAY),
+            Period::Monthly => t.next_month_start(),
+        }
+    }
+
+    /// Splits `[start, end)` at period boundaries (never across a month).
+    pub fn split(self, start: Timestamp, end: Timestamp) -> Vec<(Timestamp, Timestamp)> {
+        let mut pieces = Vec::new();
+        let mut cursor = start;
+        while cursor < end {
+            let next = self.next_after(cursor).min(end);
+            pieces.push((cursor, next));
+            cursor = next;
+        }
+        pieces
+    }
+}
+
 /// Splits `[start, end)` at calendar-month boundaries: `(month_start, seconds_in_span,
 /// seconds_in_that_month)` for each month touched.
 pub fn split_by_month(start: Timestamp, end: Timestamp) -> Vec<(Timestamp, Seconds, Seconds)> {
@@ -401,6 +441,31 @@ mod tests {
             ts("2026-01-01T00:00:00Z")
         );
         assert_eq!(ts("2025-12-15T00:00:00Z").month_label(), "2025-12");
+    }
+
+    #[test]
+    fn periods_split_at_their_boundaries() {
+        let pieces = Period::Daily.split(ts("2026-03-01T20:00:00Z"), ts("2026-03-03T02:00:00Z"));
+        assert_eq!(
+            pieces,
+            vec![
+                (ts("2026-03-01T20:00:00Z"), ts("2026-03-02T00:00:00Z")),
+                (ts("2026-03-02T00:00:00Z"), ts("2026-03-03T00:00:00Z")),
+                (ts("2026-03-03T00:00:00Z"), ts("2026-03-03T02:00:00Z")),
+            ]
+        );
+        assert_eq!(
+            Period::Monthly
+                .split(ts("2026-02-27T00:00:00Z"), ts("2026-03-01T00:00:00Z"))
+                .len(),
+            1
+        );
+        assert_eq!(
+            Period::Hourly
+                .split(ts("2026-03-01T00:30:00Z"), ts("2026-03-01T02:00:00Z"))
+                .len(),
+            2
+        );
     }
 
     #[test]

@@ -26,6 +26,8 @@ pub struct Options {
     pub until: Option<Timestamp>,
     /// Price the reserved strategy too, with this portfolio.
     pub reserved: Option<ReservedPlan>,
+    /// Keep every charge in the outcome (for line items); costs memory per charge.
+    pub keep_charges: bool,
 }
 
 /// Which reservations the reserved strategy holds.
@@ -63,6 +65,10 @@ pub struct Outcome {
     pub ledgers: Vec<(Strategy, Ledger)>,
     /// How the reservations fitted, when the reserved strategy was priced.
     pub reserved: Option<ReservedFit>,
+    /// Every On-Demand charge, when [`Options::keep_charges`] asked for them.
+    pub charges: Vec<Charge>,
+    /// Compute usage by clock hour, when the reserved strategy was priced.
+    pub usage: Option<HourlyUsage>,
 }
 
 /// The reserved strategy's portfolio, how it fitted, and the recommendations behind it.
@@ -87,6 +93,8 @@ pub fn simulate(
         spans: Vec::new(),
         charges: Vec::new(),
         usage: options.reserved.as_ref().map(|_| HourlyUsage::default()),
+        kept: Vec::new(),
+        keep_charges: options.keep_charges,
         timeline,
     };
     let mut first: Option<Timestamp> = None;
@@ -136,6 +144,8 @@ pub fn simulate(
         events,
         ledgers,
         reserved,
+        charges: run.kept,
+        usage: run.usage,
     })
 }
 
@@ -187,6 +197,8 @@ struct Pipeline<'a, 'c> {
     charges: Vec<Charge>,
     /// Compute usage by clock hour, kept only when reservations are to be priced.
     usage: Option<HourlyUsage>,
+    kept: Vec<Charge>,
+    keep_charges: bool,
     timeline: &'a mut dyn TimelineSink,
 }
 
@@ -202,6 +214,9 @@ impl Pipeline<'_, '_> {
                 self.ledger.add(&charge)?;
                 if let Some(usage) = &mut self.usage {
                     usage.add(&charge);
+                }
+                if self.keep_charges {
+                    self.kept.push(charge);
                 }
             }
         }

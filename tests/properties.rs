@@ -207,3 +207,32 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(60))]
+
+    #[test]
+    fn line_items_add_up_to_the_summary_total(lives in prop::collection::vec(life(), 1..5), n in 0u64..3, daily in any::<bool>()) {
+        let log = m5_log(&lives);
+        let portfolio = ec2plan::strategy::Portfolio {
+            reservations: vec![ec2plan::strategy::Reservation {
+                instance_type: std::sync::Arc::from("m5.large"),
+                region: std::sync::Arc::from("us-east-1"),
+                os: std::sync::Arc::from("linux"),
+                count: n,
+            }],
+            terms: terms(),
+        };
+        let options = keeping(ec2plan::simulation::Options {
+            reserved: Some(ec2plan::simulation::ReservedPlan::Fixed(portfolio)),
+            ..instant()
+        });
+        let run = replay_with(&log, options).unwrap();
+        let period = if daily { ec2plan::clock::Period::Daily } else { ec2plan::clock::Period::Hourly };
+        let (items, effective) = focus_items(&run, period);
+        for (strategy, ledger) in &run.outcome.ledgers {
+            let total: Decimal = items.iter().zip(&effective).filter(|(i, _)| i.strategy == *strategy).map(|(_, e)| *e).sum();
+            prop_assert_eq!(total, ledger.overall.rounded_total().unwrap().amount());
+        }
+    }
+}

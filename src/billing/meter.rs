@@ -41,6 +41,10 @@ pub struct Charge {
     /// Billed seconds (compute, IPv4) or GB-seconds (storage).
     pub quantity: u64,
     pub cost: Usd,
+    /// The lifecycle state the charge accrued in, where there is one (storage accrues in all).
+    pub state: Option<State>,
+    /// The list price per unit: USD per hour (compute, IPv4) or per GB-month (storage).
+    pub unit_price: rust_decimal::Decimal,
 }
 
 /// Why the meter could not price a span.
@@ -190,6 +194,8 @@ fn meter_usage(
         end: span.end,
         quantity: billed,
         cost: account.rates.compute.cost_of_seconds(billed)?,
+        state: Some(State::Running),
+        unit_price: account.rates.compute.per_hour(),
     });
     Ok(length + (billed - run.seconds))
 }
@@ -218,6 +224,8 @@ fn meter_public_ip(
         end: span.end,
         quantity: seconds,
         cost: account.rates.ipv4.cost_of_seconds(seconds)?,
+        state: Some(span.state),
+        unit_price: account.rates.ipv4.per_hour(),
     });
     Ok(())
 }
@@ -243,6 +251,8 @@ fn meter_storage(
                 .rates
                 .storage
                 .cost_of(gb, seconds.0, month_seconds.0)?,
+            state: None,
+            unit_price: account.rates.storage.per_gb_month(),
         });
     }
     Ok(())

@@ -136,9 +136,14 @@ pub struct RunArgs {
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
 
-    /// Also write summary.csv, groups.csv and timeline.csv into DIR (all or nothing).
+    /// Also write summary.csv, groups.csv, timeline.csv, line_items.csv (FOCUS 1.0),
+    /// monthly.csv and the charts into DIR (all or nothing).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+
+    /// Charge period of line_items.csv.
+    #[arg(long, value_enum, default_value = "daily")]
+    pub granularity: crate::clock::Period,
 
     /// End of the replay (RFC 3339); instances still alive are billed up to it.
     /// Default: the last row's time.

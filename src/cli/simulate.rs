@@ -5,16 +5,22 @@ use super::{not_yet, RunArgs, SimulateArgs, StrategyArg, WhatIf};
 use crate::error::Error;
 use crate::lifecycle::Timings;
 use crate::location::{closest_names, did_you_mean};
+use crate::money::Usd;
 use crate::pricing::Catalog;
+use crate::report::focus::{
+    focus_csv, line_items, monthly_csv, round_to_ledgers, sort, upfront_items, Purchase,
+};
 use crate::report::{OutputDir, Summary, TimelineWriter};
 use crate::scenario::{
     kind_of_header, Defaults, EventReader, EventSource, Kind, Overrides, Scaling, ScheduleReader,
 };
 use crate::simulation::{simulate, NoTimeline, Options, Outcome};
-use crate::strategy::Strategy;
+use crate::strategy::allocation::allocate;
+use crate::strategy::{Portfolio, Strategy};
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
+use std::sync::Arc;
 
 pub fn run(args: &SimulateArgs) -> Result<String, Error> {
     check_later_flags(args)?;
@@ -36,6 +42,7 @@ pub fn run(args: &SimulateArgs) -> Result<String, Error> {
     if let Some(mut out) = out {
         out.write("summary.csv", summary.csv().as_bytes())?;
         out.write("groups.csv", summary.groups_csv().as_bytes())?;
+        write_finance(&mut out, &label, &outcome, &catalog, args.run.granularity)?;
         out.commit()?;
     }
     Ok(summary.render(args.run.format))
@@ -60,6 +67,7 @@ pub(super) fn options(run: &RunArgs, reserved: Option<crate::simulation::Reserve
         },
         until: run.until,
         reserved,
+        keep_charges: run.out.is_some(),
     }
 }
 
@@ -141,6 +149,67 @@ pub(super) fn keep_requested(outcome: &mut Outcome, wanted: StrategyArg) {
     if let Some(keep) = keep {
         outcome.ledgers.retain(|(s, _)| *s == keep);
     }
+}
+
+/// `line_items.csv` (FOCUS 1.0) and `monthly.csv`, reconciled with the summary.
+fn write_finance(
+    out: &mut OutputDir,
+    label: &str,
+    outcome: &Outcome,
+    catalog: &Catalog,
+    period: crate::clock::Period,
+) -> Result<(), Error> {
+    let window = (outcome.start, outcome.horizon);
+    let reserved = match (&outcome.reserved, &outcome.usage) {
+        (Some(fit), Some(usage)) => Some((
+            allocate(usage, &fit.portfolio, catalog, window)?,
+            fit.portfolio.clone(),
+        )),
+        _ => None,
+    };
+    let mut items = line_items(
+        outcome,
+        period,
+        reserved.as_ref().map(|(a, p)| (a, p.terms)),
+    );
+    if let Some((_, portfolio)) = &reserved {
+        upfront_items(
+            &mut items,
+            &purchases(portfolio, catalog),
+            portfolio.terms,
+            outcome.start,
+        );
+        sort(&mut items);
+    }
+    let effective = round_to_ledgers(&items, &outcome.ledgers)?;
+    out.write(
+        "line_items.csv",
+        focus_csv(label, &items, &effective).as_bytes(),
+    )?;
+    out.write("monthly.csv", monthly_csv(&items, &effective).as_bytes())?;
+    Ok(())
+}
+
+/// What each reservation type's upfront fee comes to.
+fn purchases(portfolio: &Portfolio, catalog: &Catalog) -> Vec<Purchase> {
+    portfolio
+        .reservations
+        .iter()
+        .filter_map(|r| {
+            let price = catalog.reserved(&r.region, &r.instance_type, &r.os, portfolio.terms)?;
+            let total = price
+                .upfront
+                .amount()
+                .checked_mul(rust_decimal::Decimal::from(r.count))?;
+            Some(Purchase {
+                region: Arc::clone(&r.region),
+                os: Arc::clone(&r.os),
+                instance_type: Arc::clone(&r.instance_type),
+                count: r.count,
+                upfront: Usd::new(total),
+            })
+        })
+        .collect()
 }
 
 /// Simulates with the timeline streamed into a staged `timeline.csv`.

@@ -6,6 +6,7 @@
 //! Rounding to cents happens here and only here. Knows nothing of how figures were computed.
 
 mod comparison;
+pub mod focus;
 mod output;
 mod recommendation;
 mod summary;

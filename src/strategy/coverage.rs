@@ -73,6 +73,8 @@ pub struct Entry {
 #[derive(Debug, Clone, Default)]
 pub struct PoolUsage {
     pub hours: Vec<Vec<Entry>>,
+    /// The clock hour of each element of `hours`.
+    pub times: Vec<Timestamp>,
 }
 
 impl PoolUsage {
@@ -110,7 +112,7 @@ pub fn by_pool(
     catalog: &Catalog,
 ) -> Result<BTreeMap<Pool, PoolUsage>, MoneyError> {
     let mut pools: BTreeMap<Pool, PoolUsage> = BTreeMap::new();
-    for (_, keys) in usage.hours() {
+    for (hour, keys) in usage.hours() {
         let mut this_hour: BTreeMap<Pool, Vec<Entry>> = BTreeMap::new();
         let mut sorted: Vec<(&UsageKey, &u64)> = keys.iter().collect();
         sorted.sort();
@@ -131,7 +133,9 @@ pub fn by_pool(
             entries.sort_by(|a, b| {
                 (a.units, &a.instance_type, &a.group).cmp(&(b.units, &b.instance_type, &b.group))
             });
-            pools.entry(pool).or_default().hours.push(entries);
+            let pool_usage = pools.entry(pool).or_default();
+            pool_usage.hours.push(entries);
+            pool_usage.times.push(*hour);
         }
     }
     Ok(pools)
@@ -156,6 +160,20 @@ pub fn cover(pool: &PoolUsage, capacity: Decimal) -> Result<Covered, MoneyError>
         cover_hour(entries, capacity, &mut covered)?;
     }
     Ok(covered)
+}
+
+/// Units covered for each entry of one hour, smallest size first.
+pub fn covered_units(entries: &[Entry], capacity: Decimal) -> Vec<Decimal> {
+    let mut remaining = capacity;
+    entries
+        .iter()
+        .map(|entry| {
+            let need = entry.units * Decimal::from(entry.seconds);
+            let used = need.min(remaining).max(Decimal::ZERO);
+            remaining -= used;
+            used
+        })
+        .collect()
 }
 
 fn cover_hour(

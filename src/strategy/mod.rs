@@ -6,6 +6,7 @@
 //! On-Demand core with Spot top-up are named here so the command line accepts the
 //! contract's flags, and are refused with a clear message until they are built.
 
+pub mod allocation;
 pub mod coverage;
 pub mod recommend;
 pub mod reserved;

@@ -95,6 +95,7 @@ pub fn instant() -> Options {
         },
         until: None,
         reserved: None,
+        keep_charges: false,
     }
 }
 
@@ -222,4 +223,62 @@ pub fn expand(csv: &str, until_time: Option<&str>) -> String {
         writer.write(&event).expect("row written");
     }
     String::from_utf8(writer.finish().expect("flushed")).expect("UTF-8")
+}
+
+/// The line items and their rounded EffectiveCost of a run (charges must have been kept).
+pub fn focus_items(
+    run: &Run,
+    period: ec2plan::clock::Period,
+) -> (
+    Vec<ec2plan::report::focus::LineItem>,
+    Vec<rust_decimal::Decimal>,
+) {
+    use ec2plan::report::focus::{line_items, round_to_ledgers, upfront_items};
+    let catalog = test_catalog();
+    let outcome = &run.outcome;
+    let window = (outcome.start, outcome.horizon);
+    let allocation = match (&outcome.reserved, &outcome.usage) {
+        (Some(fit), Some(usage)) => Some((
+            ec2plan::strategy::allocation::allocate(usage, &fit.portfolio, &catalog, window)
+                .unwrap(),
+            fit.portfolio.clone(),
+        )),
+        _ => None,
+    };
+    let mut items = line_items(
+        outcome,
+        period,
+        allocation.as_ref().map(|(a, p)| (a, p.terms)),
+    );
+    if let Some((_, portfolio)) = &allocation {
+        let purchases: Vec<ec2plan::report::focus::Purchase> = portfolio
+            .reservations
+            .iter()
+            .map(|r| {
+                let price = catalog
+                    .reserved(&r.region, &r.instance_type, &r.os, portfolio.terms)
+                    .unwrap();
+                let total = price.upfront.amount() * rust_decimal::Decimal::from(r.count);
+                ec2plan::report::focus::Purchase {
+                    region: r.region.clone(),
+                    os: r.os.clone(),
+                    instance_type: r.instance_type.clone(),
+                    count: r.count,
+                    upfront: ec2plan::money::Usd::new(total),
+                }
+            })
+            .collect();
+        upfront_items(&mut items, &purchases, portfolio.terms, outcome.start);
+        ec2plan::report::focus::sort(&mut items);
+    }
+    let effective = round_to_ledgers(&items, &outcome.ledgers).unwrap();
+    (items, effective)
+}
+
+/// Options that keep charges for line items.
+pub fn keeping(options: Options) -> Options {
+    Options {
+        keep_charges: true,
+        ..options
+    }
 }

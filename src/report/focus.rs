@@ -1,0 +1,790 @@
+//! `line_items.csv`: FinOps FOCUS 1.0 line items, one row per resource, charge and period.
+//!
+//! Columns, types and allowed values follow FOCUS 1.0 (billing-rules.md §9), checked in CI
+//! by the FinOps Foundation's `focus-validator`. Reconciliation is by construction: costs
+//! are rounded to cents once, here, by largest remainder within each strategy and charge
+//! kind, so that the EffectiveCost of a strategy's rows adds up to exactly the total its
+//! summary row prints, column by column.
+
+use crate::billing::{Charge, ChargeKind, Ledger};
+use crate::clock::{Period, Timestamp, SECONDS_PER_HOUR};
+use crate::money::{MoneyError, Usd};
+use crate::pricing::OfferTerms;
+use crate::simulation::Outcome;
+use crate::strategy::allocation::Allocation;
+use crate::strategy::Strategy;
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// The summary column a line item counts toward.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Compute,
+    Storage,
+    PublicIpv4,
+    Commitment,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Compute => "compute",
+            Kind::Storage => "storage",
+            Kind::PublicIpv4 => "public_ipv4",
+            Kind::Commitment => "commitment",
+        }
+    }
+}
+
+/// A resource a line item is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resource {
+    pub id: String,
+    pub name: String,
+    pub kind: &'static str,
+}
+
+/// A commitment discount (the reservations of one pool).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Commitment {
+    pub id: String,
+    pub name: String,
+    pub status: Option<&'static str>,
+}
+
+/// One line item at full precision, before rounding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineItem {
+    pub strategy: Strategy,
+    pub kind: Kind,
+    pub purchase: bool,
+    pub frequency: &'static str,
+    pub pricing_category: &'static str,
+    pub commitment: Option<Commitment>,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    pub resource: Option<Resource>,
+    pub region: Arc<str>,
+    pub service: (&'static str, &'static str),
+    pub sku: String,
+    pub description: String,
+    pub pricing_quantity: Decimal,
+    pub pricing_unit: &'static str,
+    pub consumed_quantity: Option<Decimal>,
+    pub list_unit_price: Option<Decimal>,
+    pub list_cost: Decimal,
+    /// Cash; `None` means "the same as effective" (ordinary usage).
+    pub billed: Option<Decimal>,
+    pub effective: Decimal,
+    pub state: Option<&'static str>,
+    pub group: Arc<str>,
+    pub instance_type: Option<Arc<str>>,
+}
+
+/// Builds every line item of an outcome (its charges must have been kept).
+pub fn line_items(
+    outcome: &Outcome,
+    period: Period,
+    allocation: Option<(&Allocation, OfferTerms)>,
+) -> Vec<LineItem> {
+    let mut items = Vec::new();
+    for (strategy, _) in &outcome.ledgers {
+        match (strategy, allocation) {
+            (Strategy::Reserved, Some((allocation, terms))) => {
+                charge_items(&mut items, *strategy, outcome, period, false);
+                reserved_items(&mut items, allocation, terms, period);
+            }
+            _ => charge_items(&mut items, *strategy, outcome, period, true),
+        }
+    }
+    sort(&mut items);
+    items
+}
+
+/// Strategy, then time, then kind and resource: the order a reader scans a bill in.
+pub fn sort(items: &mut [LineItem]) {
+    items.sort_by(|a, b| {
+        let key = |i: &LineItem| {
+            let resource = i
+                .resource
+                .as_ref()
+                .map(|r| r.id.clone())
+                .unwrap_or_default();
+            (
+                i.strategy,
+                i.start,
+                i.kind,
+                i.purchase,
+                resource,
+                i.description.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+}
+
+/// Per-resource items from the meter's charges (compute only when `with_compute`).
+fn charge_items(
+    items: &mut Vec<LineItem>,
+    strategy: Strategy,
+    outcome: &Outcome,
+    period: Period,
+    with_compute: bool,
+) {
+    for charge in &outcome.charges {
+        if charge.kind == ChargeKind::Compute && !with_compute {
+            continue;
+        }
+        for (start, end, share) in pieces(charge, period) {
+            items.push(charge_item(strategy, charge, start, end, share));
+        }
+    }
+}
+
+/// A charge cut at period boundaries: (start, end, billed units in the piece). A compute
+/// run's minimum or started-hour rounding is billed in its last piece.
+fn pieces(charge: &Charge, period: Period) -> Vec<(Timestamp, Timestamp, Decimal)> {
+    let length = charge.end.since(charge.start).0;
+    let mut out: Vec<(Timestamp, Timestamp, Decimal)> = period
+        .split(charge.start, charge.end)
+        .into_iter()
+        .map(|(a, b)| {
+            let seconds = Decimal::from(b.since(a).0);
+            let share = if length == 0 {
+                Decimal::ZERO
+            } else {
+                seconds / Decimal::from(length)
+            };
+            (a, b, share)
+        })
+        .collect();
+    if charge.kind == ChargeKind::Compute {
+        let extra = charge.quantity.saturating_sub(length);
+        if out.is_empty() {
+            out.push((charge.start, charge.end, Decimal::ZERO));
+        }
+        // Re-express shares as billed seconds, the extra in the last piece.
+        let last = out.len() - 1;
+        for (i, piece) in out.iter_mut().enumerate() {
+            let own = Decimal::from(piece.1.since(piece.0).0);
+            piece.2 = own
+                + if i == last {
+                    Decimal::from(extra)
+                } else {
+                    Decimal::ZERO
+                };
+        }
+    }
+    out
+}
+
+fn charge_item(
+    strategy: Strategy,
+    charge: &Charge,
+    start: Timestamp,
+    end: Timestamp,
+    share: Decimal,
+) -> LineItem {
+    let spec = &charge.spec;
+    let hour = Decimal::from(SECONDS_PER_HOUR);
+    let (kind, service, unit, quantity, cost, resource, sku) = match charge.kind {
+        ChargeKind::Compute => {
+            let hours = share / hour;
+            let cost = charge.unit_price * hours;
+            let resource = Resource {
+                id: spec.name.to_string(),
+                name: spec.name.to_string(),
+                kind: "Instance",
+            };
+            let sku = format!(
+                "AmazonEC2/{}/BoxUsage:{}/{}",
+                spec.region, spec.instance_type, spec.os
+            );
+            (
+                Kind::Compute,
+                ("Amazon Elastic Compute Cloud", "Compute"),
+                "Hours",
+                hours,
+                cost,
+                resource,
+                sku,
+            )
+        }
+        ChargeKind::Storage => {
+            let quantity = charge_quantity_share(charge, share);
+            let cost = charge.cost.amount() * share;
+            let resource = Resource {
+                id: format!("{}/volume", spec.name),
+                name: format!("{} {} GB {}", spec.name, spec.ebs_gb, spec.ebs_type),
+                kind: "Volume",
+            };
+            let sku = format!(
+                "AmazonEC2/{}/EBS:VolumeUsage.{}",
+                spec.region, spec.ebs_type
+            );
+            (
+                Kind::Storage,
+                ("Amazon Elastic Block Store", "Storage"),
+                "GB-Months",
+                quantity,
+                cost,
+                resource,
+                sku,
+            )
+        }
+        ChargeKind::PublicIpv4 => {
+            let hours = Decimal::from(end.since(start).0) / hour;
+            let cost = charge.unit_price * hours;
+            let resource = Resource {
+                id: format!("{}/public-ipv4", spec.name),
+                name: format!("{} public IPv4 ({:?})", spec.name, spec.public_ip).to_lowercase(),
+                kind: "IP Address",
+            };
+            let sku = format!("AmazonVPC/{}/PublicIPv4", spec.region);
+            (
+                Kind::PublicIpv4,
+                ("Amazon Virtual Private Cloud", "Networking"),
+                "Hours",
+                hours,
+                cost,
+                resource,
+                sku,
+            )
+        }
+    };
+    LineItem {
+        strategy,
+        kind,
+        purchase: false,
+        frequency: "Usage-Based",
+        pricing_category: "Standard",
+        commitment: None,
+        start,
+        end,
+        description: format!(
+            "{} {} for {}",
+            kind.name().replace('_', " "),
+            unit.to_lowercase(),
+            spec.name
+        ),
+        resource: Some(resource),
+        region: Arc::clone(&spec.region),
+        service,
+        sku,
+        pricing_quantity: quantity,
+        pricing_unit: unit,
+        consumed_quantity: Some(match charge.kind {
+            ChargeKind::Compute => Decimal::from(end.since(start).0) / hour,
+            _ => quantity,
+        }),
+        list_unit_price: Some(charge.unit_price),
+        list_cost: cost,
+        billed: None,
+        effective: cost,
+        state: charge.state.map(|s| s.name()),
+        group: Arc::clone(&spec.group),
+        instance_type: Some(Arc::clone(&spec.instance_type)),
+    }
+}
+
+/// GB-months of a storage piece: the charge's GB-months in proportion to its seconds.
+fn charge_quantity_share(charge: &Charge, share: Decimal) -> Decimal {
+    if charge.unit_price.is_zero() {
+        return Decimal::ZERO;
+    }
+    charge.cost.amount() * share / charge.unit_price
+}
+
+/// The reserved strategy's compute: uncovered usage at On-Demand rates, covered usage
+/// carrying its share of the fees, unused fees, and the purchases (cash).
+fn reserved_items(
+    items: &mut Vec<LineItem>,
+    allocation: &Allocation,
+    terms: OfferTerms,
+    period: Period,
+) {
+    type Key = (Timestamp, Arc<str>, Arc<str>, Arc<str>, Arc<str>);
+    let mut usage: BTreeMap<Key, [Decimal; 5]> = BTreeMap::new();
+    for u in &allocation.usage {
+        let key = (
+            period.start_of(u.hour),
+            Arc::clone(&u.region),
+            Arc::clone(&u.os),
+            Arc::clone(&u.instance_type),
+            Arc::clone(&u.group),
+        );
+        let slot = usage.entry(key).or_default();
+        slot[0] += Decimal::from(u.seconds);
+        slot[1] += u.covered_seconds;
+        slot[2] += u.value;
+        slot[3] += u.covered_value;
+        slot[4] += u.fee_share;
+        let _ = u.rate;
+    }
+    for (
+        (start, region, os, instance_type, group),
+        [seconds, covered, value, covered_value, fee],
+    ) in usage
+    {
+        let end = period.next_after(start);
+        let hour = Decimal::from(SECONDS_PER_HOUR);
+        let rate = if seconds.is_zero() {
+            Decimal::ZERO
+        } else {
+            value * hour / seconds
+        };
+        let sku = format!("AmazonEC2/{region}/BoxUsage:{instance_type}/{os}");
+        let base = LineItem {
+            strategy: Strategy::Reserved,
+            kind: Kind::Compute,
+            purchase: false,
+            frequency: "Usage-Based",
+            pricing_category: "Standard",
+            commitment: None,
+            start,
+            end,
+            resource: None,
+            region: Arc::clone(&region),
+            service: ("Amazon Elastic Compute Cloud", "Compute"),
+            sku,
+            description: format!(
+                "{instance_type} usage of group {group} not covered by reservations"
+            ),
+            pricing_quantity: (seconds - covered) / hour,
+            pricing_unit: "Hours",
+            consumed_quantity: Some((seconds - covered) / hour),
+            list_unit_price: Some(rate),
+            list_cost: value - covered_value,
+            billed: None,
+            effective: value - covered_value,
+            state: Some("running"),
+            group: Arc::clone(&group),
+            instance_type: Some(Arc::clone(&instance_type)),
+        };
+        if seconds > covered {
+            items.push(base.clone());
+        }
+        if covered > Decimal::ZERO {
+            items.push(LineItem {
+                kind: Kind::Commitment,
+                pricing_category: "Committed",
+                commitment: Some(pool_commitment(
+                    &region,
+                    &os,
+                    &instance_type,
+                    terms,
+                    Some("Used"),
+                )),
+                description: format!(
+                    "{instance_type} usage of group {group} covered by reservations"
+                ),
+                pricing_quantity: covered / hour,
+                consumed_quantity: Some(covered / hour),
+                list_cost: covered_value,
+                billed: Some(Decimal::ZERO),
+                effective: fee,
+                ..base
+            });
+        }
+    }
+    fee_items(items, allocation, terms, period);
+}
+
+/// Unused capacity, recurring fees and upfront purchases, per reservation type and period.
+fn fee_items(
+    items: &mut Vec<LineItem>,
+    allocation: &Allocation,
+    terms: OfferTerms,
+    period: Period,
+) {
+    type Key = (Timestamp, Arc<str>, Arc<str>, Arc<str>, u64);
+    let mut fees: BTreeMap<Key, [Decimal; 4]> = BTreeMap::new();
+    for fee in &allocation.fees {
+        let r = &fee.reservation;
+        let key = (
+            period.start_of(fee.hour),
+            Arc::clone(&r.region),
+            Arc::clone(&r.os),
+            Arc::clone(&r.instance_type),
+            r.count,
+        );
+        let slot = fees.entry(key).or_default();
+        slot[0] += fee.unused;
+        slot[1] += fee.recurring;
+        slot[2] += Decimal::ONE;
+        slot[3] += fee.amortized;
+    }
+    for ((start, region, os, instance_type, count), [unused, recurring, hours, _]) in fees {
+        let end = period.next_after(start);
+        let commitment = pool_commitment(&region, &os, &instance_type, terms, None);
+        let sku = format!("AmazonEC2/{region}/HeavyUsage:{instance_type}/{os}/{terms}");
+        let base = LineItem {
+            strategy: Strategy::Reserved,
+            kind: Kind::Commitment,
+            purchase: false,
+            frequency: "Usage-Based",
+            pricing_category: "Committed",
+            commitment: Some(Commitment {
+                status: Some("Unused"),
+                ..commitment.clone()
+            }),
+            start,
+            end,
+            resource: None,
+            region: Arc::clone(&region),
+            service: ("Amazon Elastic Compute Cloud", "Compute"),
+            sku,
+            description: format!("unused capacity of {count} × {instance_type} reservations"),
+            pricing_quantity: hours * Decimal::from(count),
+            pricing_unit: "Hours",
+            consumed_quantity: None,
+            list_unit_price: None,
+            list_cost: Decimal::ZERO,
+            billed: Some(Decimal::ZERO),
+            effective: unused,
+            state: None,
+            group: Arc::from(crate::strategy::RESERVATIONS_GROUP),
+            instance_type: Some(Arc::clone(&instance_type)),
+        };
+        if unused > Decimal::ZERO {
+            items.push(base.clone());
+        }
+        if recurring > Decimal::ZERO {
+            items.push(LineItem {
+                purchase: true,
+                frequency: "Recurring",
+                pricing_category: "Standard",
+                commitment: Some(commitment),
+                description: format!(
+                    "recurring fee of {count} × {instance_type} reservations ({terms})"
+                ),
+                list_cost: recurring,
+                billed: Some(recurring),
+                effective: Decimal::ZERO,
+                ..base
+            });
+        }
+    }
+}
+
+/// The commitment discount a pool's reservations form.
+fn pool_commitment(
+    region: &str,
+    os: &str,
+    instance_type: &str,
+    terms: OfferTerms,
+    status: Option<&'static str>,
+) -> Commitment {
+    let family = crate::pricing::sizes::split_type(instance_type).map_or(instance_type, |(f, _)| f);
+    Commitment {
+        id: format!(
+            "reserved-instances/{region}/{os}/{family}/{}-{}-{}",
+            terms.term, terms.offering, terms.payment
+        ),
+        name: format!("{family} Reserved Instances, {region}, {os} ({terms})"),
+        status,
+    }
+}
+
+/// What buying one reservation type cost upfront.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Purchase {
+    pub region: Arc<str>,
+    pub os: Arc<str>,
+    pub instance_type: Arc<str>,
+    pub count: u64,
+    /// The upfront fee of all `count` reservations.
+    pub upfront: Usd,
+}
+
+/// Upfront purchases: cash at the start of the replay, effective cost 0 (amortized onto
+/// the hours the allocation already carries).
+pub fn upfront_items(
+    items: &mut Vec<LineItem>,
+    purchases: &[Purchase],
+    terms: OfferTerms,
+    at: Timestamp,
+) {
+    for Purchase {
+        region,
+        os,
+        instance_type,
+        count,
+        upfront,
+    } in purchases
+    {
+        if upfront.amount().is_zero() {
+            continue;
+        }
+        let commitment = pool_commitment(region, os, instance_type, terms, None);
+        items.push(LineItem {
+            strategy: Strategy::Reserved,
+            kind: Kind::Commitment,
+            purchase: true,
+            frequency: "One-Time",
+            pricing_category: "Standard",
+            commitment: Some(commitment),
+            start: at.hour_start(),
+            end: Timestamp::from_unix(at.hour_start().unix() + SECONDS_PER_HOUR),
+            resource: None,
+            region: Arc::clone(region),
+            service: ("Amazon Elastic Compute Cloud", "Compute"),
+            sku: format!("AmazonEC2/{region}/HeavyUsage:{instance_type}/{os}/{terms}"),
+            description: format!("upfront fee of {count} × {instance_type} reservations ({terms})"),
+            pricing_quantity: Decimal::from(*count),
+            pricing_unit: "Reservations",
+            consumed_quantity: None,
+            list_unit_price: None,
+            list_cost: upfront.amount(),
+            billed: Some(upfront.amount()),
+            effective: Decimal::ZERO,
+            state: None,
+            group: Arc::from(crate::strategy::RESERVATIONS_GROUP),
+            instance_type: Some(Arc::clone(instance_type)),
+        });
+    }
+}
+
+/// Rounds every item's EffectiveCost to cents so that, per strategy and kind, they add up to
+/// the ledger's column rounded to cents (largest remainder, ties to the earlier row).
+pub fn round_to_ledgers(
+    items: &[LineItem],
+    ledgers: &[(Strategy, Ledger)],
+) -> Result<Vec<Decimal>, MoneyError> {
+    let mut rounded = vec![Decimal::ZERO; items.len()];
+    for (strategy, ledger) in ledgers {
+        let [compute, storage, ipv4, commitment] = ledger.overall.columns().map(Usd::round_cents);
+        for (kind, target) in [
+            (Kind::Compute, compute),
+            (Kind::Storage, storage),
+            (Kind::PublicIpv4, ipv4),
+            (Kind::Commitment, commitment),
+        ] {
+            let members: Vec<usize> = (0..items.len())
+                .filter(|&i| {
+                    items[i].strategy == *strategy && items[i].kind == kind && !items[i].purchase
+                })
+                .collect();
+            allocate_cents(items, &members, target.amount(), &mut rounded);
+        }
+    }
+    Ok(rounded)
+}
+
+/// Hamilton's method: floor every item to cents, give the missing cents to the largest
+/// remainders.
+fn allocate_cents(items: &[LineItem], members: &[usize], target: Decimal, rounded: &mut [Decimal]) {
+    let hundred = Decimal::ONE_HUNDRED;
+    let mut floors = Decimal::ZERO;
+    let mut remainders: Vec<(Decimal, usize)> = Vec::with_capacity(members.len());
+    for &i in members {
+        let cents = items[i].effective * hundred;
+        let floor = cents.floor();
+        rounded[i] = floor / hundred;
+        floors += floor;
+        remainders.push((cents - floor, i));
+    }
+    let missing = ((target * hundred) - floors).round();
+    let missing = missing.max(Decimal::ZERO).min(Decimal::from(members.len()));
+    remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let give = missing.to_usize().unwrap_or(0);
+    for (_, i) in remainders.into_iter().take(give) {
+        rounded[i] += Decimal::new(1, 2);
+    }
+}
+
+/// Cents, half away from zero, for the columns that need no reconciliation.
+pub fn cents(value: Decimal) -> String {
+    format!(
+        "{:.2}",
+        value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    )
+}
+
+/// FOCUS 1.0 columns, then ec2plan's own (`x_`).
+const COLUMNS: [&str; 49] = [
+    "AvailabilityZone",
+    "BilledCost",
+    "BillingAccountId",
+    "BillingAccountName",
+    "BillingCurrency",
+    "BillingPeriodEnd",
+    "BillingPeriodStart",
+    "ChargeCategory",
+    "ChargeClass",
+    "ChargeDescription",
+    "ChargeFrequency",
+    "ChargePeriodEnd",
+    "ChargePeriodStart",
+    "CommitmentDiscountCategory",
+    "CommitmentDiscountId",
+    "CommitmentDiscountName",
+    "CommitmentDiscountStatus",
+    "CommitmentDiscountType",
+    "ConsumedQuantity",
+    "ConsumedUnit",
+    "ContractedCost",
+    "ContractedUnitPrice",
+    "EffectiveCost",
+    "InvoiceIssuer",
+    "ListCost",
+    "ListUnitPrice",
+    "PricingCategory",
+    "PricingQuantity",
+    "PricingUnit",
+    "Provider",
+    "Publisher",
+    "RegionId",
+    "RegionName",
+    "ResourceId",
+    "ResourceName",
+    "ResourceType",
+    "ServiceCategory",
+    "ServiceName",
+    "SkuId",
+    "SkuPriceId",
+    "SubAccountId",
+    "SubAccountName",
+    "Tags",
+    "x_Strategy",
+    "x_LifecycleState",
+    "x_Group",
+    "x_InstanceType",
+    "x_Scenario",
+    "x_ChargeKind",
+];
+
+/// AWS's display names of the regions the catalog covers (RegionName); others show the id.
+fn region_name(region: &str) -> &str {
+    match region {
+        "us-east-1" => "US East (N. Virginia)",
+        "eu-west-1" => "Europe (Ireland)",
+        "ap-northeast-2" => "Asia Pacific (Seoul)",
+        other => other,
+    }
+}
+
+/// A decimal as FOCUS wants it: plain digits, at most ten decimals.
+fn decimal(value: Decimal) -> String {
+    value.round_dp(10).normalize().to_string()
+}
+
+/// The whole `line_items.csv`, with EffectiveCost (and BilledCost of usage) rounded by
+/// [`round_to_ledgers`].
+pub fn focus_csv(scenario: &str, items: &[LineItem], effective: &[Decimal]) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let _ = writer.write_record(COLUMNS);
+    for (item, effective) in items.iter().zip(effective) {
+        let _ = writer.write_record(row(scenario, item, *effective));
+    }
+    String::from_utf8_lossy(&writer.into_inner().unwrap_or_default()).into_owned()
+}
+
+fn row(scenario: &str, item: &LineItem, effective: Decimal) -> Vec<String> {
+    let billed = match item.billed {
+        None => effective,
+        Some(cash) => cash.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero),
+    };
+    let effective = if item.purchase {
+        Decimal::ZERO
+    } else {
+        effective
+    };
+    let month = item.start.month_start();
+    let (resource_id, resource_name, resource_type) = match &item.resource {
+        Some(r) => (r.id.clone(), r.name.clone(), r.kind.to_string()),
+        None => (String::new(), String::new(), String::new()),
+    };
+    let (c_category, c_id, c_name, c_status, c_type) = match &item.commitment {
+        Some(c) => (
+            "Usage".to_string(),
+            c.id.clone(),
+            c.name.clone(),
+            c.status.unwrap_or("").to_string(),
+            "Reserved Instance".to_string(),
+        ),
+        None => Default::default(),
+    };
+    let tags = serde_json::json!({ "ec2plan:group": &*item.group }).to_string();
+    let opt = |v: Option<Decimal>| v.map(decimal).unwrap_or_default();
+    vec![
+        String::new(),
+        cents(billed),
+        "ec2plan-estimate".to_string(),
+        format!("ec2plan estimate of {scenario}"),
+        "USD".to_string(),
+        month.next_month_start().to_string(),
+        month.to_string(),
+        if item.purchase { "Purchase" } else { "Usage" }.to_string(),
+        String::new(),
+        item.description.clone(),
+        item.frequency.to_string(),
+        item.end.to_string(),
+        item.start.to_string(),
+        c_category,
+        c_id,
+        c_name,
+        c_status,
+        c_type,
+        opt(item.consumed_quantity),
+        if item.consumed_quantity.is_some() {
+            item.pricing_unit.to_string()
+        } else {
+            String::new()
+        },
+        cents(item.list_cost),
+        opt(item.list_unit_price),
+        cents(effective),
+        "Amazon Web Services, Inc.".to_string(),
+        cents(item.list_cost),
+        opt(item.list_unit_price),
+        item.pricing_category.to_string(),
+        decimal(item.pricing_quantity),
+        item.pricing_unit.to_string(),
+        "Amazon Web Services".to_string(),
+        "Amazon Web Services".to_string(),
+        item.region.to_string(),
+        region_name(&item.region).to_string(),
+        resource_id,
+        resource_name,
+        resource_type,
+        item.service.1.to_string(),
+        item.service.0.to_string(),
+        item.sku.clone(),
+        format!("{}/{}", item.sku, item.pricing_category),
+        String::new(),
+        String::new(),
+        tags,
+        item.strategy.name().to_string(),
+        item.state.unwrap_or("").to_string(),
+        item.group.to_string(),
+        item.instance_type.as_deref().unwrap_or("").to_string(),
+        scenario.to_string(),
+        item.kind.name().to_string(),
+    ]
+}
+
+/// `monthly.csv`: month × strategy × charge kind, from the rounded line items, so it adds up
+/// to the summary too.
+pub fn monthly_csv(items: &[LineItem], effective: &[Decimal]) -> String {
+    let mut totals: BTreeMap<(String, &'static str, &'static str), Decimal> = BTreeMap::new();
+    for (item, value) in items.iter().zip(effective) {
+        if item.purchase {
+            continue;
+        }
+        *totals
+            .entry((
+                item.start.month_label(),
+                item.strategy.name(),
+                item.kind.name(),
+            ))
+            .or_default() += *value;
+    }
+    let mut out = String::from("month,strategy,charge_kind,effective_cost_usd\n");
+    for ((month, strategy, kind), value) in totals {
+        out.push_str(&format!("{month},{strategy},{kind},{}\n", cents(value)));
+    }
+    out
+}

@@ -1,0 +1,179 @@
+//! Where each hour of a reservation fee goes: to the usage it covered, or unused.
+//!
+//! FOCUS line items for reservations need the fee of every clock hour split between the
+//! usage it covered (`Committed` usage, CommitmentDiscountStatus `Used`) and the capacity
+//! left idle (`Unused`). Within a pool in one hour, a reservation's fee is split in the
+//! proportion of capacity used; the used part goes to the covered usage in proportion to
+//! the units each covered. The parts add up to the fee, so line items add up to the
+//! commitment the summary shows.
+
+use super::coverage::{by_pool, clock_hours, covered_units, Pool};
+use super::reserved::{no_price, Portfolio, Reservation};
+use crate::billing::HourlyUsage;
+use crate::clock::{Timestamp, SECONDS_PER_HOUR};
+use crate::error::Error;
+use crate::pricing::Catalog;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Usage of one key in one hour, and what the reservations did with it.
+#[derive(Debug, Clone)]
+pub struct HourUsage {
+    pub hour: Timestamp,
+    pub region: Arc<str>,
+    pub os: Arc<str>,
+    pub instance_type: Arc<str>,
+    pub group: Arc<str>,
+    pub seconds: u64,
+    pub covered_seconds: Decimal,
+    /// On-Demand value of all the usage, and of the covered part.
+    pub value: Decimal,
+    pub covered_value: Decimal,
+    /// The share of reservation fees this covered usage carries.
+    pub fee_share: Decimal,
+    pub rate: Decimal,
+}
+
+/// One reservation type's fee in one hour.
+#[derive(Debug, Clone)]
+pub struct HourFee {
+    pub hour: Timestamp,
+    pub reservation: Reservation,
+    /// Recurring fee owed this hour (cash), and the amortized upfront (no cash).
+    pub recurring: Decimal,
+    pub amortized: Decimal,
+    /// The part of `recurring + amortized` that went unused.
+    pub unused: Decimal,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Allocation {
+    pub usage: Vec<HourUsage>,
+    pub fees: Vec<HourFee>,
+}
+
+struct PricedReservation<'a> {
+    reservation: &'a Reservation,
+    pool: Pool,
+    capacity: Decimal,
+    recurring: Decimal,
+    amortized: Decimal,
+}
+
+/// Allocates every hour's fees over `[start, horizon)`.
+pub fn allocate(
+    usage: &HourlyUsage,
+    portfolio: &Portfolio,
+    catalog: &Catalog,
+    (start, horizon): (Timestamp, Timestamp),
+) -> Result<Allocation, Error> {
+    let priced = price(portfolio, catalog)?;
+    let pools = by_pool(usage, catalog)?;
+    let mut allocation = Allocation::default();
+    let first_hour = start.hour_start();
+    let hours = clock_hours(start, horizon);
+    for (pool, pool_usage) in &pools {
+        let members: Vec<&PricedReservation> = priced.iter().filter(|p| &p.pool == pool).collect();
+        let capacity: Decimal = members.iter().map(|m| m.capacity).sum();
+        let fee: Decimal = members.iter().map(|m| m.recurring + m.amortized).sum();
+        for (entries, hour) in pool_usage.hours.iter().zip(&pool_usage.times) {
+            let covered = covered_units(entries, capacity);
+            for (entry, units) in entries.iter().zip(covered) {
+                let covered_seconds = units / entry.units;
+                let per_second = entry.rate.per_hour() / Decimal::from(SECONDS_PER_HOUR);
+                allocation.usage.push(HourUsage {
+                    hour: *hour,
+                    region: Arc::clone(&pool.region),
+                    os: Arc::clone(&pool.os),
+                    instance_type: Arc::clone(&entry.instance_type),
+                    group: Arc::clone(&entry.group),
+                    seconds: entry.seconds,
+                    covered_seconds,
+                    value: per_second * Decimal::from(entry.seconds),
+                    covered_value: per_second * covered_seconds,
+                    fee_share: if capacity.is_zero() {
+                        Decimal::ZERO
+                    } else {
+                        fee * units / capacity
+                    },
+                    rate: entry.rate.per_hour(),
+                });
+            }
+        }
+    }
+    for member in &priced {
+        let used_by_hour = used_units_by_hour(&pools, &member.pool, &priced);
+        let pool_capacity: Decimal = priced
+            .iter()
+            .filter(|p| p.pool == member.pool)
+            .map(|p| p.capacity)
+            .sum();
+        for h in 0..hours {
+            let hour = Timestamp::from_unix(
+                first_hour.unix() + i64::try_from(h).unwrap_or(i64::MAX) * SECONDS_PER_HOUR,
+            );
+            let used = used_by_hour.get(&hour).copied().unwrap_or(Decimal::ZERO);
+            let idle = if pool_capacity.is_zero() {
+                Decimal::ONE
+            } else {
+                (pool_capacity - used) / pool_capacity
+            };
+            allocation.fees.push(HourFee {
+                hour,
+                reservation: member.reservation.clone(),
+                recurring: member.recurring,
+                amortized: member.amortized,
+                unused: (member.recurring + member.amortized) * idle,
+            });
+        }
+    }
+    Ok(allocation)
+}
+
+fn price<'a>(
+    portfolio: &'a Portfolio,
+    catalog: &Catalog,
+) -> Result<Vec<PricedReservation<'a>>, Error> {
+    portfolio
+        .reservations
+        .iter()
+        .map(|r| {
+            let price = catalog
+                .reserved(&r.region, &r.instance_type, &r.os, portfolio.terms)
+                .ok_or_else(|| no_price(r, portfolio.terms))?;
+            let (pool, units) = Pool::of(catalog, &r.region, &r.os, &r.instance_type);
+            let count = Decimal::from(r.count);
+            let amortized = price.effective_hourly(portfolio.terms.term)? - price.hourly.per_hour();
+            Ok(PricedReservation {
+                reservation: r,
+                pool,
+                capacity: units * count * Decimal::from(SECONDS_PER_HOUR),
+                recurring: price.hourly.per_hour() * count,
+                amortized: amortized * count,
+            })
+        })
+        .collect()
+}
+
+/// Units of a pool's capacity used in each hour.
+fn used_units_by_hour(
+    pools: &BTreeMap<Pool, super::coverage::PoolUsage>,
+    pool: &Pool,
+    priced: &[PricedReservation],
+) -> BTreeMap<Timestamp, Decimal> {
+    let capacity: Decimal = priced
+        .iter()
+        .filter(|p| &p.pool == pool)
+        .map(|p| p.capacity)
+        .sum();
+    let Some(usage) = pools.get(pool) else {
+        return BTreeMap::new();
+    };
+    usage
+        .hours
+        .iter()
+        .zip(&usage.times)
+        .map(|(entries, hour)| (*hour, covered_units(entries, capacity).into_iter().sum()))
+        .collect()
+}
