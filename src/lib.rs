@@ -5,6 +5,7 @@
 //! [`report`] formats what the [`simulation`] found. [`cli`] is the glue for the binary.
 
 pub mod billing;
+pub mod chart;
 pub mod cli;
 pub mod clock;
 pub mod error;
