@@ -475,3 +475,57 @@ fn a_bad_set_flag_exits_2() {
             "error: --set os=windoze: unknown os \"windoze\"",
         ));
 }
+
+#[test]
+fn out_writes_reconciled_finance_files_and_charts() {
+    // base-and-peak with the test catalog: on-demand $2.23 and reserved (auto, 2 × m5.large)
+    // $1.51; line_items.csv EffectiveCost and monthly.csv add up to exactly those totals.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report");
+    ec2plan()
+        .arg("simulate")
+        .arg(root.join("tests/data/scenarios/base-and-peak.csv"))
+        .arg("--pricing")
+        .arg(test_pricing_dir())
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let sum_by = |file: &str, strategy_col: &str, cost_col: &str| {
+        let mut reader = csv::Reader::from_path(out.join(file)).unwrap();
+        let headers = reader.headers().unwrap().clone();
+        let s = headers.iter().position(|h| h == strategy_col).unwrap();
+        let c = headers.iter().position(|h| h == cost_col).unwrap();
+        let mut totals = std::collections::BTreeMap::<String, rust_decimal::Decimal>::new();
+        for record in reader.records() {
+            let record = record.unwrap();
+            *totals.entry(record[s].to_string()).or_default() +=
+                record[c].parse::<rust_decimal::Decimal>().unwrap();
+        }
+        totals
+    };
+    for totals in [
+        sum_by("line_items.csv", "x_Strategy", "EffectiveCost"),
+        sum_by("monthly.csv", "strategy", "effective_cost_usd"),
+    ] {
+        assert_eq!(totals["on-demand"].to_string(), "2.23");
+        assert_eq!(totals["reserved"].to_string(), "1.51");
+    }
+    for chart in [
+        "cumulative_cost.png",
+        "monthly_by_kind.png",
+        "fleet_composition.png",
+        "reservations_us-east-1_m5.png",
+    ] {
+        let decoder = png::Decoder::new(std::fs::File::open(out.join(chart)).unwrap());
+        let reader = decoder.read_info().unwrap();
+        let info = reader.info();
+        assert!(
+            info.width >= 1200 && info.height >= 700,
+            "{chart} is {}×{}",
+            info.width,
+            info.height
+        );
+    }
+}

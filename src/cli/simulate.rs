@@ -7,6 +7,7 @@ use crate::lifecycle::Timings;
 use crate::location::{closest_names, did_you_mean};
 use crate::money::Usd;
 use crate::pricing::Catalog;
+use crate::report::charts::draw_all;
 use crate::report::focus::{
     focus_csv, line_items, monthly_csv, round_to_ledgers, sort, upfront_items, Purchase,
 };
@@ -182,6 +183,19 @@ fn write_finance(
         sort(&mut items);
     }
     let effective = round_to_ledgers(&items, &outcome.ledgers)?;
+    let staging = out.staging_dir().to_path_buf();
+    let drawn = draw_all(
+        &staging,
+        label,
+        outcome,
+        &items,
+        &effective,
+        reserved.as_ref().map(|(a, _)| a),
+    )
+    .map_err(|e| Error::write(out.target(), std::io::Error::other(e.to_string())))?;
+    for name in drawn {
+        out.path(&name);
+    }
     out.write(
         "line_items.csv",
         focus_csv(label, &items, &effective).as_bytes(),

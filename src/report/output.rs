@@ -31,6 +31,16 @@ impl OutputDir {
         })
     }
 
+    /// Where files are staged; a writer that makes several files (the charts) writes here
+    /// and registers each name with [`OutputDir::path`].
+    pub fn staging_dir(&self) -> &Path {
+        &self.staging
+    }
+
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
     /// The staging path for `name`, where the file is written before the commit.
     pub fn path(&mut self, name: &str) -> PathBuf {
         if !self.files.iter().any(|f| f == name) {

@@ -1,0 +1,226 @@
+//! The charts `--out` writes, from the same line items and charges as the CSV files.
+//!
+//! Money becomes `f64` here and only here, at the last moment before drawing.
+
+use super::focus::{Kind, LineItem};
+use crate::billing::{Charge, ChargeKind};
+use crate::chart::{self, ChartError, TimeSeries};
+use crate::clock::{Timestamp, SECONDS_PER_HOUR};
+use crate::simulation::Outcome;
+use crate::strategy::allocation::Allocation;
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Draws every chart into `dir`; returns the file names written.
+pub fn draw_all(
+    dir: &Path,
+    scenario: &str,
+    outcome: &Outcome,
+    items: &[LineItem],
+    effective: &[Decimal],
+    allocation: Option<&Allocation>,
+) -> Result<Vec<String>, ChartError> {
+    let mut written = Vec::new();
+    let mut draw = |name: &str, result: Result<(), ChartError>| -> Result<(), ChartError> {
+        result?;
+        written.push(name.to_string());
+        Ok(())
+    };
+    let title = |what: &str| format!("{what}: {scenario}");
+    draw(
+        "cumulative_cost.png",
+        chart::cumulative_cost(
+            &dir.join("cumulative_cost.png"),
+            &title("Cumulative cost"),
+            &cumulative(items, effective, (outcome.start, outcome.horizon)),
+        ),
+    )?;
+    let (strategies, months, values) = monthly(items, effective);
+    draw(
+        "monthly_by_kind.png",
+        chart::monthly_by_kind(
+            &dir.join("monthly_by_kind.png"),
+            &title("Monthly cost by charge kind"),
+            &strategies,
+            &months,
+            &values,
+        ),
+    )?;
+    let (times, categories) = fleet(&outcome.charges, allocation);
+    draw(
+        "fleet_composition.png",
+        chart::fleet_composition(
+            &dir.join("fleet_composition.png"),
+            &title("Fleet composition (average instances per hour)"),
+            &times,
+            &categories,
+        ),
+    )?;
+    for recommendation in outcome.reserved.iter().flat_map(|fit| &fit.recommendations) {
+        let name = format!(
+            "reservations_{}_{}.png",
+            recommendation.pool.region, recommendation.pool.scope
+        );
+        let costs: Vec<f64> = recommendation
+            .curve
+            .iter()
+            .map(|c| money(c.amount()))
+            .collect();
+        let chosen = usize::try_from(recommendation.count).unwrap_or(0);
+        let what = format!(
+            "Total cost against {} reservations",
+            recommendation.instance_type
+        );
+        draw(
+            &name,
+            chart::reservation_curve(&dir.join(&name), &title(&what), &costs, chosen),
+        )?;
+    }
+    Ok(written)
+}
+
+fn money(value: Decimal) -> f64 {
+    value.to_f64().unwrap_or(0.0)
+}
+
+/// Cumulative EffectiveCost per strategy, hour by hour: each line item's cost is spread
+/// evenly over the hours of its charge period that fall inside the replay.
+fn cumulative(
+    items: &[LineItem],
+    effective: &[Decimal],
+    (start, horizon): (Timestamp, Timestamp),
+) -> Vec<TimeSeries> {
+    let mut by_strategy: BTreeMap<&str, BTreeMap<i64, Decimal>> = BTreeMap::new();
+    for (item, value) in items.iter().zip(effective) {
+        if item.purchase {
+            continue;
+        }
+        let hours = by_strategy.entry(item.strategy.name()).or_default();
+        let (from, to) = (item.start.max(start), item.end.min(horizon));
+        let seconds = Decimal::from(to.since(from).0);
+        if seconds.is_zero() {
+            *hours.entry(from.hour_start().unix()).or_default() += *value;
+            continue;
+        }
+        let mut shares = BTreeMap::new();
+        spread_by_hour(&mut shares, from, to);
+        for (hour, part) in shares {
+            *hours.entry(hour).or_default() += *value * part / seconds;
+        }
+    }
+    by_strategy
+        .into_iter()
+        .map(|(name, hours)| {
+            let mut total = Decimal::ZERO;
+            let mut points = vec![(start.unix(), 0.0)];
+            for (hour, v) in hours {
+                total += v;
+                let end = (hour + SECONDS_PER_HOUR)
+                    .min(horizon.unix())
+                    .max(start.unix());
+                points.push((end, money(total)));
+            }
+            TimeSeries {
+                name: name.to_string(),
+                points,
+            }
+        })
+        .collect()
+}
+
+type Monthly = (
+    Vec<String>,
+    Vec<String>,
+    BTreeMap<(String, String, String), f64>,
+);
+
+fn monthly(items: &[LineItem], effective: &[Decimal]) -> Monthly {
+    let mut totals: BTreeMap<(String, String, String), Decimal> = BTreeMap::new();
+    let mut strategies: Vec<String> = Vec::new();
+    for (item, value) in items.iter().zip(effective) {
+        if item.purchase {
+            continue;
+        }
+        let strategy = item.strategy.name().to_string();
+        if !strategies.contains(&strategy) {
+            strategies.push(strategy.clone());
+        }
+        let key = (
+            strategy,
+            item.start.month_label(),
+            kind_name(item.kind).to_string(),
+        );
+        *totals.entry(key).or_default() += *value;
+    }
+    let mut months: Vec<String> = totals.keys().map(|(_, m, _)| m.clone()).collect();
+    months.sort();
+    months.dedup();
+    let values = totals.into_iter().map(|(k, v)| (k, money(v))).collect();
+    (strategies, months, values)
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    kind.name()
+}
+
+/// Average instances per clock hour: running On-Demand, covered by reservations, stopped
+/// (an instance exists, so its volume bills, but it does not run).
+fn fleet(
+    charges: &[Charge],
+    allocation: Option<&Allocation>,
+) -> (Vec<i64>, Vec<(String, Vec<f64>)>) {
+    let mut running: BTreeMap<i64, Decimal> = BTreeMap::new();
+    let mut existing: BTreeMap<i64, Decimal> = BTreeMap::new();
+    for charge in charges {
+        let target = match charge.kind {
+            ChargeKind::Compute => &mut running,
+            ChargeKind::Storage => &mut existing,
+            ChargeKind::PublicIpv4 => continue,
+        };
+        spread_by_hour(target, charge.start, charge.end);
+    }
+    let mut covered: BTreeMap<i64, Decimal> = BTreeMap::new();
+    for usage in allocation.iter().flat_map(|a| &a.usage) {
+        *covered.entry(usage.hour.unix()).or_default() += usage.covered_seconds;
+    }
+    let times: Vec<i64> = existing
+        .keys()
+        .chain(running.keys())
+        .copied()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let hour = Decimal::from(SECONDS_PER_HOUR);
+    let at = |map: &BTreeMap<i64, Decimal>, t: &i64| map.get(t).copied().unwrap_or(Decimal::ZERO);
+    let on_demand = times
+        .iter()
+        .map(|t| money((at(&running, t) - at(&covered, t)) / hour))
+        .collect();
+    let reserved = times
+        .iter()
+        .map(|t| money(at(&covered, t) / hour))
+        .collect();
+    let stopped = times
+        .iter()
+        .map(|t| money(((at(&existing, t) - at(&running, t)) / hour).max(Decimal::ZERO)))
+        .collect();
+    let mut categories = vec![("On-Demand".to_string(), on_demand)];
+    if allocation.is_some() {
+        categories.push(("reservation-covered".to_string(), reserved));
+    }
+    categories.push(("stopped".to_string(), stopped));
+    (times, categories)
+}
+
+/// Adds the seconds of `[start, end)` to each clock hour they fall in.
+fn spread_by_hour(target: &mut BTreeMap<i64, Decimal>, start: Timestamp, end: Timestamp) {
+    let mut cursor = start;
+    while cursor < end {
+        let hour = cursor.hour_start();
+        let next = Timestamp::from_unix(hour.unix() + SECONDS_PER_HOUR).min(end);
+        *target.entry(hour.unix()).or_default() += Decimal::from(next.since(cursor).0);
+        cursor = next;
+    }
+}
