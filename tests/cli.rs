@@ -281,15 +281,37 @@ fn help_teaches_the_flags() {
 }
 
 #[test]
-fn every_bundled_example_runs_as_is() {
+fn every_bundled_example_prints_its_golden_summary_and_monthly_csv() {
+    // Golden figures were worked out by hand (scenarios/EXPECTED.md), not copied from here.
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for name in [
+    let examples = [
         "web-fleet",
         "dev-machines",
         "hibernating-dev",
         "batch-burst",
-    ] {
+        "web-service-schedule",
+        "dev-office-hours",
+        "nightly-batch",
+    ];
+    for name in examples {
         let path = root.join("scenarios").join(format!("{name}.csv"));
+        let golden = |kind: &str| {
+            let file = root
+                .join("tests/data/golden")
+                .join(format!("{name}.{kind}.csv"));
+            fs::read_to_string(file).unwrap()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        ec2plan()
+            .arg("simulate")
+            .arg(&path)
+            .args(["--format", "csv", "--out"])
+            .arg(dir.path())
+            .assert()
+            .success()
+            .stdout(golden("summary"));
+        let monthly = fs::read_to_string(dir.path().join("monthly.csv")).unwrap();
+        assert_eq!(monthly, golden("monthly"), "{name}");
         ec2plan().arg("simulate").arg(&path).assert().success();
     }
 }
