@@ -28,6 +28,10 @@ pub struct Options {
     pub reserved: Option<ReservedPlan>,
     /// Keep every charge in the outcome (for line items); costs memory per charge.
     pub keep_charges: bool,
+    /// Price the Spot strategy too (launch markets set by [`crate::strategy::market`]).
+    pub spot: bool,
+    /// Price the mixed strategy too, with this distribution.
+    pub mixed: Option<crate::strategy::market::Distribution>,
 }
 
 /// Which reservations the reserved strategy holds.
@@ -65,8 +69,8 @@ pub struct Outcome {
     pub ledgers: Vec<(Strategy, Ledger)>,
     /// How the reservations fitted, when the reserved strategy was priced.
     pub reserved: Option<ReservedFit>,
-    /// Every On-Demand charge, when [`Options::keep_charges`] asked for them.
-    pub charges: Vec<Charge>,
+    /// Every charge of every metered strategy, when [`Options::keep_charges`] asked.
+    pub charges: Vec<(Strategy, Charge)>,
     /// Compute usage by clock hour, when the reserved strategy was priced.
     pub usage: Option<HourlyUsage>,
 }
@@ -86,10 +90,24 @@ pub fn simulate(
     options: &Options,
     timeline: &mut dyn TimelineSink,
 ) -> Result<Outcome, Error> {
+    let mut meters = vec![(Strategy::OnDemand, Meter::new(catalog), Ledger::default())];
+    if options.spot {
+        meters.push((
+            Strategy::Spot,
+            Meter::for_market(catalog, |m| m.spot),
+            Ledger::default(),
+        ));
+    }
+    if options.mixed.is_some() {
+        meters.push((
+            Strategy::Mixed,
+            Meter::for_market(catalog, |m| m.mixed),
+            Ledger::default(),
+        ));
+    }
     let mut run = Pipeline {
         replay: Replay::new(options.timings),
-        meter: Meter::new(catalog),
-        ledger: Ledger::default(),
+        meters,
         spans: Vec::new(),
         charges: Vec::new(),
         usage: options.reserved.as_ref().map(|_| HourlyUsage::default()),
@@ -128,7 +146,8 @@ pub fn simulate(
     let Pipeline { replay, .. } = &mut run;
     std::mem::take(replay).finish(horizon, &mut run.spans);
     run.drain(reader)?;
-    let mut ledgers = vec![(Strategy::OnDemand, run.ledger)];
+    let mut ledgers: Vec<(Strategy, Ledger)> =
+        run.meters.into_iter().map(|(s, _, l)| (s, l)).collect();
     let reserved = match (&options.reserved, &run.usage) {
         (Some(plan), Some(usage)) => {
             let (ledger, fit) = price_plan(plan, &ledgers[0].1, usage, catalog, (start, horizon))?;
@@ -191,13 +210,13 @@ fn check_horizon(
 
 struct Pipeline<'a, 'c> {
     replay: Replay,
-    meter: Meter<'c>,
-    ledger: Ledger,
+    /// One meter and ledger per metered strategy, On-Demand first.
+    meters: Vec<(Strategy, Meter<'c>, Ledger)>,
     spans: Vec<Span>,
     charges: Vec<Charge>,
     /// Compute usage by clock hour, kept only when reservations are to be priced.
     usage: Option<HourlyUsage>,
-    kept: Vec<Charge>,
+    kept: Vec<(Strategy, Charge)>,
     keep_charges: bool,
     timeline: &'a mut dyn TimelineSink,
 }
@@ -206,17 +225,22 @@ impl Pipeline<'_, '_> {
     /// Meters the spans the replay produced and books their charges.
     fn drain(&mut self, reader: &dyn EventSource) -> Result<(), Error> {
         for span in self.spans.drain(..) {
-            let billed = self.meter.record(&span, &mut self.charges).map_err(|e| {
-                LocatedError::new(Location::line(reader.file(), span.spec.line), e.to_string())
-            })?;
-            self.timeline.record(&span, billed)?;
-            for charge in self.charges.drain(..) {
-                self.ledger.add(&charge)?;
-                if let Some(usage) = &mut self.usage {
-                    usage.add(&charge);
+            for (strategy, meter, ledger) in &mut self.meters {
+                let billed = meter.record(&span, &mut self.charges).map_err(|e| {
+                    LocatedError::new(Location::line(reader.file(), span.spec.line), e.to_string())
+                })?;
+                let on_demand = *strategy == Strategy::OnDemand;
+                if on_demand {
+                    self.timeline.record(&span, billed)?;
                 }
-                if self.keep_charges {
-                    self.kept.push(charge);
+                for charge in self.charges.drain(..) {
+                    ledger.add(&charge)?;
+                    if let (true, Some(usage)) = (on_demand, &mut self.usage) {
+                        usage.add(&charge);
+                    }
+                    if self.keep_charges {
+                        self.kept.push((*strategy, charge));
+                    }
                 }
             }
         }

@@ -26,8 +26,10 @@ const ONE_HOUR: &str = "time,instance,action,instance_type
 2026-03-02T01:00:00Z,a,terminate,
 ";
 
-const SUMMARY_HEADER: &str = "strategy,compute_usd,storage_usd,public_ipv4_usd,commitment_usd,total_usd,\
-billed_instance_seconds,reservations,coverage_pct,utilization_pct,unused_reservation_hours,unused_reservation_usd\n";
+const SUMMARY_HEADER: &str =
+    "strategy,compute_usd,storage_usd,public_ipv4_usd,commitment_usd,total_usd,\
+billed_instance_seconds,spot_instance_hours,interruptions,savings_vs_on_demand_usd,\
+reservations,coverage_pct,utilization_pct,unused_reservation_hours,unused_reservation_usd\n";
 
 #[test]
 fn csv_format_prints_the_contract_columns_for_every_strategy() {
@@ -44,8 +46,10 @@ fn csv_format_prints_the_contract_columns_for_every_strategy() {
         .assert()
         .success()
         .stdout(format!(
-            "{SUMMARY_HEADER}on-demand,0.10,0.00,0.00,0.00,0.10,3600,,,,,\n\
-             reserved,0.00,0.00,0.00,0.06,0.06,3600,1,100.00,100.00,0.00,0.00\n"
+            "{SUMMARY_HEADER}on-demand,0.10,0.00,0.00,0.00,0.10,3600,0.00,0,0.00,,,,,\n\
+             spot,0.10,0.00,0.00,0.00,0.10,3600,0.00,0,0.00,,,,,\n\
+             mixed,0.10,0.00,0.00,0.00,0.10,3600,0.00,0,0.00,,,,,\n\
+             reserved,0.00,0.00,0.00,0.06,0.06,3600,0.00,0,0.04,1,100.00,100.00,0.00,0.00\n"
         ));
 }
 
@@ -221,14 +225,14 @@ fn an_unknown_region_flag_exits_2_with_a_suggestion() {
 }
 
 #[test]
-fn a_strategy_not_built_yet_is_refused_clearly() {
+fn the_advisor_interruption_model_is_refused_clearly() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = write(dir.path(), "one.csv", ONE_HOUR);
     ec2plan()
-        .args(["simulate", &scenario, "--strategy", "spot"])
+        .args(["simulate", &scenario, "--interruptions", "advisor"])
         .assert()
         .code(2)
-        .stderr("error: --strategy spot is not available in this version of ec2plan yet\n");
+        .stderr("error: --interruptions advisor is not available in this version of ec2plan yet\n");
 }
 
 #[test]
@@ -342,8 +346,10 @@ fn pricing_import_writes_catalog_files_that_simulate_reads() {
         .assert()
         .success()
         .stdout(format!(
-            "{SUMMARY_HEADER}on-demand,0.10,0.00,0.00,0.00,0.10,3600,,,,,\n\
-             reserved,0.00,0.00,0.00,0.06,0.06,3600,1,100.00,100.00,0.00,0.00\n"
+            "{SUMMARY_HEADER}on-demand,0.10,0.00,0.00,0.00,0.10,3600,0.00,0,0.00,,,,,\n\
+             spot,0.10,0.00,0.00,0.00,0.10,3600,0.00,0,0.00,,,,,\n\
+             mixed,0.10,0.00,0.00,0.00,0.10,3600,0.00,0,0.00,,,,,\n\
+             reserved,0.00,0.00,0.00,0.06,0.06,3600,0.00,0,0.04,1,100.00,100.00,0.00,0.00\n"
         ));
 }
 

@@ -47,6 +47,11 @@ fn life() -> impl Strategy<Value = Life> {
 /// Turns lives into a valid event log: at each step the instance does an action its state
 /// allows (chosen by the step's number), and stops after terminate.
 fn event_log(lives: &[Life]) -> String {
+    event_log_with(lives, false)
+}
+
+/// The same, with every instance `interruptible` when asked.
+fn event_log_with(lives: &[Life], interruptible: bool) -> String {
     let base = 1_772_409_600i64; // 2026-03-02T00:00:00Z
     let mut rows: Vec<(i64, usize, String)> = Vec::new();
     for (i, life) in lives.iter().enumerate() {
@@ -57,7 +62,7 @@ fn event_log(lives: &[Life]) -> String {
             t,
             rows.len(),
             format!(
-                "{},i{i},launch,{kind},{os},{ebs},{},{}",
+                "{},i{i},launch,{kind},{os},{ebs},{},{},{interruptible}",
                 stamp(t),
                 IPS[life.public_ip],
                 life.hibernation
@@ -73,7 +78,7 @@ fn event_log(lives: &[Life]) -> String {
                 (false, 0..=2) => "start",
                 _ => "terminate",
             };
-            rows.push((t, rows.len(), format!("{},i{i},{action},,,,,", stamp(t))));
+            rows.push((t, rows.len(), format!("{},i{i},{action},,,,,,", stamp(t))));
             match action {
                 "terminate" => break,
                 "start" => running = true,
@@ -83,8 +88,9 @@ fn event_log(lives: &[Life]) -> String {
         }
     }
     rows.sort();
-    let mut csv =
-        String::from("time,instance,action,instance_type,os,ebs_gb,public_ip,hibernation\n");
+    let mut csv = String::from(
+        "time,instance,action,instance_type,os,ebs_gb,public_ip,hibernation,interruptible\n",
+    );
     for (_, _, row) in rows {
         csv.push_str(&row);
         csv.push('\n');
@@ -234,5 +240,30 @@ proptest! {
             let total: Decimal = items.iter().zip(&effective).filter(|(i, _)| i.strategy == *strategy).map(|(_, e)| *e).sum();
             prop_assert_eq!(total, ledger.overall.rounded_total().unwrap().amount());
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(60))]
+
+    #[test]
+    fn spot_without_interruptible_instances_costs_what_on_demand_costs(lives in prop::collection::vec(life(), 1..5)) {
+        let run = replay_markets(&event_log(&lives), ec2plan::strategy::market::Distribution::default());
+        prop_assert_eq!(run.of(ec2plan::strategy::Strategy::Spot), run.of(ec2plan::strategy::Strategy::OnDemand));
+    }
+
+    #[test]
+    fn mixed_with_everything_above_the_base_on_demand_costs_what_on_demand_costs(
+        lives in prop::collection::vec(life(), 1..5),
+        base in 0u64..4,
+    ) {
+        // Every instance interruptible (m5.large has a Spot history in the test catalog).
+        let m5: Vec<Life> = lives.iter().map(|l| Life { kind: 0, hibernation: false, ..l.clone() }).collect();
+        let log = event_log_with(&m5, true);
+        let distribution = ec2plan::strategy::market::Distribution { base, above_base_pct: 100 };
+        let run = replay_markets(&log, distribution);
+        prop_assert_eq!(run.of(ec2plan::strategy::Strategy::Mixed), run.of(ec2plan::strategy::Strategy::OnDemand));
+        // And the same log on Spot is never dearer than On-Demand at these prices.
+        prop_assert!(run.of(ec2plan::strategy::Strategy::Spot).compute <= run.of(ec2plan::strategy::Strategy::OnDemand).compute);
     }
 }

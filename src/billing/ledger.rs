@@ -15,6 +15,10 @@ pub struct Totals {
     pub commitment: Usd,
     /// Instance seconds billed (after minimums and hour rounding).
     pub billed_seconds: u64,
+    /// Of those, the seconds billed on Spot.
+    pub spot_seconds: u64,
+    /// Spot runs AWS interrupted.
+    pub interruptions: u64,
 }
 
 impl Totals {
@@ -22,6 +26,10 @@ impl Totals {
         let slot = match charge.kind {
             ChargeKind::Compute => {
                 self.billed_seconds = self.billed_seconds.saturating_add(charge.quantity);
+                if charge.market == crate::scenario::Market::Spot {
+                    self.spot_seconds = self.spot_seconds.saturating_add(charge.quantity);
+                }
+                self.interruptions += u64::from(charge.interrupted);
                 &mut self.compute
             }
             ChargeKind::Storage => &mut self.storage,

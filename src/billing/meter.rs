@@ -1,11 +1,14 @@
 //! The meter: per-instance accounts fed span by span.
 
-use super::rules::billed_run_seconds;
+use super::rules::{billed_interrupted_seconds, billed_run_seconds};
 use crate::clock::{split_by_month, Timestamp};
 use crate::lifecycle::{Span, State};
 use crate::money::{HourlyRate, MonthlyRate, Usd};
+use crate::pricing::spot::ZoneSeries;
 use crate::pricing::{BillingUnit, Catalog};
+use crate::scenario::{Action, Market, Markets};
 use crate::scenario::{InstanceId, LaunchSpec, PublicIp};
+use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -43,8 +46,12 @@ pub struct Charge {
     pub cost: Usd,
     /// The lifecycle state the charge accrued in, where there is one (storage accrues in all).
     pub state: Option<State>,
-    /// The list price per unit: USD per hour (compute, IPv4) or per GB-month (storage).
+    /// The list price per unit: USD per hour (compute, IPv4) or per GB-month (storage);
+    /// for Spot, the average price the run paid.
     pub unit_price: rust_decimal::Decimal,
+    pub market: Market,
+    /// A Spot run AWS interrupted (its billing follows the interruption rules).
+    pub interrupted: bool,
 }
 
 /// Why the meter could not price a span.
@@ -61,13 +68,18 @@ pub enum MeterError {
 }
 
 /// The rates that apply to one instance for its whole life.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Rates {
     compute: HourlyRate,
     unit: BillingUnit,
     storage: MonthlyRate,
     ipv4: HourlyRate,
+    /// On Spot: the zone's price series the instance runs at.
+    spot: Option<Arc<ZoneSeries>>,
 }
+
+/// Which of a launch's markets this meter prices (one meter per strategy).
+pub type MarketOf = fn(&Markets) -> Market;
 
 /// A run: from entering running until leaving the billed states.
 #[derive(Debug, Clone, Copy)]
@@ -86,13 +98,21 @@ struct Account {
 /// Meters every live instance; memory is bounded by the instances alive at once.
 pub struct Meter<'c> {
     catalog: &'c Catalog,
+    market_of: MarketOf,
     accounts: HashMap<InstanceId, Account>,
 }
 
 impl<'c> Meter<'c> {
+    /// A meter for On-Demand prices only.
     pub fn new(catalog: &'c Catalog) -> Meter<'c> {
+        Meter::for_market(catalog, |_| Market::OnDemand)
+    }
+
+    /// A meter that prices each launch in the market `market_of` picks from its markets.
+    pub fn for_market(catalog: &'c Catalog, market_of: MarketOf) -> Meter<'c> {
         Meter {
             catalog,
+            market_of,
             accounts: HashMap::new(),
         }
     }
@@ -102,7 +122,7 @@ impl<'c> Meter<'c> {
     pub fn record(&mut self, span: &Span, charges: &mut Vec<Charge>) -> Result<u64, MeterError> {
         if !self.accounts.contains_key(&span.instance) {
             let account = Account {
-                rates: self.rates_for(&span.spec)?,
+                rates: self.rates_for(&span.spec, span.start)?,
                 launched: span.start,
                 run: None,
             };
@@ -120,7 +140,7 @@ impl<'c> Meter<'c> {
         Ok(billed)
     }
 
-    fn rates_for(&self, spec: &LaunchSpec) -> Result<Rates, MeterError> {
+    fn rates_for(&self, spec: &LaunchSpec, launched: Timestamp) -> Result<Rates, MeterError> {
         let missing = |what: &'static str, detail: String| MeterError::NoPrice {
             what,
             instance: Arc::clone(&spec.name),
@@ -148,11 +168,26 @@ impl<'c> Meter<'c> {
             .catalog
             .public_ipv4(&spec.region)
             .ok_or_else(|| missing("public IPv4 price", spec.region.to_string()))?;
+        let spot = match (self.market_of)(&spec.markets) {
+            Market::OnDemand => None,
+            Market::Spot => Some(
+                self.catalog
+                    .spot()
+                    .cheapest_zone(&spec.region, &spec.instance_type, &spec.os, launched)
+                    .ok_or_else(|| {
+                        missing(
+                            "Spot price history",
+                            format!("{} {} in {}", spec.os, spec.instance_type, spec.region),
+                        )
+                    })?,
+            ),
+        };
         Ok(Rates {
             compute,
             unit,
             storage,
             ipv4,
+            spot,
         })
     }
 }
@@ -182,10 +217,13 @@ fn meter_usage(
     }
     let run = *run;
     account.run = None;
+    let interrupted = account.rates.spot.is_some() && span.ended_by == Some(Action::Interrupt);
     let billed = match span.next {
+        Some(_) if interrupted => billed_interrupted_seconds(account.rates.unit, run.seconds),
         Some(_) => billed_run_seconds(account.rates.unit, run.seconds),
         None => run.seconds,
     };
+    let (cost, unit_price) = run_cost(&account.rates, run.start, span.end, run.seconds, billed)?;
     charges.push(Charge {
         instance: span.instance,
         spec: Arc::clone(&span.spec),
@@ -193,11 +231,49 @@ fn meter_usage(
         start: run.start,
         end: span.end,
         quantity: billed,
-        cost: account.rates.compute.cost_of_seconds(billed)?,
+        cost,
         state: Some(State::Running),
-        unit_price: account.rates.compute.per_hour(),
+        unit_price,
+        market: if account.rates.spot.is_some() {
+            Market::Spot
+        } else {
+            Market::OnDemand
+        },
+        interrupted,
     });
-    Ok(length + (billed - run.seconds))
+    Ok((length + billed).saturating_sub(run.seconds))
+}
+
+/// What a run costs, and its price per hour: On-Demand at the rate, Spot at the prices in
+/// effect each second (the seconds billed beyond the run at the last price; seconds not
+/// billed after an interruption are the run's last ones).
+fn run_cost(
+    rates: &Rates,
+    start: Timestamp,
+    end: Timestamp,
+    seconds: u64,
+    billed: u64,
+) -> Result<(Usd, Decimal), MeterError> {
+    let Some(zone) = &rates.spot else {
+        return Ok((
+            rates.compute.cost_of_seconds(billed)?,
+            rates.compute.per_hour(),
+        ));
+    };
+    let paid_end = start
+        .plus(crate::clock::Seconds(billed.min(seconds)))
+        .min(end);
+    let extra = billed.saturating_sub(seconds);
+    let (cost, _) = zone
+        .cost(start, paid_end, extra)
+        .unwrap_or((Decimal::ZERO, false));
+    let hours = Decimal::from(billed) / Decimal::from(3_600);
+    let unit = if hours.is_zero() {
+        Decimal::ZERO
+    } else {
+        cost / hours
+    };
+    Ok((Usd::new(cost), unit))
 }
 
 /// Public IPv4: an auto-assigned address while the instance holds it, an Elastic IP for
@@ -226,6 +302,8 @@ fn meter_public_ip(
         cost: account.rates.ipv4.cost_of_seconds(seconds)?,
         state: Some(span.state),
         unit_price: account.rates.ipv4.per_hour(),
+        market: Market::OnDemand,
+        interrupted: false,
     });
     Ok(())
 }
@@ -253,6 +331,8 @@ fn meter_storage(
                 .cost_of(gb, seconds.0, month_seconds.0)?,
             state: None,
             unit_price: account.rates.storage.per_gb_month(),
+            market: Market::OnDemand,
+            interrupted: false,
         });
     }
     Ok(())

@@ -13,6 +13,6 @@ mod rules;
 mod usage;
 
 pub use ledger::{Ledger, Totals};
-pub use meter::{Charge, ChargeKind, Meter};
-pub use rules::billed_run_seconds;
+pub use meter::{Charge, ChargeKind, MarketOf, Meter};
+pub use rules::{billed_interrupted_seconds, billed_run_seconds};
 pub use usage::{HourlyUsage, UsageKey};

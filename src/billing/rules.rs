@@ -16,6 +16,21 @@ pub fn billed_run_seconds(unit: BillingUnit, seconds: u64) -> u64 {
     }
 }
 
+/// Seconds billed for a Spot run that AWS interrupted (billing-rules.md §6, "Amazon EC2
+/// interrupts"): nothing when interrupted in its first hour; after that the seconds used
+/// (per-second platforms) or the full hours used without the interrupted partial hour
+/// (per-hour platforms).
+pub fn billed_interrupted_seconds(unit: BillingUnit, seconds: u64) -> u64 {
+    let hour = SECONDS_PER_HOUR.unsigned_abs();
+    if seconds < hour {
+        return 0;
+    }
+    match unit {
+        BillingUnit::PerSecond => seconds,
+        BillingUnit::PerHour => seconds / hour * hour,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -30,6 +45,26 @@ mod tests {
         // start 01:00:00, terminate 02:30:00 → 5,400 s.
         assert_eq!(billed_run_seconds(BillingUnit::PerSecond, 5_400), 5_400);
         assert_eq!(billed_run_seconds(BillingUnit::PerSecond, 61), 61);
+    }
+
+    #[test]
+    fn an_interruption_in_the_first_hour_is_not_charged() {
+        assert_eq!(billed_interrupted_seconds(BillingUnit::PerSecond, 3_599), 0);
+        assert_eq!(billed_interrupted_seconds(BillingUnit::PerHour, 1_800), 0);
+    }
+
+    #[test]
+    fn an_interruption_after_the_first_hour_charges_what_was_used() {
+        // Per second: 5,400 s used → 5,400 s. Per hour: 1.5 h → 1 full hour; the
+        // interrupted partial hour is free.
+        assert_eq!(
+            billed_interrupted_seconds(BillingUnit::PerSecond, 5_400),
+            5_400
+        );
+        assert_eq!(
+            billed_interrupted_seconds(BillingUnit::PerHour, 5_400),
+            3_600
+        );
     }
 
     #[test]

@@ -207,21 +207,34 @@ pub struct ReserveFlags {
 /// parser so scripts written against the contract get a clear refusal, not "unknown flag".
 #[derive(Debug, Args)]
 pub struct LaterFlags {
-    /// Instances of each group launched On-Demand before any Spot (mixed strategy).
-    #[arg(long = "on-demand-base", value_name = "N")]
-    pub on_demand_base: Option<String>,
-    /// Percent of capacity above the base launched On-Demand (mixed strategy).
-    #[arg(long = "on-demand-above-base", value_name = "PCT")]
-    pub on_demand_above_base: Option<String>,
-    /// Where Spot interruptions come from: none, scenario or advisor.
-    #[arg(long)]
-    pub interruptions: Option<String>,
+    /// Mixed strategy: instances of each group launched On-Demand before any Spot
+    /// (Auto Scaling's OnDemandBaseCapacity).
+    #[arg(long = "on-demand-base", value_name = "N", default_value = "0")]
+    pub on_demand_base: u64,
+    /// Mixed strategy: percent of the capacity above the base launched On-Demand, the rest
+    /// Spot, rounded in favour of On-Demand (Auto Scaling's
+    /// OnDemandPercentageAboveBaseCapacity; its own default is 100, which would make the
+    /// mixed row equal On-Demand).
+    #[arg(long = "on-demand-above-base", value_name = "PCT", default_value = "50",
+          value_parser = clap::value_parser!(u64).range(0..=100))]
+    pub on_demand_above_base: u64,
+    /// Where Spot interruptions come from: the scenario's `interrupt` rows, or none (they
+    /// become ordinary terminations). The seeded advisor model is not available yet.
+    #[arg(long, value_enum, default_value = "scenario")]
+    pub interruptions: Interruptions,
     /// Seed of the interruption model.
     #[arg(long)]
     pub seed: Option<String>,
     /// Number of seeded trials.
     #[arg(long)]
     pub trials: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Interruptions {
+    None,
+    Scenario,
+    Advisor,
 }
 
 /// What-if questions without editing the file.

@@ -1,7 +1,7 @@
 //! `ec2plan simulate`: replay, price, report.
 
 use super::reserve::reserved_plan;
-use super::{not_yet, RunArgs, SimulateArgs, StrategyArg, WhatIf};
+use super::{not_yet, Interruptions, RunArgs, SimulateArgs, StrategyArg, WhatIf};
 use crate::error::Error;
 use crate::lifecycle::Timings;
 use crate::location::{closest_names, did_you_mean};
@@ -17,6 +17,7 @@ use crate::scenario::{
 };
 use crate::simulation::{simulate, NoTimeline, Options, Outcome};
 use crate::strategy::allocation::allocate;
+use crate::strategy::market::{Distribution, MarketAssigner};
 use crate::strategy::{Portfolio, Strategy};
 use std::fs::File;
 use std::io::BufReader;
@@ -27,9 +28,10 @@ pub fn run(args: &SimulateArgs) -> Result<String, Error> {
     check_later_flags(args)?;
     let catalog = load_catalog(&args.run)?;
     let (reserved, note) = reserved_plan(&args.run, &catalog)?;
-    let options = options(&args.run, reserved);
+    let (mut options, spot_note) = spot_options(&args.run, &catalog, options(&args.run, reserved))?;
     let label = args.scenario.display().to_string();
-    let mut reader = open_scenario(args, &catalog)?;
+    let source = open_scenario(args, &catalog)?;
+    let mut reader = with_markets(source, &catalog, &args.run, &mut options);
     let (mut outcome, out) = match &args.run.out {
         Some(dir) => simulate_into(dir, reader.as_mut(), &catalog, &options)?,
         None => (
@@ -40,6 +42,7 @@ pub fn run(args: &SimulateArgs) -> Result<String, Error> {
     keep_requested(&mut outcome, args.run.strategy);
     let mut summary = Summary::new(&label, &outcome)?;
     summary.notes.extend(note);
+    summary.notes.extend(spot_note);
     if let Some(mut out) = out {
         out.write("summary.csv", summary.csv().as_bytes())?;
         out.write("groups.csv", summary.groups_csv().as_bytes())?;
@@ -69,6 +72,8 @@ pub(super) fn options(run: &RunArgs, reserved: Option<crate::simulation::Reserve
         until: run.until,
         reserved,
         keep_charges: run.out.is_some(),
+        spot: false,
+        mixed: None,
     }
 }
 
@@ -139,13 +144,65 @@ fn header_kind(file: File) -> Option<Kind> {
     kind_of_header(&names)
 }
 
+/// Which Spot strategies to meter: those asked for, if the catalog has a Spot history.
+fn spot_options(
+    run: &RunArgs,
+    catalog: &Catalog,
+    mut options: Options,
+) -> Result<(Options, Option<String>), Error> {
+    let (spot, mixed) = match run.strategy {
+        StrategyArg::Spot => (true, false),
+        StrategyArg::Mixed => (false, true),
+        StrategyArg::All => (true, true),
+        _ => (false, false),
+    };
+    if !(spot || mixed) {
+        return Ok((options, None));
+    }
+    if catalog.spot().is_empty() {
+        let problem = "the price catalog has no Spot price history; add spot_prices.csv to a --pricing directory, \
+                       or import `aws ec2 describe-spot-price-history` output with `ec2plan pricing import`";
+        if run.strategy == StrategyArg::All {
+            return Ok((
+                options,
+                Some(format!("spot and mixed: not priced, because {problem}")),
+            ));
+        }
+        return Err(Error::Usage(problem.to_string()));
+    }
+    options.spot = spot;
+    options.mixed = mixed.then_some(Distribution {
+        base: run.later.on_demand_base,
+        above_base_pct: run.later.on_demand_above_base,
+    });
+    Ok((options, None))
+}
+
+/// Sets each launch's Spot and mixed markets when those strategies are metered.
+fn with_markets<'a>(
+    source: Box<dyn EventSource + 'a>,
+    catalog: &'a Catalog,
+    run: &RunArgs,
+    options: &mut Options,
+) -> Box<dyn EventSource + 'a> {
+    if !options.spot && options.mixed.is_none() && run.later.interruptions != Interruptions::None {
+        return source;
+    }
+    let distribution = options.mixed.unwrap_or_default();
+    let mut assigner = MarketAssigner::new(source, catalog, distribution);
+    assigner.interruptions_as_terminations = run.later.interruptions == Interruptions::None;
+    Box::new(assigner)
+}
+
 /// Drops the baseline rows the user did not ask for (On-Demand is always computed, since
 /// every other strategy is measured against it).
 pub(super) fn keep_requested(outcome: &mut Outcome, wanted: StrategyArg) {
     let keep = match wanted {
         StrategyArg::OnDemand => Some(Strategy::OnDemand),
         StrategyArg::Reserved => Some(Strategy::Reserved),
-        _ => None,
+        StrategyArg::Spot => Some(Strategy::Spot),
+        StrategyArg::Mixed => Some(Strategy::Mixed),
+        StrategyArg::All => None,
     };
     if let Some(keep) = keep {
         outcome.ledgers.retain(|(s, _)| *s == keep);
@@ -244,22 +301,12 @@ fn simulate_into(
 }
 
 fn check_later_flags(args: &SimulateArgs) -> Result<(), Error> {
-    let wanted = match args.run.strategy {
-        StrategyArg::Spot => Some(Strategy::Spot),
-        StrategyArg::Mixed => Some(Strategy::Mixed),
-        _ => None,
-    };
-    if let Some(strategy) = wanted.filter(|s| !s.is_available()) {
-        return Err(not_yet(&format!("--strategy {strategy}")));
-    }
     let later = &args.run.later;
     let given = [
-        ("--on-demand-base", later.on_demand_base.is_some()),
         (
-            "--on-demand-above-base",
-            later.on_demand_above_base.is_some(),
+            "--interruptions advisor",
+            later.interruptions == Interruptions::Advisor,
         ),
-        ("--interruptions", later.interruptions.is_some()),
         ("--seed", later.seed.is_some()),
         ("--trials", later.trials.is_some()),
     ];

@@ -34,4 +34,6 @@ pub struct Span {
     pub end: Timestamp,
     /// The state entered at `end`; `None` when the span was cut by the horizon.
     pub next: Option<State>,
+    /// The action that ended the span, when an event did (not a transition settling).
+    pub ended_by: Option<crate::scenario::Action>,
 }

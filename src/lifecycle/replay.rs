@@ -82,7 +82,7 @@ impl Replay {
             }),
             Ok(Transition::Stay) => Ok(()),
             Ok(Transition::Move { via, to }) => {
-                self.enter(event.instance, via, to, event.time, out);
+                self.enter(event.instance, (via, to), event.action, event.time, out);
                 Ok(())
             }
         }
@@ -102,6 +102,7 @@ impl Replay {
                     start: machine.since,
                     end: horizon.max(machine.since),
                     next: None,
+                    ended_by: None,
                 });
             }
         }
@@ -125,7 +126,14 @@ impl Replay {
     }
 
     /// Leaves the current state at `at` for `via`, which settles into `to`.
-    fn enter(&mut self, id: InstanceId, via: State, to: State, at: Timestamp, out: &mut Vec<Span>) {
+    fn enter(
+        &mut self,
+        id: InstanceId,
+        (via, to): (State, State),
+        cause: Action,
+        at: Timestamp,
+        out: &mut Vec<Span>,
+    ) {
         if let Some(machine) = self.live.get_mut(&id) {
             out.push(Span {
                 instance: id,
@@ -134,6 +142,7 @@ impl Replay {
                 start: machine.since,
                 end: at,
                 next: Some(via),
+                ended_by: Some(cause),
             });
             machine.state = via;
             machine.since = at;
@@ -189,6 +198,7 @@ impl Replay {
             start: machine.since,
             end: at,
             next: Some(to),
+            ended_by: None,
         });
         machine.state = to;
         machine.since = at;

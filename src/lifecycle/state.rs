@@ -146,6 +146,7 @@ mod tests {
             hibernation,
             group: name,
             line: 2,
+            markets: crate::scenario::Markets::default(),
         }
     }
 

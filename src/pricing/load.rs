@@ -28,7 +28,7 @@ pub struct CatalogFile {
 }
 
 /// The files, in load order: types and platforms first, since prices refer to them.
-const EMBEDDED: [(&str, &str); 6] = [
+const EMBEDDED: [(&str, &str); 7] = [
     (
         "instance_types.csv",
         include_str!("../../pricing/instance_types.csv"),
@@ -41,6 +41,10 @@ const EMBEDDED: [(&str, &str); 6] = [
         include_str!("../../pricing/public_ipv4.csv"),
     ),
     ("reserved.csv", include_str!("../../pricing/reserved.csv")),
+    (
+        "spot_prices.csv",
+        include_str!("../../pricing/spot_prices.csv"),
+    ),
 ];
 
 impl CatalogFile {
@@ -202,6 +206,7 @@ pub(super) fn load_into(catalog: &mut Catalog, file: &CatalogFile) -> Result<(),
         "ebs.csv" => load_ebs(catalog, file),
         "public_ipv4.csv" => load_ipv4(catalog, file),
         "reserved.csv" => load_reserved(catalog, file),
+        "spot_prices.csv" => load_spot(catalog, file),
         _ => Ok(()),
     }
 }
@@ -352,6 +357,51 @@ fn load_reserved(catalog: &mut Catalog, file: &CatalogFile) -> Result<(), Catalo
         if offers.insert((os.to_string(), terms), price).is_some() {
             let problem = format!("{os} {instance_type} {terms} in {region} is priced twice");
             return Err(row.error("usd_per_hour", problem));
+        }
+        Ok(())
+    })
+}
+
+fn load_spot(catalog: &mut Catalog, file: &CatalogFile) -> Result<(), CatalogError> {
+    let columns = [
+        "availability_zone",
+        "instance_type",
+        "product_description",
+        "timestamp",
+        "usd_per_hour",
+    ];
+    let products: Vec<(String, String)> = catalog
+        .platforms
+        .values()
+        .filter(|p| !p.spot_product.is_empty())
+        .map(|p| (p.spot_product.clone(), p.os.clone()))
+        .collect();
+    for_each_row(file, &columns, |row| {
+        let zone = row.required("availability_zone")?;
+        let instance_type = row.required("instance_type")?;
+        let product = row.required("product_description")?;
+        let bare = product.trim_end_matches(" (Amazon VPC)");
+        let systems: Vec<&String> = products
+            .iter()
+            .filter(|(p, _)| p == bare)
+            .map(|(_, os)| os)
+            .collect();
+        if systems.is_empty() {
+            let known: Vec<&str> = products.iter().map(|(p, _)| p.as_str()).collect();
+            let problem = format!(
+                "product_description {product:?} matches no platform in platforms.csv (known: {})",
+                known.join(", ")
+            );
+            return Err(row.error("product_description", problem));
+        }
+        let text = row.required("timestamp")?;
+        let at = crate::clock::Timestamp::parse(text)
+            .map_err(|e| row.error("timestamp", format!("timestamp {e}")))?;
+        let price = row.price("usd_per_hour")?;
+        let region = super::spot::region_of_zone(zone);
+        // A product's price applies to every operating system sold under it.
+        for os in systems {
+            catalog.spot.add(region, instance_type, os, zone, at, price);
         }
         Ok(())
     })

@@ -11,6 +11,7 @@ pub mod import;
 mod load;
 mod reserved;
 pub mod sizes;
+pub mod spot;
 mod volume;
 
 pub use load::{CatalogError, CatalogFile};
@@ -65,6 +66,7 @@ struct RegionPrices {
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     types: BTreeMap<String, InstanceSpec>,
+    spot: spot::SpotHistory,
     platforms: BTreeMap<String, Platform>,
     regions: BTreeMap<String, RegionPrices>,
 }
@@ -94,6 +96,11 @@ impl Catalog {
             load::load_into(&mut catalog, file)?;
         }
         Ok(catalog)
+    }
+
+    /// The Spot price history (empty when the catalog has none).
+    pub fn spot(&self) -> &spot::SpotHistory {
+        &self.spot
     }
 
     pub fn instance_type(&self, name: &str) -> Option<&InstanceSpec> {

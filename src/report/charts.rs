@@ -48,7 +48,13 @@ pub fn draw_all(
             &values,
         ),
     )?;
-    let (times, categories) = fleet(&outcome.charges, allocation);
+    let on_demand: Vec<Charge> = outcome
+        .charges
+        .iter()
+        .filter(|(s, _)| *s == crate::strategy::Strategy::OnDemand)
+        .map(|(_, c)| c.clone())
+        .collect();
+    let (times, categories) = fleet(&on_demand, allocation);
     draw(
         "fleet_composition.png",
         chart::fleet_composition(

@@ -10,6 +10,7 @@ use crate::billing::{Charge, ChargeKind, Ledger};
 use crate::clock::{Period, Timestamp, SECONDS_PER_HOUR};
 use crate::money::{MoneyError, Usd};
 use crate::pricing::OfferTerms;
+use crate::scenario::Market;
 use crate::simulation::Outcome;
 use crate::strategy::allocation::Allocation;
 use crate::strategy::Strategy;
@@ -133,8 +134,14 @@ fn charge_items(
     period: Period,
     with_compute: bool,
 ) {
-    for charge in &outcome.charges {
-        if charge.kind == ChargeKind::Compute && !with_compute {
+    // The reserved strategy shares On-Demand's storage and IPv4 charges.
+    let source = if strategy == Strategy::Reserved {
+        Strategy::OnDemand
+    } else {
+        strategy
+    };
+    for (of, charge) in &outcome.charges {
+        if *of != source || (charge.kind == ChargeKind::Compute && !with_compute) {
             continue;
         }
         for (start, end, share) in pieces(charge, period) {
@@ -259,7 +266,10 @@ fn charge_item(
         kind,
         purchase: false,
         frequency: "Usage-Based",
-        pricing_category: "Standard",
+        pricing_category: match charge.market {
+            Market::Spot => "Dynamic",
+            Market::OnDemand => "Standard",
+        },
         commitment: None,
         start,
         end,

@@ -31,6 +31,12 @@ pub struct SummaryRow {
     pub commitment_usd: String,
     pub total_usd: String,
     pub billed_instance_seconds: u64,
+    /// Instance-hours billed on Spot, rounded to hundredths.
+    pub spot_instance_hours: String,
+    /// Spot runs AWS interrupted.
+    pub interruptions: u64,
+    /// The On-Demand total minus this strategy's total (rounded columns).
+    pub savings_vs_on_demand_usd: String,
     /// Reserved strategy only: how the reservations fitted.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub reserved: Option<ReservedColumns>,
@@ -74,6 +80,7 @@ pub struct Summary {
 }
 
 const CSV_HEADER: &str = "strategy,compute_usd,storage_usd,public_ipv4_usd,commitment_usd,total_usd,billed_instance_seconds,\
+spot_instance_hours,interruptions,savings_vs_on_demand_usd,\
 reservations,coverage_pct,utilization_pct,unused_reservation_hours,unused_reservation_usd";
 const GROUP_CSV_HEADER: &str =
     "strategy,group,compute_usd,storage_usd,public_ipv4_usd,commitment_usd,total_usd,billed_instance_seconds";
@@ -82,8 +89,18 @@ impl Summary {
     pub fn new(scenario: &str, outcome: &Outcome) -> Result<Summary, MoneyError> {
         let mut strategies = Vec::new();
         let mut groups = Vec::new();
+        let baseline = outcome
+            .ledgers
+            .iter()
+            .find(|(s, _)| *s == Strategy::OnDemand)
+            .map(|(_, l)| l.overall.rounded_total())
+            .transpose()?;
         for (strategy, ledger) in &outcome.ledgers {
             let mut overall = row(strategy.name(), None, &ledger.overall)?;
+            if let Some(baseline) = baseline {
+                let savings = baseline.checked_sub(ledger.overall.rounded_total()?)?;
+                overall.savings_vs_on_demand_usd = savings.cents_string();
+            }
             if *strategy == Strategy::Reserved {
                 overall.reserved = outcome
                     .reserved
@@ -188,6 +205,13 @@ fn row(strategy: &str, group: Option<&str>, totals: &Totals) -> Result<SummaryRo
         commitment_usd: commitment,
         total_usd: totals.rounded_total()?.cents_string(),
         billed_instance_seconds: totals.billed_seconds,
+        spot_instance_hours: format!(
+            "{:.2}",
+            (rust_decimal::Decimal::from(totals.spot_seconds) / rust_decimal::Decimal::from(3600))
+                .round_dp(2)
+        ),
+        interruptions: totals.interruptions,
+        savings_vs_on_demand_usd: String::new(),
         reserved: None,
     })
 }
@@ -220,7 +244,13 @@ fn csv_lines(header: &str, rows: &[SummaryRow], with_group: bool) -> String {
             seconds.as_str(),
         ]);
         let reserved = reserved_fields(r.reserved.as_ref());
+        let interruptions = r.interruptions.to_string();
         if !with_group {
+            fields.extend([
+                r.spot_instance_hours.as_str(),
+                interruptions.as_str(),
+                r.savings_vs_on_demand_usd.as_str(),
+            ]);
             fields.extend(reserved.iter().map(String::as_str));
         }
         let _ = writer.write_record(&fields);

@@ -5,7 +5,7 @@
 //! against AWS's limits and hibernation's prerequisites in the same words.
 
 use super::columns::Col;
-use super::event::{LaunchSpec, PublicIp, RootDevice};
+use super::event::{LaunchSpec, Markets, PublicIp, RootDevice};
 use super::overrides::{Overridden, Overrides};
 use super::reader::Defaults;
 use crate::location::{closest_names, did_you_mean, LocatedError};
@@ -113,6 +113,7 @@ impl<'c> SpecBuilder<'c> {
             hibernation,
             group,
             line: cells.line(),
+            markets: Markets::default(),
         })
     }
 

@@ -89,6 +89,24 @@ pub struct LaunchSpec {
     pub group: Arc<str>,
     /// The line of the launch row, for messages about this instance.
     pub line: u64,
+    /// The market each strategy runs this launch in (decided by the strategy stage; the
+    /// reader leaves every launch On-Demand).
+    pub markets: Markets,
+}
+
+/// Where an instance's usage is bought.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Market {
+    #[default]
+    OnDemand,
+    Spot,
+}
+
+/// The market of one launch under the strategies that can use Spot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Markets {
+    pub spot: Market,
+    pub mixed: Market,
 }
 
 /// One row of an event log, validated.

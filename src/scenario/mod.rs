@@ -16,7 +16,7 @@ mod schedule;
 mod writer;
 
 pub use columns::Kind;
-pub use event::{Action, Event, InstanceId, LaunchSpec, PublicIp, RootDevice};
+pub use event::{Action, Event, InstanceId, LaunchSpec, Market, Markets, PublicIp, RootDevice};
 pub use overrides::Overrides;
 pub use reader::{Defaults, EventReader};
 pub use schedule::{Scaling, ScheduleReader};

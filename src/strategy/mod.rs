@@ -8,6 +8,7 @@
 
 pub mod allocation;
 pub mod coverage;
+pub mod market;
 pub mod recommend;
 pub mod reserved;
 
@@ -43,7 +44,7 @@ impl Strategy {
 
     /// Whether this build can price the strategy.
     pub fn is_available(self) -> bool {
-        matches!(self, Strategy::OnDemand | Strategy::Reserved)
+        true
     }
 }
 

@@ -96,6 +96,8 @@ pub fn instant() -> Options {
         until: None,
         reserved: None,
         keep_charges: false,
+        spot: false,
+        mixed: None,
     }
 }
 
@@ -280,5 +282,40 @@ pub fn keeping(options: Options) -> Options {
     Options {
         keep_charges: true,
         ..options
+    }
+}
+
+/// Replays with the Spot and mixed strategies metered (markets set as the CLI does).
+pub fn replay_markets(csv: &str, distribution: ec2plan::strategy::market::Distribution) -> Run {
+    let catalog = test_catalog();
+    let reader = EventReader::new("test.csv", csv.as_bytes(), &catalog, Defaults::default())
+        .expect("the scenario reads");
+    let mut assigner =
+        ec2plan::strategy::market::MarketAssigner::new(Box::new(reader), &catalog, distribution);
+    let options = Options {
+        spot: true,
+        mixed: Some(distribution),
+        ..instant()
+    };
+    let mut timeline = Collect::default();
+    let outcome =
+        simulate(&mut assigner, &catalog, &options, &mut timeline).expect("the scenario replays");
+    Run {
+        outcome,
+        timeline: timeline.0,
+    }
+}
+
+impl Run {
+    /// The totals of one strategy.
+    pub fn of(&self, strategy: ec2plan::strategy::Strategy) -> &Totals {
+        &self
+            .outcome
+            .ledgers
+            .iter()
+            .find(|(s, _)| *s == strategy)
+            .expect("the strategy was priced")
+            .1
+            .overall
     }
 }

@@ -1,0 +1,205 @@
+//! Spot price history: the price in effect at each second, per zone, type and product.
+//!
+//! A record holds from its timestamp until the next record for the same zone, instance type
+//! and product (billing-rules.md §6). Before a series' first record there is no price in the
+//! history; ec2plan then uses the first record and says so, rather than invent one.
+
+use crate::clock::{Timestamp, SECONDS_PER_HOUR};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// One zone's price series, in time order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ZoneSeries {
+    pub zone: String,
+    pub points: Vec<(Timestamp, Decimal)>,
+}
+
+impl ZoneSeries {
+    /// The price in effect at `t`, and whether `t` precedes the history (first price used).
+    pub fn price_at(&self, t: Timestamp) -> Option<(Decimal, bool)> {
+        let index = self.points.partition_point(|(at, _)| *at <= t);
+        match index {
+            0 => self.points.first().map(|(_, p)| (*p, true)),
+            i => Some((self.points[i - 1].1, false)),
+        }
+    }
+
+    /// Cost of running `[start, end)` at the prices in effect each second, plus `extra`
+    /// seconds (a minimum) at the price in effect at the end; and whether any second fell
+    /// before the history.
+    pub fn cost(&self, start: Timestamp, end: Timestamp, extra: u64) -> Option<(Decimal, bool)> {
+        let (mut price, before) = self.price_at(start)?;
+        let mut total = Decimal::ZERO;
+        let mut cursor = start;
+        let later = self.points.partition_point(|(at, _)| *at <= start);
+        for &(at, next_price) in &self.points[later..] {
+            if at >= end {
+                break;
+            }
+            total += price * Decimal::from(at.since(cursor).0);
+            cursor = at;
+            price = next_price;
+        }
+        total += price * Decimal::from(end.since(cursor).0 + extra);
+        Some((total / Decimal::from(SECONDS_PER_HOUR), before))
+    }
+}
+
+/// Every series, by region, instance type and operating system.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SpotHistory {
+    series: BTreeMap<(String, String, String), Vec<Arc<ZoneSeries>>>,
+}
+
+impl SpotHistory {
+    pub fn add(
+        &mut self,
+        region: &str,
+        instance_type: &str,
+        os: &str,
+        zone: &str,
+        at: Timestamp,
+        price: Decimal,
+    ) {
+        let zones = self
+            .series
+            .entry((
+                region.to_string(),
+                instance_type.to_string(),
+                os.to_string(),
+            ))
+            .or_default();
+        let index = match zones.iter().position(|z| z.zone == zone) {
+            Some(i) => i,
+            None => {
+                zones.push(Arc::new(ZoneSeries {
+                    zone: zone.to_string(),
+                    points: Vec::new(),
+                }));
+                zones.len() - 1
+            }
+        };
+        let points = &mut Arc::make_mut(&mut zones[index]).points;
+        let slot = points.partition_point(|(t, _)| *t < at);
+        if points.get(slot).is_some_and(|(t, _)| *t == at) {
+            points[slot].1 = price;
+        } else {
+            points.insert(slot, (at, price));
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.series.is_empty()
+    }
+
+    /// The zone a Spot Instance launched at `t` runs in: the one with the lowest price in
+    /// effect then (ties to the first zone by name), as a lowest-price allocation would.
+    pub fn cheapest_zone(
+        &self,
+        region: &str,
+        instance_type: &str,
+        os: &str,
+        t: Timestamp,
+    ) -> Option<Arc<ZoneSeries>> {
+        let zones = self.series.get(&(
+            region.to_string(),
+            instance_type.to_string(),
+            os.to_string(),
+        ))?;
+        zones
+            .iter()
+            .filter_map(|z| z.price_at(t).map(|(p, _)| (p, &z.zone, z)))
+            .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+            .map(|(_, _, z)| Arc::clone(z))
+    }
+
+    /// The first and last record of every series: what the history covers.
+    pub fn coverage(&self) -> Vec<(String, String, String, Timestamp, Timestamp)> {
+        let mut out = Vec::new();
+        for ((region, instance_type, os), zones) in &self.series {
+            let first = zones
+                .iter()
+                .filter_map(|z| z.points.first())
+                .map(|p| p.0)
+                .min();
+            let last = zones
+                .iter()
+                .filter_map(|z| z.points.last())
+                .map(|p| p.0)
+                .max();
+            if let (Some(first), Some(last)) = (first, last) {
+                out.push((
+                    region.clone(),
+                    instance_type.clone(),
+                    os.clone(),
+                    first,
+                    last,
+                ));
+            }
+        }
+        out
+    }
+}
+
+/// The region of an availability zone: `us-east-1a` → `us-east-1`.
+pub fn region_of_zone(zone: &str) -> &str {
+    zone.trim_end_matches(|c: char| c.is_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(text: &str) -> Timestamp {
+        Timestamp::parse(text).unwrap()
+    }
+
+    fn series() -> ZoneSeries {
+        ZoneSeries {
+            zone: "us-east-1a".into(),
+            points: vec![
+                (ts("2026-03-02T00:00:00Z"), "0.036".parse().unwrap()),
+                (ts("2026-03-02T01:00:00Z"), "0.040".parse().unwrap()),
+                (ts("2026-03-02T02:00:00Z"), "0.030".parse().unwrap()),
+            ],
+        }
+    }
+
+    #[test]
+    fn a_run_across_two_price_changes_pays_each_price_for_its_seconds() {
+        // 00:30 → 02:30: 30 min at $0.036, 60 min at $0.040, 30 min at $0.030
+        // = 0.018 + 0.040 + 0.015 = $0.073.
+        let (cost, before) = series()
+            .cost(ts("2026-03-02T00:30:00Z"), ts("2026-03-02T02:30:00Z"), 0)
+            .unwrap();
+        assert_eq!(cost, "0.073".parse().unwrap());
+        assert!(!before);
+    }
+
+    #[test]
+    fn the_minimum_is_charged_at_the_last_price() {
+        // 01:59:50 → 02:00:10 (20 s) + 40 s minimum: 10 s at $0.040 and 50 s at $0.030.
+        let (cost, _) = series()
+            .cost(ts("2026-03-02T01:59:50Z"), ts("2026-03-02T02:00:10Z"), 40)
+            .unwrap();
+        let expected: Decimal = ("0.040".parse::<Decimal>().unwrap() * Decimal::from(10)
+            + "0.030".parse::<Decimal>().unwrap() * Decimal::from(50))
+            / Decimal::from(3600);
+        assert_eq!(cost, expected);
+    }
+
+    #[test]
+    fn before_the_history_the_first_price_is_used_and_flagged() {
+        let (price, before) = series().price_at(ts("2026-03-01T00:00:00Z")).unwrap();
+        assert_eq!(price, "0.036".parse().unwrap());
+        assert!(before);
+    }
+
+    #[test]
+    fn zones_are_cut_from_their_region() {
+        assert_eq!(region_of_zone("us-east-1a"), "us-east-1");
+        assert_eq!(region_of_zone("ap-northeast-2c"), "ap-northeast-2");
+    }
+}
