@@ -73,6 +73,11 @@ pub struct Outcome {
     pub charges: Vec<(Strategy, Charge)>,
     /// Compute usage by clock hour, when the reserved strategy was priced.
     pub usage: Option<HourlyUsage>,
+    /// What the reader should know about how figures were obtained (Spot history gaps).
+    pub notes: Vec<String>,
+    /// The On-Demand total as the summary prints it, kept even when only other strategies
+    /// are shown, since every strategy's savings are measured against it.
+    pub on_demand_total: crate::money::Usd,
 }
 
 /// The reserved strategy's portfolio, how it fitted, and the recommendations behind it.
@@ -146,8 +151,15 @@ pub fn simulate(
     let Pipeline { replay, .. } = &mut run;
     std::mem::take(replay).finish(horizon, &mut run.spans);
     run.drain(reader)?;
+    let mut notes: Vec<String> = reader.notes();
+    notes.extend(
+        run.meters
+            .iter()
+            .flat_map(|(s, m, _)| m.notes().map(move |n| format!("{s}: {n}"))),
+    );
     let mut ledgers: Vec<(Strategy, Ledger)> =
         run.meters.into_iter().map(|(s, _, l)| (s, l)).collect();
+    let on_demand_total = ledgers[0].1.overall.rounded_total()?;
     let reserved = match (&options.reserved, &run.usage) {
         (Some(plan), Some(usage)) => {
             let (ledger, fit) = price_plan(plan, &ledgers[0].1, usage, catalog, (start, horizon))?;
@@ -165,6 +177,8 @@ pub fn simulate(
         reserved,
         charges: run.kept,
         usage: run.usage,
+        notes,
+        on_demand_total,
     })
 }
 

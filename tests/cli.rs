@@ -296,6 +296,7 @@ fn every_bundled_example_prints_its_golden_summary_and_monthly_csv() {
         "web-service-schedule",
         "dev-office-hours",
         "nightly-batch",
+        "spot-etl",
     ];
     for name in examples {
         let path = root.join("scenarios").join(format!("{name}.csv"));
@@ -556,4 +557,31 @@ fn out_writes_reconciled_finance_files_and_charts() {
             info.height
         );
     }
+}
+
+#[test]
+fn a_spot_history_dump_imports_and_prices_the_same() {
+    // The orf/spot-prices records as describe-spot-price-history JSON give the same Spot
+    // figures as the bundled spot_prices.csv built from them (scenarios/EXPECTED.md).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("prices");
+    ec2plan()
+        .args(["pricing", "import"])
+        .arg(root.join("tests/data/spot/orf-spot-prices-c6i.2xlarge-eu-west-1-2026-01-16.json"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("kept 10 Spot price records"));
+    ec2plan()
+        .arg("simulate")
+        .arg(root.join("scenarios/spot-etl.csv"))
+        .args(["--strategy", "spot", "--format", "csv", "--pricing"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "\nspot,6.87,0.02,0.00,0.00,6.89,83700,11.25,1,1.85,",
+        ));
 }

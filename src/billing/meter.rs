@@ -99,6 +99,8 @@ struct Account {
 pub struct Meter<'c> {
     catalog: &'c Catalog,
     market_of: MarketOf,
+    /// Spot series used outside the span of their records, for the report to say so.
+    outside_history: std::collections::BTreeSet<String>,
     accounts: HashMap<InstanceId, Account>,
 }
 
@@ -113,6 +115,7 @@ impl<'c> Meter<'c> {
         Meter {
             catalog,
             market_of,
+            outside_history: std::collections::BTreeSet::new(),
             accounts: HashMap::new(),
         }
     }
@@ -131,6 +134,11 @@ impl<'c> Meter<'c> {
         let Some(account) = self.accounts.get_mut(&span.instance) else {
             return Ok(0);
         };
+        if let (Some(zone), true) = (&account.rates.spot, span.state.bills_usage()) {
+            if let Some(note) = outside_note(zone, &span.spec.instance_type, span.start, span.end) {
+                self.outside_history.insert(note);
+            }
+        }
         let billed = meter_usage(account, span, charges)?;
         meter_public_ip(account, span, charges)?;
         if matches!(span.next, None | Some(State::Terminated)) {
@@ -138,6 +146,11 @@ impl<'c> Meter<'c> {
             self.accounts.remove(&span.instance);
         }
         Ok(billed)
+    }
+
+    /// Sentences about Spot prices used outside the history's records.
+    pub fn notes(&self) -> impl Iterator<Item = &String> {
+        self.outside_history.iter()
     }
 
     fn rates_for(&self, spec: &LaunchSpec, launched: Timestamp) -> Result<Rates, MeterError> {
@@ -242,6 +255,34 @@ fn meter_usage(
         interrupted,
     });
     Ok((length + billed).saturating_sub(run.seconds))
+}
+
+/// A sentence when `[start, end)` reaches before a zone's first Spot record (its first price
+/// is used) or after its last (the last price is assumed to hold).
+fn outside_note(
+    zone: &ZoneSeries,
+    instance_type: &str,
+    start: Timestamp,
+    end: Timestamp,
+) -> Option<String> {
+    let (first, last) = zone.span()?;
+    if start < first {
+        let price = zone.points.first().map(|p| p.1).unwrap_or_default();
+        return Some(format!(
+            "{instance_type} in {} ran before its Spot history starts ({first}); its first price, ${}/h, was used",
+            zone.zone,
+            price.normalize()
+        ));
+    }
+    if end > last.plus(crate::clock::Seconds(86_400)) {
+        let price = zone.points.last().map(|p| p.1).unwrap_or_default();
+        return Some(format!(
+            "{instance_type} in {} ran more than a day after its Spot history ends ({last}); its last price, ${}/h, was assumed to hold",
+            zone.zone,
+            price.normalize()
+        ));
+    }
+    None
 }
 
 /// What a run costs, and its price per hour: On-Demand at the rate, Spot at the prices in

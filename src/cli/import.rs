@@ -2,6 +2,7 @@
 
 use crate::error::Error;
 use crate::pricing::import::OfferImporter;
+use crate::pricing::spot_import::SpotImporter;
 use crate::pricing::Catalog;
 use crate::report::OutputDir;
 use std::fs::File;
@@ -19,33 +20,67 @@ pub fn run(files: &[PathBuf], out: &Path) -> Result<String, Error> {
         })
         .collect();
     let mut importer = OfferImporter::new(platforms);
+    let mut spot = SpotImporter::default();
+    let mut offers = 0;
     let mut dir = OutputDir::create(out)?;
     for path in files {
+        let label = path.display().to_string();
+        if is_spot_dump(path)? {
+            let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+                path: path.clone(),
+                source,
+            })?;
+            spot.read(&label, &text)?;
+            continue;
+        }
         let file = File::open(path).map_err(|source| Error::Read {
             path: path.clone(),
             source,
         })?;
-        importer.read(&path.display().to_string(), BufReader::new(file))?;
+        importer.read(&label, BufReader::new(file))?;
+        offers += 1;
     }
-    let imported = importer.finish();
-    dir.write("instance_types.csv", imported.instance_types_csv.as_bytes())?;
-    dir.write("on_demand.csv", imported.on_demand_csv.as_bytes())?;
-    dir.write("reserved.csv", imported.reserved_csv.as_bytes())?;
-    dir.write("ebs.csv", imported.ebs_csv.as_bytes())?;
+    let mut report = String::new();
+    if offers > 0 {
+        let imported = importer.finish();
+        dir.write("instance_types.csv", imported.instance_types_csv.as_bytes())?;
+        dir.write("on_demand.csv", imported.on_demand_csv.as_bytes())?;
+        dir.write("reserved.csv", imported.reserved_csv.as_bytes())?;
+        dir.write("ebs.csv", imported.ebs_csv.as_bytes())?;
+        let c = imported.counts;
+        report.push_str(&format!(
+            "read {} rows from {offers} offer file(s), kept {} On-Demand and {} Reserved prices for {} instance types \
+             and {} EBS prices, skipped {} rows\n",
+            c.rows_read, c.on_demand, c.reserved, c.instance_types, c.ebs, c.skipped,
+        ));
+    }
+    if !spot.is_empty() {
+        let (text, rows) = spot.finish();
+        dir.write("spot_prices.csv", text.as_bytes())?;
+        report.push_str(&format!("kept {rows} Spot price records\n"));
+    }
     dir.commit()?;
-    let c = imported.counts;
-    Ok(format!(
-        "read {} rows from {} file(s), kept {} On-Demand and {} Reserved prices for {} instance types \
-         and {} EBS prices, skipped {} rows; wrote them to {}\n\
-         use them with: ec2plan simulate SCENARIO.csv --pricing {}\n",
-        c.rows_read,
-        files.len(),
-        c.on_demand,
-        c.reserved,
-        c.instance_types,
-        c.ebs,
-        c.skipped,
+    report.push_str(&format!(
+        "wrote them to {}\nuse them with: ec2plan simulate SCENARIO.csv --pricing {}\n",
         out.display(),
         out.display()
-    ))
+    ));
+    Ok(report)
+}
+
+/// A Spot history dump is JSON; an offer file is CSV. The first bytes tell.
+fn is_spot_dump(path: &Path) -> Result<bool, Error> {
+    use std::io::Read;
+    let mut head = [0u8; 4096];
+    let mut file = File::open(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let n = file.read(&mut head).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(SpotImporter::recognizes(&String::from_utf8_lossy(
+        &head[..n],
+    )))
 }

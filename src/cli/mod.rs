@@ -87,14 +87,16 @@ pub struct CompareArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum PricingCommand {
-    /// Import AWS's Price List offer files for Amazon EC2 (CSV form, one per region) into
-    /// catalog files that --pricing reads.
+    /// Import AWS's Price List offer files for Amazon EC2 (CSV form, one per region) and
+    /// Spot price history dumps into catalog files that --pricing reads.
     ///
     /// Download a region's file from
     /// https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonEC2/current/REGION/index.csv
     /// (several GB; it is read as a stream). Keeps shared-tenancy, no-pre-installed-software,
     /// used-capacity On-Demand and Reserved prices, instance vCPU and memory, and EBS storage
     /// prices; writes instance_types.csv, on_demand.csv, reserved.csv and ebs.csv into DIR.
+    /// A JSON file is read as `aws ec2 describe-spot-price-history` output and becomes
+    /// spot_prices.csv.
     Import {
         /// The offer files to import (several regions may be given; they are merged).
         #[arg(required = true)]

@@ -12,6 +12,7 @@ mod load;
 mod reserved;
 pub mod sizes;
 pub mod spot;
+pub mod spot_import;
 mod volume;
 
 pub use load::{CatalogError, CatalogFile};

@@ -17,6 +17,11 @@ pub struct ZoneSeries {
 }
 
 impl ZoneSeries {
+    /// When the series' records start and end.
+    pub fn span(&self) -> Option<(Timestamp, Timestamp)> {
+        Some((self.points.first()?.0, self.points.last()?.0))
+    }
+
     /// The price in effect at `t`, and whether `t` precedes the history (first price used).
     pub fn price_at(&self, t: Timestamp) -> Option<(Decimal, bool)> {
         let index = self.points.partition_point(|(at, _)| *at <= t);

@@ -89,18 +89,12 @@ impl Summary {
     pub fn new(scenario: &str, outcome: &Outcome) -> Result<Summary, MoneyError> {
         let mut strategies = Vec::new();
         let mut groups = Vec::new();
-        let baseline = outcome
-            .ledgers
-            .iter()
-            .find(|(s, _)| *s == Strategy::OnDemand)
-            .map(|(_, l)| l.overall.rounded_total())
-            .transpose()?;
         for (strategy, ledger) in &outcome.ledgers {
             let mut overall = row(strategy.name(), None, &ledger.overall)?;
-            if let Some(baseline) = baseline {
-                let savings = baseline.checked_sub(ledger.overall.rounded_total()?)?;
-                overall.savings_vs_on_demand_usd = savings.cents_string();
-            }
+            let savings = outcome
+                .on_demand_total
+                .checked_sub(ledger.overall.rounded_total()?)?;
+            overall.savings_vs_on_demand_usd = savings.cents_string();
             if *strategy == Strategy::Reserved {
                 overall.reserved = outcome
                     .reserved
@@ -118,7 +112,7 @@ impl Summary {
             events: outcome.events,
             strategies,
             groups,
-            notes: Vec::new(),
+            notes: outcome.notes.clone(),
         })
     }
 

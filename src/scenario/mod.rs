@@ -38,6 +38,10 @@ pub trait EventSource {
     fn default_horizon(&self) -> Option<crate::clock::Timestamp> {
         None
     }
+    /// Sentences for the report about how the events were read or changed.
+    fn notes(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// The kind of scenario a header row describes.

@@ -173,6 +173,18 @@ impl EventSource for MarketAssigner<'_> {
     fn default_horizon(&self) -> Option<crate::clock::Timestamp> {
         self.inner.default_horizon()
     }
+
+    fn notes(&self) -> Vec<String> {
+        let mut notes = self.inner.notes();
+        if !self.missing_history.is_empty() {
+            let list: Vec<&str> = self.missing_history.iter().map(String::as_str).collect();
+            notes.push(format!(
+                "spot and mixed: interruptible instances ran On-Demand for lack of a Spot price history for {}",
+                list.join("; ")
+            ));
+        }
+        notes
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,146 @@
+//! Importing `aws ec2 describe-spot-price-history` output (JSON, as the CLI prints it)
+//! into the catalog's `spot_prices.csv`.
+
+use crate::clock::Timestamp;
+use crate::location::{LocatedError, Location};
+use crate::money::parse_price;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+#[derive(Debug, Deserialize)]
+struct Dump {
+    #[serde(rename = "SpotPriceHistory")]
+    history: Vec<Record>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Record {
+    #[serde(rename = "AvailabilityZone")]
+    zone: String,
+    #[serde(rename = "InstanceType")]
+    instance_type: String,
+    #[serde(rename = "ProductDescription")]
+    product: String,
+    #[serde(rename = "SpotPrice")]
+    price: String,
+    #[serde(rename = "Timestamp")]
+    timestamp: String,
+}
+
+/// Accumulates Spot records from several dumps.
+#[derive(Debug, Default)]
+pub struct SpotImporter {
+    /// (zone, type, product, time) → price as written.
+    rows: BTreeMap<(String, String, String, Timestamp), String>,
+    sources: Vec<String>,
+}
+
+impl SpotImporter {
+    /// Whether `text` looks like a describe-spot-price-history dump.
+    pub fn recognizes(text: &str) -> bool {
+        text.trim_start().starts_with('{') && text.contains("SpotPriceHistory")
+    }
+
+    pub fn read(&mut self, label: &str, text: &str) -> Result<(), LocatedError> {
+        let file: Arc<str> = Arc::from(label);
+        let dump: Dump = serde_json::from_str(text).map_err(|e| {
+            let location = Location::line(&file, u64::try_from(e.line()).unwrap_or(0));
+            LocatedError::new(
+                location,
+                format!("not a describe-spot-price-history dump: {e}"),
+            )
+        })?;
+        for (index, record) in dump.history.iter().enumerate() {
+            let at = |problem: String| {
+                LocatedError::new(
+                    Location::line(&file, 0),
+                    format!("record {} of SpotPriceHistory: {problem}", index + 1),
+                )
+            };
+            let time =
+                Timestamp::parse(&record.timestamp).map_err(|e| at(format!("Timestamp {e}")))?;
+            let price = parse_price(&record.price).map_err(|e| at(format!("SpotPrice {e}")))?;
+            let product = record.product.trim_end_matches(" (Amazon VPC)").to_string();
+            let key = (
+                record.zone.clone(),
+                record.instance_type.clone(),
+                product,
+                time,
+            );
+            self.rows.insert(key, price.normalize().to_string());
+        }
+        self.sources
+            .push(format!("{label} ({} records)", dump.history.len()));
+        Ok(())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sources.is_empty()
+    }
+
+    /// `spot_prices.csv` text.
+    pub fn finish(&self) -> (String, usize) {
+        let mut out = String::from(
+            "# Imported by ec2plan from `aws ec2 describe-spot-price-history` output:\n",
+        );
+        for source in &self.sources {
+            out.push_str(&format!("#   {source}\n"));
+        }
+        out.push_str(
+            "availability_zone,instance_type,product_description,timestamp,usd_per_hour\n",
+        );
+        for ((zone, instance_type, product, time), price) in &self.rows {
+            out.push_str(&format!(
+                "{zone},{instance_type},{product},{time},{price}\n"
+            ));
+        }
+        (out, self.rows.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_cli_output_and_sorts_by_zone_then_time() {
+        // AWS CLI's own example (awscli 1.46.3, describe-spot-price-history.rst).
+        let text =
+            include_str!("../../tests/data/spot/awscli-example-m1.xlarge-us-west-1-2014-01.json");
+        assert!(SpotImporter::recognizes(text));
+        let mut importer = SpotImporter::default();
+        importer.read("dump.json", text).unwrap();
+        let (csv, rows) = importer.finish();
+        assert_eq!(rows, 2);
+        assert!(csv.ends_with(
+            "availability_zone,instance_type,product_description,timestamp,usd_per_hour\n\
+             us-west-1a,m1.xlarge,Linux/UNIX,2014-01-06T04:32:53Z,0.08\n\
+             us-west-1c,m1.xlarge,Linux/UNIX,2014-01-05T11:28:26Z,0.08\n"
+        ));
+    }
+
+    #[test]
+    fn a_broken_dump_names_its_line() {
+        let mut importer = SpotImporter::default();
+        let error = importer
+            .read(
+                "dump.json",
+                "{\n\"SpotPriceHistory\": [\n{\"AvailabilityZone\": 3}\n]}",
+            )
+            .unwrap_err();
+        assert!(error
+            .to_string()
+            .starts_with("dump.json:3: not a describe-spot-price-history dump: invalid type"));
+        let error = importer
+            .read(
+                "dump.json",
+                r#"{"SpotPriceHistory":[{"AvailabilityZone":"a","InstanceType":"t","ProductDescription":"Linux/UNIX","SpotPrice":"x","Timestamp":"2024-01-01T00:00:00Z"}]}"#,
+            )
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "dump.json: record 1 of SpotPriceHistory: SpotPrice \"x\" is not a decimal number"
+        );
+    }
+}
