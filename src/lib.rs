@@ -9,6 +9,7 @@ pub mod chart;
 pub mod cli;
 pub mod clock;
 pub mod error;
+pub mod generate;
 pub mod lifecycle;
 pub mod location;
 pub mod money;
@@ -17,5 +18,6 @@ pub mod report;
 pub mod scenario;
 pub mod simulation;
 pub mod strategy;
+pub mod trials;
 
 pub use error::Error;

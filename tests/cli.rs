@@ -225,17 +225,6 @@ fn an_unknown_region_flag_exits_2_with_a_suggestion() {
 }
 
 #[test]
-fn the_advisor_interruption_model_is_refused_clearly() {
-    let dir = tempfile::tempdir().unwrap();
-    let scenario = write(dir.path(), "one.csv", ONE_HOUR);
-    ec2plan()
-        .args(["simulate", &scenario, "--interruptions", "advisor"])
-        .assert()
-        .code(2)
-        .stderr("error: --interruptions advisor is not available in this version of ec2plan yet\n");
-}
-
-#[test]
 fn pricing_overrides_replace_the_embedded_files() {
     // The override holds only us-east-1: a launch in eu-west-1 must be refused.
     let dir = tempfile::tempdir().unwrap();
@@ -584,4 +573,68 @@ fn a_spot_history_dump_imports_and_prices_the_same() {
         .stdout(predicate::str::contains(
             "\nspot,6.87,0.02,0.00,0.00,6.89,83700,11.25,1,1.85,",
         ));
+}
+
+fn advisor_fleet(dir: &Path) -> String {
+    // 20 interruptible m5.large for 30 days in us-east-1, where the Spot Instance Advisor
+    // band of m5.large is ">20%" (bundled spot_advisor.csv): the model draws interruptions.
+    let mut csv = String::from("time,instance,action,instance_type,interruptible\n");
+    for i in 1..=20 {
+        csv.push_str(&format!("2026-03-01T00:00:00Z,w{i},launch,m5.large,true\n"));
+    }
+    for i in 1..=20 {
+        csv.push_str(&format!("2026-03-31T00:00:00Z,w{i},terminate,,\n"));
+    }
+    write(dir, "fleet.csv", &csv)
+}
+
+#[test]
+fn the_same_seed_gives_byte_identical_trials() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = advisor_fleet(dir.path());
+    let run = |seed: &str| {
+        let out = ec2plan()
+            .args([
+                "simulate",
+                &scenario,
+                "--strategy",
+                "spot",
+                "--interruptions",
+                "advisor",
+                "--trials",
+                "50",
+            ])
+            .args(["--seed", seed, "--format", "json", "--pricing"])
+            .arg(test_pricing_dir())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    assert_eq!(run("11"), run("11"));
+    assert_ne!(run("11"), run("12"));
+    let json: serde_json::Value = serde_json::from_slice(&run("11")).unwrap();
+    let bands = json["bands"].as_array().unwrap();
+    let interruptions = bands
+        .iter()
+        .find(|b| b["metric"] == "interruptions")
+        .unwrap();
+    // With a 25%-a-month band on 20 instances for 30 days, the median trial sees several.
+    let p50: u64 = interruptions["p50"].as_str().unwrap().parse().unwrap();
+    assert!(p50 > 0, "{interruptions}");
+}
+
+#[test]
+fn seed_and_trials_need_the_advisor_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = write(dir.path(), "one.csv", ONE_HOUR);
+    ec2plan()
+        .args(["simulate", &scenario, "--trials", "5"])
+        .assert()
+        .code(2)
+        .stderr("error: --trials repeats the advisor model: add --interruptions advisor\n");
 }

@@ -220,16 +220,20 @@ pub struct LaterFlags {
     #[arg(long = "on-demand-above-base", value_name = "PCT", default_value = "50",
           value_parser = clap::value_parser!(u64).range(0..=100))]
     pub on_demand_above_base: u64,
-    /// Where Spot interruptions come from: the scenario's `interrupt` rows, or none (they
-    /// become ordinary terminations). The seeded advisor model is not available yet.
+    /// Where Spot interruptions come from: the scenario's `interrupt` rows; none (they
+    /// become ordinary terminations); or `advisor`, a seeded model drawing interruptions
+    /// from each type's Spot Instance Advisor band (then `interrupt` rows are terminations).
     #[arg(long, value_enum, default_value = "scenario")]
     pub interruptions: Interruptions,
-    /// Seed of the interruption model.
-    #[arg(long)]
-    pub seed: Option<String>,
-    /// Number of seeded trials.
-    #[arg(long)]
-    pub trials: Option<String>,
+    /// Seed of the advisor model; the same seed gives the same output, byte for byte.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Run the advisor model N times (seeds N, N+1, …) on all cores and report p5/p50/p95.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub trials: Option<u64>,
+    /// How long after an interruption the advisor model's replacement launches.
+    #[arg(long = "replace-after", value_name = "D", default_value = "2m", value_parser = parse_duration)]
+    pub replace_after: Seconds,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -280,10 +284,4 @@ pub fn run(cli: Cli) -> Result<String, Error> {
         Command::Compare(args) => compare::run(&args),
         Command::Pricing(PricingCommand::Import { files, out }) => import::run(&files, &out),
     }
-}
-
-pub(crate) fn not_yet(what: &str) -> Error {
-    Error::Usage(format!(
-        "{what} is not available in this version of ec2plan yet"
-    ))
 }

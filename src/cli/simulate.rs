@@ -1,7 +1,7 @@
 //! `ec2plan simulate`: replay, price, report.
 
 use super::reserve::reserved_plan;
-use super::{not_yet, Interruptions, RunArgs, SimulateArgs, StrategyArg, WhatIf};
+use super::{Interruptions, RunArgs, SimulateArgs, StrategyArg, WhatIf};
 use crate::error::Error;
 use crate::lifecycle::Timings;
 use crate::location::{closest_names, did_you_mean};
@@ -19,6 +19,7 @@ use crate::simulation::{simulate, NoTimeline, Options, Outcome};
 use crate::strategy::allocation::allocate;
 use crate::strategy::market::{Distribution, MarketAssigner};
 use crate::strategy::{Portfolio, Strategy};
+use crate::trials::{self, TrialPlan};
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
@@ -29,6 +30,7 @@ pub fn run(args: &SimulateArgs) -> Result<String, Error> {
     let catalog = load_catalog(&args.run)?;
     let (reserved, note) = reserved_plan(&args.run, &catalog)?;
     let (mut options, spot_note) = spot_options(&args.run, &catalog, options(&args.run, reserved))?;
+    let trial_plan = trial_plan(&args.run, &mut options);
     let label = args.scenario.display().to_string();
     let source = open_scenario(args, &catalog)?;
     let mut reader = with_markets(source, &catalog, &args.run, &mut options);
@@ -39,13 +41,37 @@ pub fn run(args: &SimulateArgs) -> Result<String, Error> {
             None,
         ),
     };
+    let bands = match trial_plan {
+        Some(plan) => {
+            let opener = || open_scenario(args, &catalog);
+            let trials = trials::run(&opener, &catalog, &options, plan)?;
+            let bands = trials::bands(&trials)?;
+            for band in bands.iter().rev() {
+                outcome
+                    .ledgers
+                    .insert(1, (band.strategy, band.median.clone()));
+            }
+            Some((plan, bands))
+        }
+        None => None,
+    };
     keep_requested(&mut outcome, args.run.strategy);
     let mut summary = Summary::new(&label, &outcome)?;
     summary.notes.extend(note);
     summary.notes.extend(spot_note);
+    if let Some((plan, bands)) = &bands {
+        summary.set_bands(plan.trials, plan.seed, bands);
+    }
     if let Some(mut out) = out {
         out.write("summary.csv", summary.csv().as_bytes())?;
         out.write("groups.csv", summary.groups_csv().as_bytes())?;
+        if bands.is_some() {
+            out.write("bands.csv", summary.bands_csv().as_bytes())?;
+            // Line items follow one replay; the trials have many, summarized in bands.csv.
+            outcome
+                .ledgers
+                .retain(|(s, _)| !matches!(s, Strategy::Spot | Strategy::Mixed));
+        }
         write_finance(&mut out, &label, &outcome, &catalog, args.run.granularity)?;
         out.commit()?;
     }
@@ -178,6 +204,27 @@ fn spot_options(
     Ok((options, None))
 }
 
+/// With `--interruptions advisor`, the Spot strategies come from seeded trials instead of
+/// the main replay, which then prices On-Demand (and reservations) only.
+fn trial_plan(run: &RunArgs, options: &mut Options) -> Option<TrialPlan> {
+    if run.later.interruptions != Interruptions::Advisor
+        || !(options.spot || options.mixed.is_some())
+    {
+        return None;
+    }
+    let plan = TrialPlan {
+        trials: run.later.trials.unwrap_or(1),
+        seed: run.later.seed.unwrap_or(1),
+        replace_after: run.later.replace_after,
+        until: run.until,
+        spot: options.spot,
+        mixed: options.mixed,
+    };
+    options.spot = false;
+    options.mixed = None;
+    Some(plan)
+}
+
 /// Sets each launch's Spot and mixed markets when those strategies are metered.
 fn with_markets<'a>(
     source: Box<dyn EventSource + 'a>,
@@ -302,17 +349,15 @@ fn simulate_into(
 
 fn check_later_flags(args: &SimulateArgs) -> Result<(), Error> {
     let later = &args.run.later;
-    let given = [
-        (
-            "--interruptions advisor",
-            later.interruptions == Interruptions::Advisor,
-        ),
-        ("--seed", later.seed.is_some()),
-        ("--trials", later.trials.is_some()),
-    ];
-    match given.iter().find(|(_, present)| *present) {
-        Some((flag, _)) => Err(not_yet(flag)),
-        None => Ok(()),
+    let advisor = later.interruptions == Interruptions::Advisor;
+    match (advisor, later.seed.is_some(), later.trials.is_some()) {
+        (false, true, _) => Err(Error::Usage(
+            "--seed seeds the advisor model: add --interruptions advisor".into(),
+        )),
+        (false, _, true) => Err(Error::Usage(
+            "--trials repeats the advisor model: add --interruptions advisor".into(),
+        )),
+        _ => Ok(()),
     }
 }
 

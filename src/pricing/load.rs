@@ -28,7 +28,7 @@ pub struct CatalogFile {
 }
 
 /// The files, in load order: types and platforms first, since prices refer to them.
-const EMBEDDED: [(&str, &str); 7] = [
+const EMBEDDED: [(&str, &str); 8] = [
     (
         "instance_types.csv",
         include_str!("../../pricing/instance_types.csv"),
@@ -44,6 +44,10 @@ const EMBEDDED: [(&str, &str); 7] = [
     (
         "spot_prices.csv",
         include_str!("../../pricing/spot_prices.csv"),
+    ),
+    (
+        "spot_advisor.csv",
+        include_str!("../../pricing/spot_advisor.csv"),
     ),
 ];
 
@@ -207,6 +211,7 @@ pub(super) fn load_into(catalog: &mut Catalog, file: &CatalogFile) -> Result<(),
         "public_ipv4.csv" => load_ipv4(catalog, file),
         "reserved.csv" => load_reserved(catalog, file),
         "spot_prices.csv" => load_spot(catalog, file),
+        "spot_advisor.csv" => load_advisor(catalog, file),
         _ => Ok(()),
     }
 }
@@ -402,6 +407,39 @@ fn load_spot(catalog: &mut Catalog, file: &CatalogFile) -> Result<(), CatalogErr
         // A product's price applies to every operating system sold under it.
         for os in systems {
             catalog.spot.add(region, instance_type, os, zone, at, price);
+        }
+        Ok(())
+    })
+}
+
+fn load_advisor(catalog: &mut Catalog, file: &CatalogFile) -> Result<(), CatalogError> {
+    let columns = [
+        "region",
+        "instance_type",
+        "os",
+        "interruption_band",
+        "savings_pct",
+    ];
+    for_each_row(file, &columns, |row| {
+        let region = row.required("region")?;
+        let instance_type = row.required("instance_type")?;
+        let os = row.required("os")?;
+        let band = choice(
+            row,
+            "interruption_band",
+            super::spot::Band::parse,
+            "<5%, 5-10%, 10-15%, 15-20% or >20%",
+        )?;
+        let key = (
+            region.to_string(),
+            instance_type.to_string(),
+            os.to_string(),
+        );
+        if catalog.advisor.insert(key, band).is_some() {
+            return Err(row.error(
+                "instance_type",
+                format!("{os} {instance_type} in {region} is listed twice"),
+            ));
         }
         Ok(())
     })

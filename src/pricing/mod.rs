@@ -68,6 +68,8 @@ struct RegionPrices {
 pub struct Catalog {
     types: BTreeMap<String, InstanceSpec>,
     spot: spot::SpotHistory,
+    /// (region, instance type, os) → Spot Instance Advisor band.
+    advisor: HashMap<(String, String, String), spot::Band>,
     platforms: BTreeMap<String, Platform>,
     regions: BTreeMap<String, RegionPrices>,
 }
@@ -97,6 +99,22 @@ impl Catalog {
             load::load_into(&mut catalog, file)?;
         }
         Ok(catalog)
+    }
+
+    /// The Spot Instance Advisor's interruption band of a type, if the catalog has it.
+    pub fn interruption_band(
+        &self,
+        region: &str,
+        instance_type: &str,
+        os: &str,
+    ) -> Option<spot::Band> {
+        self.advisor
+            .get(&(
+                region.to_string(),
+                instance_type.to_string(),
+                os.to_string(),
+            ))
+            .copied()
     }
 
     /// The Spot price history (empty when the catalog has none).

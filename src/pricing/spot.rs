@@ -148,6 +148,42 @@ impl SpotHistory {
     }
 }
 
+/// A Spot Instance Advisor interruption-frequency band: the share of Spot capacity AWS
+/// reclaimed over the trailing month (billing-rules.md §6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Band {
+    UnderFive,
+    FiveToTen,
+    TenToFifteen,
+    FifteenToTwenty,
+    OverTwenty,
+}
+
+impl Band {
+    pub fn parse(label: &str) -> Option<Band> {
+        match label {
+            "<5%" => Some(Band::UnderFive),
+            "5-10%" => Some(Band::FiveToTen),
+            "10-15%" => Some(Band::TenToFifteen),
+            "15-20%" => Some(Band::FifteenToTwenty),
+            ">20%" => Some(Band::OverTwenty),
+            _ => None,
+        }
+    }
+
+    /// The monthly interruption probability ec2plan's model draws from: the middle of the
+    /// band, and 25% for the open-ended top band (an assumption, stated in the README).
+    pub fn monthly_probability(self) -> f64 {
+        match self {
+            Band::UnderFive => 0.025,
+            Band::FiveToTen => 0.075,
+            Band::TenToFifteen => 0.125,
+            Band::FifteenToTwenty => 0.175,
+            Band::OverTwenty => 0.25,
+        }
+    }
+}
+
 /// The region of an availability zone: `us-east-1a` → `us-east-1`.
 pub fn region_of_zone(zone: &str) -> &str {
     zone.trim_end_matches(|c: char| c.is_ascii_lowercase())

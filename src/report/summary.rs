@@ -77,6 +77,19 @@ pub struct Summary {
     /// Things the reader should know, such as a strategy left out and why.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// Spot trials: p5 / p50 / p95 per strategy and metric.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub bands: Vec<BandRow>,
+}
+
+/// One metric of one strategy over the Spot trials.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BandRow {
+    pub strategy: String,
+    pub metric: String,
+    pub p5: String,
+    pub p50: String,
+    pub p95: String,
 }
 
 const CSV_HEADER: &str = "strategy,compute_usd,storage_usd,public_ipv4_usd,commitment_usd,total_usd,billed_instance_seconds,\
@@ -113,7 +126,45 @@ impl Summary {
             strategies,
             groups,
             notes: outcome.notes.clone(),
+            bands: Vec::new(),
         })
+    }
+
+    /// Adds the Spot trials' bands; the summary's Spot rows are the median trials.
+    pub fn set_bands(&mut self, trials: u64, seed: u64, bands: &[crate::trials::Band]) {
+        for band in bands {
+            for (metric, p5, p50, p95) in &band.rows {
+                let show = |v: &rust_decimal::Decimal| {
+                    if *metric == "interruptions" {
+                        v.normalize().to_string()
+                    } else {
+                        format!("{v:.2}")
+                    }
+                };
+                self.bands.push(BandRow {
+                    strategy: band.strategy.name().to_string(),
+                    metric: metric.to_string(),
+                    p5: show(p5),
+                    p50: show(p50),
+                    p95: show(p95),
+                });
+            }
+        }
+        self.notes.push(format!(
+            "spot and mixed: the Spot Instance Advisor model, {trials} trial(s) from seed {seed}; each row is the trial with the median total"
+        ));
+    }
+
+    /// `bands.csv`: p5 / p50 / p95 of each strategy's figures over the trials.
+    pub fn bands_csv(&self) -> String {
+        let mut out = String::from("strategy,metric,p5,p50,p95\n");
+        for b in &self.bands {
+            out.push_str(&format!(
+                "{},{},{},{},{}\n",
+                b.strategy, b.metric, b.p5, b.p50, b.p95
+            ));
+        }
+        out
     }
 
     pub fn render(&self, format: Format) -> String {
@@ -174,6 +225,17 @@ impl Summary {
             table_block(&mut out, "group", &self.groups, |r| {
                 format!("{} ({})", r.group.as_deref().unwrap_or(""), r.strategy)
             });
+        }
+        if !self.bands.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nSpot trials          {:>12} {:>12} {:>12}",
+                "p5", "p50", "p95"
+            );
+            for b in &self.bands {
+                let label = format!("{} {}", b.strategy, b.metric);
+                let _ = writeln!(out, "{label:<20} {:>12} {:>12} {:>12}", b.p5, b.p50, b.p95);
+            }
         }
         out.push_str("\nUSD, rounded to cents; totals are the sums of the rounded columns.\n");
         for line in self

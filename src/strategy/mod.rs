@@ -8,6 +8,7 @@
 
 pub mod allocation;
 pub mod coverage;
+pub mod interruptions;
 pub mod market;
 pub mod recommend;
 pub mod reserved;

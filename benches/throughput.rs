@@ -1,0 +1,195 @@
+//! Throughput of the scenario pipeline on a generated event log (`ec2plan::generate`).
+//!
+//! ```sh
+//! cargo bench --bench throughput                       # 200,000 rows, 5 timed runs each
+//! EC2PLAN_BENCH_ROWS=2000000 cargo bench --bench throughput
+//! cargo bench --bench throughput -- reader simulate    # only benches whose name contains a word
+//! ```
+//!
+//! A plain harness (no criterion): each bench runs once to warm up, then
+//! `EC2PLAN_BENCH_ITERS` times (default 5), and prints the fastest and the median time with
+//! the rows/s and MB/s (10^6 bytes of CSV) of the median. The log is generated in memory with
+//! `ROWS / 20` instances over 365 days (about 20 rows per instance), so the benches measure
+//! CPU, not the disk:
+//!
+//! - `generate`: writing the log (into `io::sink`).
+//! - `csv-read-floor`: the csv crate reading every record into one reused `ByteRecord`, the
+//!   least any CSV-based reader can cost.
+//! - `scenario-reader`: ec2plan's `EventReader` (parsing, validation, instance table).
+//! - `simulate-on-demand`: the whole On-Demand replay and pricing (`simulate`).
+//! - `simulate-reserved-auto`: the same with `--reserve auto` (1yr standard no-upfront), on an
+//!   m5-only log (m5.large / m5.xlarge) priced with the test catalog's illustrative
+//!   reservation prices (`tests/data/pricing`), so every pool gets a recommendation.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use ec2plan::clock::Timestamp;
+use ec2plan::generate::{write_event_log, GenerateKind, GenerateOptions, ROWS_PER_INSTANCE};
+use ec2plan::pricing::{Catalog, OfferTerms};
+use ec2plan::scenario::{Defaults, EventReader, EventSource};
+use ec2plan::simulation::{simulate, NoTimeline, Options, ReservedPlan};
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn env_number(name: &str, default: u64) -> u64 {
+    match std::env::var(name) {
+        Ok(text) => text
+            .replace(['_', ','], "")
+            .parse()
+            .unwrap_or_else(|_| panic!("{name}={text:?} is not a whole number")),
+        Err(_) => default,
+    }
+}
+
+struct Bench {
+    filters: Vec<String>,
+    iterations: u64,
+}
+
+impl Bench {
+    /// Times `run` (which returns the rows it handled) and prints one line.
+    fn run(&self, name: &str, bytes: usize, mut run: impl FnMut() -> u64) {
+        if !self.filters.is_empty() && !self.filters.iter().any(|f| name.contains(f.as_str())) {
+            return;
+        }
+        let rows = black_box(run());
+        let mut times: Vec<Duration> = (0..self.iterations)
+            .map(|_| {
+                let started = Instant::now();
+                let handled = black_box(run());
+                let elapsed = started.elapsed();
+                assert_eq!(handled, rows, "{name}: runs handled different rows");
+                elapsed
+            })
+            .collect();
+        times.sort();
+        let fastest = times[0].as_secs_f64();
+        let median = times[times.len() / 2].as_secs_f64();
+        println!(
+            "{name:<24} {rows:>10} {mb:>9.1} {fastest:>9.3} {median:>9.3} {rps:>12.0} {mbps:>8.1}",
+            mb = bytes as f64 / 1e6,
+            rps = rows as f64 / median,
+            mbps = bytes as f64 / 1e6 / median,
+        );
+    }
+}
+
+fn options(instances: u64) -> GenerateOptions {
+    GenerateOptions {
+        instances,
+        days: 365,
+        seed: 1,
+        start: Timestamp::parse("2026-01-01T00:00:00Z").unwrap(),
+        kind: GenerateKind::EventLog,
+        region: "us-east-1".to_string(),
+    }
+}
+
+fn generate(options: &GenerateOptions, catalog: &Catalog) -> (Vec<u8>, u64) {
+    let mut log = Vec::new();
+    let rows = write_event_log(options, catalog, &mut log).unwrap();
+    (log, rows)
+}
+
+fn read_floor(log: &[u8]) -> u64 {
+    let mut csv = csv::ReaderBuilder::new().has_headers(true).from_reader(log);
+    let mut record = csv::ByteRecord::new();
+    let mut rows = 0;
+    while csv.read_byte_record(&mut record).unwrap() {
+        rows += 1;
+    }
+    rows
+}
+
+fn scenario_reader(log: &[u8], catalog: &Catalog) -> u64 {
+    let mut reader = EventReader::new("bench.csv", log, catalog, Defaults::default()).unwrap();
+    let mut rows = 0;
+    while let Some(event) = reader.next_event().unwrap() {
+        black_box(&event);
+        rows += 1;
+    }
+    rows
+}
+
+fn replay(log: &[u8], catalog: &Catalog, options: &Options) -> u64 {
+    let mut reader = EventReader::new("bench.csv", log, catalog, Defaults::default()).unwrap();
+    let outcome = simulate(&mut reader, catalog, options, &mut NoTimeline).unwrap();
+    black_box(&outcome.ledgers);
+    outcome.events
+}
+
+/// The test catalog (illustrative m5.large / m5.xlarge reservation prices) with On-Demand
+/// prices for those two types only, so a log generated from it is m5-only.
+fn m5_catalog(dir: &Path) -> Catalog {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pricing");
+    std::fs::create_dir_all(dir).unwrap();
+    for entry in std::fs::read_dir(&source).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "csv") {
+            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let on_demand = std::fs::read_to_string(source.join("on_demand.csv")).unwrap();
+    let kept: Vec<&str> = on_demand
+        .lines()
+        .filter(|l| l.starts_with('#') || l.starts_with("region,") || l.contains(",m5."))
+        .collect();
+    std::fs::write(dir.join("on_demand.csv"), kept.join("\n") + "\n").unwrap();
+    Catalog::with_overrides(dir).unwrap()
+}
+
+fn main() {
+    let target_rows = env_number("EC2PLAN_BENCH_ROWS", 200_000);
+    let bench = Bench {
+        filters: std::env::args()
+            .skip(1)
+            .filter(|a| !a.starts_with("--"))
+            .collect(),
+        iterations: env_number("EC2PLAN_BENCH_ITERS", 5).max(1),
+    };
+    let instances = (target_rows / ROWS_PER_INSTANCE).max(1);
+    let catalog = Catalog::embedded().unwrap();
+    let started = Instant::now();
+    let (log, rows) = generate(&options(instances), &catalog);
+    println!(
+        "event log: {rows} rows, {instances} instances, 365 days, {:.1} MB (generated in {:.2} s)",
+        log.len() as f64 / 1e6,
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "{:<24} {:>10} {:>9} {:>9} {:>9} {:>12} {:>8}",
+        "bench", "rows", "MB", "fastest_s", "median_s", "rows/s", "MB/s"
+    );
+
+    bench.run("generate", log.len(), || {
+        write_event_log(&options(instances), &catalog, std::io::sink()).unwrap()
+    });
+    bench.run("csv-read-floor", log.len(), || read_floor(&log));
+    bench.run("scenario-reader", log.len(), || {
+        scenario_reader(&log, &catalog)
+    });
+    bench.run("simulate-on-demand", log.len(), || {
+        replay(&log, &catalog, &Options::default())
+    });
+    drop(log);
+
+    let wants_reserved = bench.filters.is_empty()
+        || bench
+            .filters
+            .iter()
+            .any(|f| "simulate-reserved-auto".contains(f.as_str()));
+    if wants_reserved {
+        let dir: PathBuf =
+            std::env::temp_dir().join(format!("ec2plan-bench-{}", std::process::id()));
+        let m5 = m5_catalog(&dir);
+        let (m5_log, _) = generate(&options(instances), &m5);
+        let reserved = Options {
+            reserved: Some(ReservedPlan::Auto(OfferTerms::default())),
+            ..Options::default()
+        };
+        bench.run("simulate-reserved-auto", m5_log.len(), || {
+            replay(&m5_log, &m5, &reserved)
+        });
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}

@@ -1,0 +1,215 @@
+//! Monte Carlo trials of the Spot interruption model, run in parallel on every core.
+//!
+//! Each trial replays the scenario once per Spot strategy with the model seeded by
+//! `seed + trial`, so trials are independent and the results, gathered in trial order, are
+//! the same whatever the number of threads.
+
+use crate::billing::MarketOf;
+use crate::billing::{Ledger, Totals};
+use crate::clock::{Seconds, Timestamp};
+use crate::error::Error;
+use crate::pricing::Catalog;
+use crate::scenario::EventSource;
+use crate::simulation::{simulate, NoTimeline, Options};
+use crate::strategy::interruptions::{AdvisorModel, Interrupter};
+use crate::strategy::market::{Distribution, MarketAssigner};
+use crate::strategy::Strategy;
+use rust_decimal::Decimal;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+/// What the trials are to do.
+#[derive(Debug, Clone, Copy)]
+pub struct TrialPlan {
+    pub trials: u64,
+    pub seed: u64,
+    pub replace_after: Seconds,
+    pub until: Option<Timestamp>,
+    pub spot: bool,
+    pub mixed: Option<Distribution>,
+}
+
+/// One trial's ledgers, by strategy.
+#[derive(Debug, Clone)]
+pub struct Trial {
+    pub seed: u64,
+    pub ledgers: Vec<(Strategy, Ledger)>,
+}
+
+/// Opens a fresh event source for a trial.
+pub type Opener<'a> = dyn Fn() -> Result<Box<dyn EventSource + 'a>, Error> + Sync + 'a;
+
+/// Runs every trial; results in trial order.
+pub fn run(
+    open: &Opener<'_>,
+    catalog: &Catalog,
+    options: &Options,
+    plan: TrialPlan,
+) -> Result<Vec<Trial>, Error> {
+    let next = AtomicU64::new(0);
+    let results: Mutex<Vec<Option<Result<Trial, Error>>>> =
+        Mutex::new((0..plan.trials).map(|_| None).collect());
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(plan.trials.max(1) as usize);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                if index >= plan.trials {
+                    break;
+                }
+                let trial = one(open, catalog, options, plan, index);
+                if let Ok(mut slots) = results.lock() {
+                    slots[index as usize] = Some(trial);
+                }
+            });
+        }
+    });
+    let slots = results
+        .into_inner()
+        .map_err(|_| Error::Usage("a trial thread failed".into()))?;
+    slots
+        .into_iter()
+        .map(|slot| slot.unwrap_or_else(|| Err(Error::Usage("a trial did not run".into()))))
+        .collect()
+}
+
+fn one(
+    open: &Opener<'_>,
+    catalog: &Catalog,
+    options: &Options,
+    plan: TrialPlan,
+    index: u64,
+) -> Result<Trial, Error> {
+    let seed = plan.seed.wrapping_add(index);
+    let mut ledgers = Vec::new();
+    let strategies: [(Strategy, bool, MarketOf); 2] = [
+        (Strategy::Spot, plan.spot, |m| m.spot),
+        (Strategy::Mixed, plan.mixed.is_some(), |m| m.mixed),
+    ];
+    for (strategy, wanted, market_of) in strategies {
+        if !wanted {
+            continue;
+        }
+        let markets = MarketAssigner::new(open()?, catalog, plan.mixed.unwrap_or_default());
+        let model = AdvisorModel {
+            seed,
+            replace_after: plan.replace_after,
+            market_of,
+            until: plan.until,
+        };
+        let mut source = Interrupter::new(Box::new(markets), catalog, model);
+        let trial_options = Options {
+            spot: strategy == Strategy::Spot,
+            mixed: if strategy == Strategy::Mixed {
+                plan.mixed
+            } else {
+                None
+            },
+            reserved: None,
+            keep_charges: false,
+            ..options.clone()
+        };
+        let outcome = simulate(&mut source, catalog, &trial_options, &mut NoTimeline)?;
+        if let Some((_, ledger)) = outcome.ledgers.into_iter().find(|(s, _)| *s == strategy) {
+            ledgers.push((strategy, ledger));
+        }
+    }
+    Ok(Trial { seed, ledgers })
+}
+
+/// p5, p50 and p95 (nearest rank) of a strategy's figures over the trials, and the trial
+/// whose total is the median (its ledger stands for the strategy in the summary).
+#[derive(Debug, Clone)]
+pub struct Band {
+    pub strategy: Strategy,
+    /// (metric, p5, p50, p95) for compute, storage, public IPv4, total and interruptions.
+    pub rows: Vec<(&'static str, Decimal, Decimal, Decimal)>,
+    pub median: Ledger,
+}
+
+pub fn bands(trials: &[Trial]) -> Result<Vec<Band>, Error> {
+    let mut out = Vec::new();
+    for strategy in [Strategy::Spot, Strategy::Mixed] {
+        let ledgers: Vec<&Ledger> = trials
+            .iter()
+            .filter_map(|t| {
+                t.ledgers
+                    .iter()
+                    .find(|(s, _)| *s == strategy)
+                    .map(|(_, l)| l)
+            })
+            .collect();
+        if ledgers.is_empty() {
+            continue;
+        }
+        let mut rows = Vec::new();
+        for name in METRICS {
+            let mut values: Vec<Decimal> = ledgers
+                .iter()
+                .map(|l| value(&l.overall, name))
+                .collect::<Result<_, _>>()?;
+            values.sort();
+            rows.push((name, rank(&values, 5), rank(&values, 50), rank(&values, 95)));
+        }
+        let mut by_total: Vec<(Decimal, usize)> = ledgers
+            .iter()
+            .enumerate()
+            .map(|(i, l)| l.overall.rounded_total().map(|t| (t.amount(), i)))
+            .collect::<Result<_, _>>()?;
+        by_total.sort();
+        let median_index = by_total[nearest_rank(by_total.len(), 50)].1;
+        out.push(Band {
+            strategy,
+            rows,
+            median: ledgers[median_index].clone(),
+        });
+    }
+    Ok(out)
+}
+
+const METRICS: [&str; 5] = [
+    "compute_usd",
+    "storage_usd",
+    "public_ipv4_usd",
+    "total_usd",
+    "interruptions",
+];
+
+/// One metric of a trial's totals, as the summary prints it.
+fn value(totals: &Totals, metric: &str) -> Result<Decimal, Error> {
+    Ok(match metric {
+        "compute_usd" => totals.compute.round_cents().amount(),
+        "storage_usd" => totals.storage.round_cents().amount(),
+        "public_ipv4_usd" => totals.public_ipv4.round_cents().amount(),
+        "total_usd" => totals.rounded_total()?.amount(),
+        _ => Decimal::from(totals.interruptions),
+    })
+}
+
+/// The nearest-rank index of the `p`th percentile of `n` sorted values.
+fn nearest_rank(n: usize, p: usize) -> usize {
+    ((p * n).div_ceil(100)).clamp(1, n.max(1)) - 1
+}
+
+fn rank(sorted: &[Decimal], p: usize) -> Decimal {
+    sorted
+        .get(nearest_rank(sorted.len(), p))
+        .copied()
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        // 20 values: p5 is the 1st, p50 the 10th, p95 the 19th.
+        assert_eq!(nearest_rank(20, 5), 0);
+        assert_eq!(nearest_rank(20, 50), 9);
+        assert_eq!(nearest_rank(20, 95), 18);
+        assert_eq!(nearest_rank(1, 95), 0);
+    }
+}
