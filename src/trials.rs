@@ -34,6 +34,8 @@ pub struct TrialPlan {
 pub struct Trial {
     pub seed: u64,
     pub ledgers: Vec<(Strategy, Ledger)>,
+    /// Cumulative cost at the end of each day of the replay, per strategy (for the band chart).
+    pub daily: Vec<(Strategy, Vec<(i64, Decimal)>)>,
 }
 
 /// Opens a fresh event source for a trial.
@@ -84,6 +86,7 @@ fn one(
 ) -> Result<Trial, Error> {
     let seed = plan.seed.wrapping_add(index);
     let mut ledgers = Vec::new();
+    let mut daily = Vec::new();
     let strategies: [(Strategy, bool, MarketOf); 2] = [
         (Strategy::Spot, plan.spot, |m| m.spot),
         (Strategy::Mixed, plan.mixed.is_some(), |m| m.mixed),
@@ -108,15 +111,93 @@ fn one(
                 None
             },
             reserved: None,
-            keep_charges: false,
+            keep_charges: true,
             ..options.clone()
         };
         let outcome = simulate(&mut source, catalog, &trial_options, &mut NoTimeline)?;
+        daily.push((strategy, cumulative_by_day(&outcome, strategy)));
         if let Some((_, ledger)) = outcome.ledgers.into_iter().find(|(s, _)| *s == strategy) {
             ledgers.push((strategy, ledger));
         }
     }
-    Ok(Trial { seed, ledgers })
+    Ok(Trial {
+        seed,
+        ledgers,
+        daily,
+    })
+}
+
+/// A strategy's cost accrued by the end of each day, each charge spread evenly over its
+/// seconds (a charge's billed minimum counts where the charge ends).
+fn cumulative_by_day(
+    outcome: &crate::simulation::Outcome,
+    strategy: Strategy,
+) -> Vec<(i64, Decimal)> {
+    let day = crate::clock::SECONDS_PER_DAY;
+    let first = outcome.start.unix().div_euclid(day);
+    let last = outcome.horizon.unix().div_euclid(day);
+    let days = usize::try_from(last - first + 1).unwrap_or(1).min(100_000);
+    let mut per_day = vec![Decimal::ZERO; days];
+    for (of, charge) in outcome.charges.iter().filter(|(s, _)| *s == strategy) {
+        let length = charge.end.since(charge.start).0;
+        let index = |t: Timestamp| {
+            usize::try_from(t.unix().div_euclid(day) - first)
+                .unwrap_or(0)
+                .min(days - 1)
+        };
+        if length == 0 || *of != strategy {
+            per_day[index(charge.end)] += charge.cost.amount();
+            continue;
+        }
+        for (from, to) in crate::clock::Period::Daily.split(charge.start, charge.end) {
+            let share = Decimal::from(to.since(from).0) / Decimal::from(length);
+            per_day[index(from)] += charge.cost.amount() * share;
+        }
+    }
+    let mut total = Decimal::ZERO;
+    per_day
+        .into_iter()
+        .enumerate()
+        .map(|(i, cost)| {
+            total += cost;
+            let end = ((first + i as i64 + 1) * day).min(outcome.horizon.unix());
+            (end, total)
+        })
+        .collect()
+}
+
+/// The band chart's data: p5 / p50 / p95 of the cumulative cost at each day's end.
+pub fn chart_bands(trials: &[Trial]) -> Vec<crate::chart::Band> {
+    use rust_decimal::prelude::ToPrimitive;
+    let mut out = Vec::new();
+    for strategy in [Strategy::Spot, Strategy::Mixed] {
+        let series: Vec<&Vec<(i64, Decimal)>> = trials
+            .iter()
+            .filter_map(|t| t.daily.iter().find(|(s, _)| *s == strategy).map(|(_, d)| d))
+            .collect();
+        let Some(first) = series.first() else {
+            continue;
+        };
+        let mut band = crate::chart::Band {
+            name: strategy.name().to_string(),
+            times: first.iter().map(|(t, _)| *t).collect(),
+            p5: Vec::new(),
+            p50: Vec::new(),
+            p95: Vec::new(),
+        };
+        for i in 0..band.times.len() {
+            let mut values: Vec<Decimal> = series
+                .iter()
+                .filter_map(|s| s.get(i).map(|(_, v)| *v))
+                .collect();
+            values.sort();
+            for (p, target) in [(5, &mut band.p5), (50, &mut band.p50), (95, &mut band.p95)] {
+                target.push(rank(&values, p).to_f64().unwrap_or(0.0));
+            }
+        }
+        out.push(band);
+    }
+    out
 }
 
 /// p5, p50 and p95 (nearest rank) of a strategy's figures over the trials, and the trial

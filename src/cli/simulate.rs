@@ -51,7 +51,7 @@ pub fn run(args: &SimulateArgs) -> Result<String, Error> {
                     .ledgers
                     .insert(1, (band.strategy, band.median.clone()));
             }
-            Some((plan, bands))
+            Some((plan, bands, trials::chart_bands(&trials)))
         }
         None => None,
     };
@@ -59,14 +59,18 @@ pub fn run(args: &SimulateArgs) -> Result<String, Error> {
     let mut summary = Summary::new(&label, &outcome)?;
     summary.notes.extend(note);
     summary.notes.extend(spot_note);
-    if let Some((plan, bands)) = &bands {
+    if let Some((plan, bands, _)) = &bands {
         summary.set_bands(plan.trials, plan.seed, bands);
     }
     if let Some(mut out) = out {
         out.write("summary.csv", summary.csv().as_bytes())?;
         out.write("groups.csv", summary.groups_csv().as_bytes())?;
-        if bands.is_some() {
+        if let Some((_, _, chart_bands)) = &bands {
             out.write("bands.csv", summary.bands_csv().as_bytes())?;
+            let path = out.path("spot_bands.png");
+            let title = format!("Spot trials, cumulative cost p5-p95: {label}");
+            crate::chart::spot_bands(&path, &title, chart_bands)
+                .map_err(|e| Error::write(out.target(), std::io::Error::other(e.to_string())))?;
             // Line items follow one replay; the trials have many, summarized in bands.csv.
             outcome
                 .ledgers
