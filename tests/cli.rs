@@ -638,3 +638,33 @@ fn seed_and_trials_need_the_advisor_model() {
         .code(2)
         .stderr("error: --trials repeats the advisor model: add --interruptions advisor\n");
 }
+
+#[test]
+fn generate_writes_the_same_valid_log_for_the_same_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.csv");
+    let b = dir.path().join("b.csv");
+    for path in [&a, &b] {
+        ec2plan()
+            .args([
+                "generate",
+                "--instances",
+                "50",
+                "--days",
+                "3",
+                "--seed",
+                "9",
+                "--out",
+            ])
+            .arg(path)
+            .assert()
+            .success();
+    }
+    assert_eq!(fs::read(&a).unwrap(), fs::read(&b).unwrap());
+    ec2plan().arg("simulate").arg(&a).assert().success();
+    ec2plan()
+        .args(["generate", "--instances", "50", "--days", "3", "--schedule"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("time,group,desired"));
+}

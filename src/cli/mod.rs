@@ -6,6 +6,7 @@
 
 mod compare;
 mod expand;
+mod generate;
 mod import;
 mod recommend;
 mod reserve;
@@ -46,6 +47,9 @@ pub enum Command {
     Expand(ExpandArgs),
     /// Price several scenarios, or one scenario under several --set variants, side by side.
     Compare(CompareArgs),
+    /// Write a large synthetic event log or schedule (deterministic per seed), for
+    /// benchmarks and synthetic load.
+    Generate(GenerateArgs),
     /// Work with the price catalog.
     #[command(subcommand)]
     Pricing(PricingCommand),
@@ -69,6 +73,36 @@ pub struct ExpandArgs {
     pub pricing: Option<PathBuf>,
     #[command(flatten)]
     pub what_if: WhatIf,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Instances in the event log (or at peak across the schedule's groups).
+    #[arg(long, value_name = "N", default_value = "1000",
+          value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub instances: u64,
+    /// Days from --start the workload spans.
+    #[arg(long, value_name = "D", default_value = "30",
+          value_parser = clap::value_parser!(u32).range(1..=3_660))]
+    pub days: u32,
+    /// Seed: the same seed writes the same bytes.
+    #[arg(long, value_name = "S", default_value = "1")]
+    pub seed: u64,
+    /// First possible row (RFC 3339).
+    #[arg(long, value_name = "TIME", default_value = "2026-01-01T00:00:00Z", value_parser = parse_time)]
+    pub start: Timestamp,
+    /// Region of every instance; types are the Linux types the catalog prices there.
+    #[arg(long, value_name = "R", default_value = "us-east-1")]
+    pub region: String,
+    /// Write a desired-capacity schedule instead of an event log.
+    #[arg(long)]
+    pub schedule: bool,
+    /// Write to FILE (all or nothing) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// A directory whose catalog CSV files replace the embedded ones of the same name.
+    #[arg(long, value_name = "DIR")]
+    pub pricing: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -282,6 +316,7 @@ pub fn run(cli: Cli) -> Result<String, Error> {
         Command::Recommend(args) => recommend::run(&args),
         Command::Expand(args) => expand::run(&args),
         Command::Compare(args) => compare::run(&args),
+        Command::Generate(args) => generate::run(&args),
         Command::Pricing(PricingCommand::Import { files, out }) => import::run(&files, &out),
     }
 }
