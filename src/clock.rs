@@ -12,6 +12,12 @@ pub const SECONDS_PER_MINUTE: i64 = 60;
 pub const SECONDS_PER_HOUR: i64 = 3_600;
 pub const SECONDS_PER_DAY: i64 = 86_400;
 
+/// The longest replay ec2plan accepts: hourly reservation fees, monthly storage pieces and a
+/// schedule's repeated rows grow with the span, so a thousand-year horizon is refused rather
+/// than left to exhaust memory. A century covers any purchase plan.
+pub const MAX_SPAN_YEARS: u64 = 100;
+pub const MAX_SPAN: Seconds = Seconds(MAX_SPAN_YEARS * 366 * 86_400);
+
 /// The earliest and latest years a timestamp may have: RFC 3339 years have four digits,
 /// and nothing in EC2's history predates 2006, so 1970 is a generous floor.
 const MIN_YEAR: i64 = 1970;

@@ -126,6 +126,14 @@ pub fn simulate(
     while let Some(event) = reader.next_event()? {
         let start = *first.get_or_insert(event.time);
         check_horizon(options.until, start, event.line, reader)?;
+        if event.time.since(start) > MAX_SPAN {
+            let problem = format!(
+                "this row is more than {MAX_SPAN_YEARS} years after the first ({start}); ec2plan plans at most {MAX_SPAN_YEARS} years"
+            );
+            return Err(
+                LocatedError::new(Location::line(reader.file(), event.line), problem).into(),
+            );
+        }
         if options.until.is_some_and(|until| event.time > until) {
             continue;
         }
@@ -148,6 +156,12 @@ pub fn simulate(
     };
     reader.unknown_override_groups().map_err(Error::Usage)?;
     let horizon = options.until.or(reader.default_horizon()).unwrap_or(last);
+    if horizon.since(start) > MAX_SPAN {
+        let problem = format!(
+            "the scenario spans more than {MAX_SPAN_YEARS} years ({start} to {horizon}); ec2plan plans at most {MAX_SPAN_YEARS} years"
+        );
+        return Err(LocatedError::new(Location::line(reader.file(), 0), problem).into());
+    }
     let Pipeline { replay, .. } = &mut run;
     std::mem::take(replay).finish(horizon, &mut run.spans);
     run.drain(reader)?;
@@ -218,9 +232,15 @@ fn check_horizon(
             "--until {until} is before the scenario's first row ({start}, {}:{line})",
             reader.file()
         ))),
+        Some(until) if until.since(start) > MAX_SPAN => Err(Error::Usage(format!(
+            "--until {until} is more than {MAX_SPAN_YEARS} years after the scenario's first row ({start}); \
+             ec2plan plans at most {MAX_SPAN_YEARS} years"
+        ))),
         _ => Ok(()),
     }
 }
+
+use crate::clock::{MAX_SPAN, MAX_SPAN_YEARS};
 
 struct Pipeline<'a, 'c> {
     replay: Replay,

@@ -668,3 +668,42 @@ fn generate_writes_the_same_valid_log_for_the_same_seed() {
         .success()
         .stdout(predicate::str::starts_with("time,group,desired"));
 }
+
+#[test]
+fn absurd_inputs_are_refused_not_attempted() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = write(dir.path(), "one.csv", ONE_HOUR);
+    ec2plan()
+        .args(["simulate", &scenario, "--until", "3026-01-01T00:00:00Z"])
+        .assert()
+        .code(2)
+        .stderr(
+            "error: --until 3026-01-01T00:00:00Z is more than 100 years after the scenario's first row \
+             (2026-03-02T00:00:00Z); ec2plan plans at most 100 years\n",
+        );
+    let millennium = write(
+        dir.path(),
+        "long.csv",
+        "time,instance,action,instance_type\n2026-03-02T00:00:00Z,a,launch,m5.large\n3026-03-02T00:00:00Z,a,terminate,\n",
+    );
+    ec2plan()
+        .args(["simulate", &millennium])
+        .assert()
+        .code(3)
+        .stderr(format!(
+            "error: {millennium}:3: this row is more than 100 years after the first (2026-03-02T00:00:00Z); \
+             ec2plan plans at most 100 years\n"
+        ));
+    let billion = write(
+        dir.path(),
+        "billion.csv",
+        "time,group,desired,instance_type\n2026-03-02T00:00:00Z,web,1000000000,m5.large\n",
+    );
+    ec2plan()
+        .args(["simulate", &billion])
+        .assert()
+        .code(3)
+        .stderr(format!(
+            "error: {billion}:2:3 (desired): desired 1000000000 is more than the 100000 instances one group may have\n"
+        ));
+}

@@ -27,7 +27,7 @@ use std::sync::Arc;
 /// More desired instances in one group than this is surely a typo.
 const MAX_DESIRED: u64 = 100_000;
 /// More generated events than this would not fit a planner's question, only memory.
-const MAX_EVENTS: usize = 20_000_000;
+const MAX_EVENTS: usize = 5_000_000;
 
 /// How a repeating row recurs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -406,6 +406,19 @@ impl<'a, 'c> Scaler<'a, 'c> {
     fn run(mut self, rows: &[Row]) -> Result<Vec<Event>, LocatedError> {
         let last = rows.last().map_or(Timestamp::from_unix(0), |r| r.time);
         let horizon = self.scaling.until.unwrap_or(last);
+        if let Some(first) = rows.first() {
+            if horizon.since(first.time) > crate::clock::MAX_SPAN {
+                let problem = format!(
+                    "the schedule runs to {horizon}, more than {} years after its first row; ec2plan plans at most {} years",
+                    crate::clock::MAX_SPAN_YEARS,
+                    crate::clock::MAX_SPAN_YEARS
+                );
+                return Err(LocatedError::new(
+                    Location::line(self.file, first.line),
+                    problem,
+                ));
+            }
+        }
         for (time, index) in occurrences(rows, horizon) {
             let row = &rows[index];
             let attributes = attributes_at(rows, &row.group, time, index);
