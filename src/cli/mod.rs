@@ -8,6 +8,7 @@ mod compare;
 mod expand;
 mod generate;
 mod import;
+mod progress;
 mod recommend;
 mod reserve;
 mod simulate;
@@ -176,6 +177,10 @@ pub struct RunArgs {
     /// monthly.csv and the charts into DIR (all or nothing).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+
+    /// No progress line on standard error, even for a large scenario on a terminal.
+    #[arg(long)]
+    pub quiet: bool,
 
     /// Charge period of line_items.csv.
     #[arg(long, value_enum, default_value = "daily")]

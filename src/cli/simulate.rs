@@ -1,5 +1,6 @@
 //! `ec2plan simulate`: replay, price, report.
 
+use super::progress::Progress;
 use super::reserve::reserved_plan;
 use super::{Interruptions, RunArgs, SimulateArgs, StrategyArg, WhatIf};
 use crate::error::Error;
@@ -32,7 +33,7 @@ pub fn run(args: &SimulateArgs) -> Result<String, Error> {
     let (mut options, spot_note) = spot_options(&args.run, &catalog, options(&args.run, reserved))?;
     let trial_plan = trial_plan(&args.run, &mut options);
     let label = args.scenario.display().to_string();
-    let source = open_scenario(args, &catalog)?;
+    let (source, progress) = open_with_progress(args, &catalog)?;
     let mut reader = with_markets(source, &catalog, &args.run, &mut options);
     let (mut outcome, out) = match &args.run.out {
         Some(dir) => simulate_into(dir, reader.as_mut(), &catalog, &options)?,
@@ -55,6 +56,7 @@ pub fn run(args: &SimulateArgs) -> Result<String, Error> {
         }
         None => None,
     };
+    drop(progress);
     keep_requested(&mut outcome, args.run.strategy);
     let mut summary = Summary::new(&label, &outcome)?;
     summary.notes.extend(note);
@@ -135,11 +137,7 @@ pub(super) fn open_source<'c>(
             source,
         })
     };
-    let overrides = Overrides::parse(&what_if.set, catalog).map_err(Error::Usage)?;
-    let defaults = Defaults {
-        region: region.to_string(),
-        overrides,
-    };
+    let defaults = defaults(region, what_if, catalog)?;
     let kind = header_kind(open()?);
     if kind == Some(Kind::Schedule) {
         let scaling = Scaling {
@@ -162,6 +160,38 @@ pub(super) fn open_source<'c>(
         catalog,
         defaults,
     )?))
+}
+
+/// Opens an event log read through a progress line (schedules are read whole, and fast).
+fn open_with_progress<'c>(
+    args: &SimulateArgs,
+    catalog: &'c Catalog,
+) -> Result<(Box<dyn EventSource + 'c>, Option<Progress>), Error> {
+    let path = &args.scenario;
+    let file = File::open(path).map_err(|source| Error::Read {
+        path: path.clone(),
+        source,
+    })?;
+    let total = file.metadata().map_or(0, |m| m.len());
+    if header_kind(file) == Some(Kind::Schedule) || args.run.what_if.scale.is_some() {
+        return Ok((open_scenario(args, catalog)?, None));
+    }
+    let file = File::open(path).map_err(|source| Error::Read {
+        path: path.clone(),
+        source,
+    })?;
+    let label = path.display().to_string();
+    let (counting, progress) = Progress::start(file, &label, total, args.run.quiet);
+    let defaults = defaults(&args.run.region, &args.run.what_if, catalog)?;
+    let reader = EventReader::new(&label, BufReader::new(counting), catalog, defaults)?;
+    Ok((Box::new(reader), Some(progress)))
+}
+
+fn defaults(region: &str, what_if: &WhatIf, catalog: &Catalog) -> Result<Defaults, Error> {
+    Ok(Defaults {
+        region: region.to_string(),
+        overrides: Overrides::parse(&what_if.set, catalog).map_err(Error::Usage)?,
+    })
 }
 
 /// The kind of scenario the first line names (`None` lets the event-log reader explain).
