@@ -331,7 +331,6 @@ fn reserved_items(
         slot[2] += u.value;
         slot[3] += u.covered_value;
         slot[4] += u.fee_share;
-        let _ = u.rate;
     }
     for (
         (start, region, os, instance_type, group),

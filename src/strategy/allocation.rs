@@ -32,7 +32,6 @@ pub struct HourUsage {
     pub covered_value: Decimal,
     /// The share of reservation fees this covered usage carries.
     pub fee_share: Decimal,
-    pub rate: Decimal,
 }
 
 /// One reservation type's fee in one hour.
@@ -97,7 +96,6 @@ pub fn allocate(
                     } else {
                         fee * units / capacity
                     },
-                    rate: entry.rate.per_hour(),
                 });
             }
         }

@@ -2,9 +2,9 @@
 //!
 //! Owns how usage is paid for. On-Demand is the baseline every other strategy is measured
 //! against; Reserved Instances cover On-Demand usage clock hour by clock hour
-//! ([`coverage`], [`reserved`]) and [`recommend`] chooses how many to buy. Spot and the mixed
-//! On-Demand core with Spot top-up are named here so the command line accepts the
-//! contract's flags, and are refused with a clear message until they are built.
+//! ([`coverage`], [`reserved`], [`allocation`]) and [`recommend`] chooses how many to buy;
+//! [`market`] puts each launch on Spot or On-Demand for the Spot and mixed strategies, and
+//! [`interruptions`] is the seeded model of AWS reclaiming Spot capacity.
 
 pub mod allocation;
 pub mod coverage;
@@ -41,11 +41,6 @@ impl Strategy {
             Strategy::Spot => "spot",
             Strategy::Mixed => "mixed",
         }
-    }
-
-    /// Whether this build can price the strategy.
-    pub fn is_available(self) -> bool {
-        true
     }
 }
 
