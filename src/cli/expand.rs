@@ -4,7 +4,7 @@ use super::simulate::open_source;
 use super::ExpandArgs;
 use crate::error::Error;
 use crate::pricing::Catalog;
-use crate::report::OutputDir;
+use crate::report::write_file;
 use crate::scenario::EventLogWriter;
 
 pub fn run(args: &ExpandArgs) -> Result<String, Error> {
@@ -36,22 +36,8 @@ pub fn run(args: &ExpandArgs) -> Result<String, Error> {
     let Some(path) = &args.out else {
         return Ok(String::from_utf8_lossy(&bytes).into_owned());
     };
-    write_file(path, &bytes)?;
+    write_file(path, |staged| {
+        std::fs::write(staged, &bytes).map_err(|e| Error::write(path, e))
+    })?;
     Ok(String::new())
-}
-
-/// Writes one file all or nothing, through a staging directory beside it.
-fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), Error> {
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| Error::Usage(format!("--out {} names no file", path.display())))?;
-    let mut out = OutputDir::create(&dir)?;
-    out.write(&name, bytes)?;
-    out.commit()?;
-    Ok(())
 }

@@ -14,7 +14,15 @@ mod summary;
 mod timeline;
 
 pub use comparison::{ComparisonReport, ComparisonRow};
-pub use output::OutputDir;
+pub use output::{write_file, OutputDir};
 pub use recommendation::{RecommendationReport, RecommendationRow};
 pub use summary::{Format, Summary, SummaryRow};
 pub use timeline::TimelineWriter;
+
+/// Pretty JSON of a report, with a final newline.
+fn json_text<T: serde::Serialize>(value: &T) -> String {
+    let mut text =
+        serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    text.push('\n');
+    text
+}

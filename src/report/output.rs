@@ -75,6 +75,26 @@ impl Drop for OutputDir {
     }
 }
 
+/// Writes the single file `path` all or nothing: `write` fills a staged path beside it,
+/// which becomes `path` only if `write` succeeded.
+pub fn write_file(
+    path: &Path,
+    write: impl FnOnce(&Path) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| Error::Usage(format!("--out {} names no file", path.display())))?;
+    let mut out = OutputDir::create(&dir)?;
+    write(&out.path(&name))?;
+    out.commit()?;
+    Ok(())
+}
+
 /// `target` itself, or its nearest ancestor that exists (or `.`).
 fn nearest_existing(target: &Path) -> PathBuf {
     let mut candidate = target.to_path_buf();

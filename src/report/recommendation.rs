@@ -76,11 +76,7 @@ impl RecommendationReport {
     pub fn render(&self, format: Format) -> String {
         match format {
             Format::Csv => self.csv(),
-            Format::Json => {
-                let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
-                text.push('\n');
-                text
-            }
+            Format::Json => super::json_text(self),
             Format::Table => self.table(),
         }
     }

@@ -203,10 +203,7 @@ impl Summary {
     }
 
     pub fn json(&self) -> String {
-        let mut text =
-            serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
-        text.push('\n');
-        text
+        super::json_text(self)
     }
 
     pub fn table(&self) -> String {

@@ -12,18 +12,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// The keys `--set` accepts: every attribute column, and a schedule's `scale_in`.
-const KEYS: [Col; 10] = [
-    Col::InstanceType,
-    Col::Region,
-    Col::Os,
-    Col::EbsGb,
-    Col::EbsType,
-    Col::Root,
-    Col::PublicIp,
-    Col::Interruptible,
-    Col::Hibernation,
-    Col::ScaleIn,
-];
+fn keys() -> impl Iterator<Item = Col> {
+    Col::ATTRIBUTES.into_iter().chain([Col::ScaleIn])
+}
 
 /// One override and the flag text it came from (for messages).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,9 +97,9 @@ fn parse_one(flag: &str, catalog: &Catalog) -> Result<(Option<String>, Col, Stri
         Some((group, key)) if !group.is_empty() => (Some(group.trim().to_string()), key.trim()),
         _ => (None, key.trim()),
     };
-    let Some(col) = KEYS.into_iter().find(|c| c.name() == key) else {
-        let hint = did_you_mean(&closest_names(key, KEYS.map(Col::name)));
-        let keys: Vec<&str> = KEYS.map(Col::name).to_vec();
+    let Some(col) = keys().find(|c| c.name() == key) else {
+        let hint = did_you_mean(&closest_names(key, keys().map(Col::name)));
+        let keys: Vec<&str> = keys().map(Col::name).collect();
         return Err(error(format!(
             "unknown key {key:?}{hint} (keys: {})",
             keys.join(", ")

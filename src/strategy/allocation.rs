@@ -8,7 +8,7 @@
 //! commitment the summary shows.
 
 use super::coverage::{by_pool, clock_hours, covered_units, Pool};
-use super::reserved::{no_price, Portfolio, Reservation};
+use super::reserved::{price_reservations, Portfolio, PricedReservation, Reservation};
 use crate::billing::HourlyUsage;
 use crate::clock::{Timestamp, SECONDS_PER_HOUR};
 use crate::error::Error;
@@ -52,14 +52,6 @@ pub struct Allocation {
     pub fees: Vec<HourFee>,
 }
 
-struct PricedReservation<'a> {
-    reservation: &'a Reservation,
-    pool: Pool,
-    capacity: Decimal,
-    recurring: Decimal,
-    amortized: Decimal,
-}
-
 /// Allocates every hour's fees over `[start, horizon)`.
 pub fn allocate(
     usage: &HourlyUsage,
@@ -67,7 +59,7 @@ pub fn allocate(
     catalog: &Catalog,
     (start, horizon): (Timestamp, Timestamp),
 ) -> Result<Allocation, Error> {
-    let priced = price(portfolio, catalog)?;
+    let priced = price_reservations(portfolio, catalog)?;
     let pools = by_pool(usage, catalog)?;
     let mut allocation = Allocation::default();
     let first_hour = start.hour_start();
@@ -127,31 +119,6 @@ pub fn allocate(
         }
     }
     Ok(allocation)
-}
-
-fn price<'a>(
-    portfolio: &'a Portfolio,
-    catalog: &Catalog,
-) -> Result<Vec<PricedReservation<'a>>, Error> {
-    portfolio
-        .reservations
-        .iter()
-        .map(|r| {
-            let price = catalog
-                .reserved(&r.region, &r.instance_type, &r.os, portfolio.terms)
-                .ok_or_else(|| no_price(r, portfolio.terms))?;
-            let (pool, units) = Pool::of(catalog, &r.region, &r.os, &r.instance_type);
-            let count = Decimal::from(r.count);
-            let amortized = price.effective_hourly(portfolio.terms.term)? - price.hourly.per_hour();
-            Ok(PricedReservation {
-                reservation: r,
-                pool,
-                capacity: units * count * Decimal::from(SECONDS_PER_HOUR),
-                recurring: price.hourly.per_hour() * count,
-                amortized: amortized * count,
-            })
-        })
-        .collect()
 }
 
 /// Units of a pool's capacity used in each hour.

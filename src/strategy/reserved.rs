@@ -114,11 +114,21 @@ pub fn price_reserved(
     Ok((ledger, stats))
 }
 
-fn price_portfolio<'a>(
+/// A reservation resolved against the catalog: its pool, its capacity per clock hour in
+/// unit-seconds, and its fees per hour (all `count` of them).
+pub(crate) struct PricedReservation<'a> {
+    pub reservation: &'a Reservation,
+    pub pool: Pool,
+    pub capacity: Decimal,
+    pub recurring: Decimal,
+    pub amortized: Decimal,
+}
+
+/// Resolves every reservation of a portfolio; one with no price is an error.
+pub(crate) fn price_reservations<'a>(
     portfolio: &'a Portfolio,
     catalog: &Catalog,
-    hours: u64,
-) -> Result<Vec<Priced<'a>>, Error> {
+) -> Result<Vec<PricedReservation<'a>>, Error> {
     portfolio
         .reservations
         .iter()
@@ -127,17 +137,36 @@ fn price_portfolio<'a>(
                 .reserved(&r.region, &r.instance_type, &r.os, portfolio.terms)
                 .ok_or_else(|| no_price(r, portfolio.terms))?;
             let (pool, units) = Pool::of(catalog, &r.region, &r.os, &r.instance_type);
-            let per_hour = price.effective_hourly(portfolio.terms.term)?;
-            let commitment = per_hour
-                .checked_mul(Decimal::from(r.count))
-                .and_then(|x| x.checked_mul(Decimal::from(hours)))
-                .map(Usd::new)
-                .ok_or_else(MoneyError::overflow_of_upfront)?;
-            let capacity = units * Decimal::from(r.count) * Decimal::from(SECONDS_PER_HOUR);
-            Ok(Priced {
+            let count = Decimal::from(r.count);
+            let recurring = price.hourly.per_hour();
+            let amortized = price.effective_hourly(portfolio.terms.term)? - recurring;
+            Ok(PricedReservation {
                 reservation: r,
                 pool,
-                capacity,
+                capacity: units * count * Decimal::from(SECONDS_PER_HOUR),
+                recurring: recurring * count,
+                amortized: amortized * count,
+            })
+        })
+        .collect()
+}
+
+fn price_portfolio<'a>(
+    portfolio: &'a Portfolio,
+    catalog: &Catalog,
+    hours: u64,
+) -> Result<Vec<Priced<'a>>, Error> {
+    price_reservations(portfolio, catalog)?
+        .into_iter()
+        .map(|p| {
+            let commitment = (p.recurring + p.amortized)
+                .checked_mul(Decimal::from(hours))
+                .map(Usd::new)
+                .ok_or_else(MoneyError::overflow_of_upfront)?;
+            Ok(Priced {
+                reservation: p.reservation,
+                pool: p.pool,
+                capacity: p.capacity,
                 commitment,
             })
         })

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Times ec2plan against the CSV read floor and against DuckDB on one generated event log.
+#
+#   scripts/compare-speed.sh                        # 100,000 instances over 365 days (~2M rows)
+#   INSTANCES=10000 DAYS=30 scripts/compare-speed.sh
+#
+# Steps:
+#   1. builds target/release/ec2plan and the examples `generate` and `read_floor`;
+#   2. generates the log (ec2plan::generate, seed $SEED) into $WORK/events.csv;
+#   3. times, $RUNS times each (the median is reported, and the largest peak RSS):
+#      (a) the read floor: the csv crate reading every record into one reused ByteRecord;
+#      (b) target/release/ec2plan simulate FILE --strategy on-demand --format csv;
+#      (c) the same On-Demand compute cost in DuckDB SQL (window lead() per instance, joined
+#          with pricing/on_demand.csv; scripts/duckdb_on_demand.py), with DuckDB's default
+#          threads (one per core) and with one thread; DuckDB is installed from PyPI into
+#          scripts/.venv on first use;
+#   4. checks that DuckDB's compute_usd equals ec2plan's, and prints times, rows/s, MB/s,
+#      peak RSS and the ratios ec2plan/read-floor and DuckDB/ec2plan.
+#
+# Peak memory comes from /usr/bin/time -v where it exists, else from Python's
+# resource.getrusage of the child. Wall time is measured around the whole process.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+INSTANCES=${INSTANCES:-100000}
+DAYS=${DAYS:-365}
+SEED=${SEED:-1}
+RUNS=${RUNS:-3}
+WORK=${WORK:-target/compare-speed}
+DUCKDB_VERSION=${DUCKDB_VERSION:-2.0.0}
+VENV=scripts/.venv
+mkdir -p "$WORK"
+LOG="$WORK/events.csv"
+
+echo "== machine"
+echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), nproc: $(nproc)"
+echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+echo "== build"
+cargo build --release --quiet --bin ec2plan --example generate --example read_floor
+
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import duckdb" 2>/dev/null; then
+    echo "== installing duckdb $DUCKDB_VERSION into $VENV"
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet "duckdb==$DUCKDB_VERSION"
+fi
+
+# measure NAME COMMAND...: runs COMMAND with stdout to $WORK/NAME.out; sets SECONDS_TAKEN
+# (wall) and RSS_KB (peak resident set of the process).
+measure() {
+    local name=$1
+    shift
+    local started ended
+    if [ -x /usr/bin/time ]; then
+        started=$(date +%s.%N)
+        /usr/bin/time -v -o "$WORK/$name.time" "$@" >"$WORK/$name.out"
+        ended=$(date +%s.%N)
+        RSS_KB=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$WORK/$name.time")
+    else
+        started=$(date +%s.%N)
+        RSS_KB=$(python3 - "$WORK/$name.out" "$@" <<'PY'
+import resource, subprocess, sys
+with open(sys.argv[1], "wb") as out:
+    subprocess.run(sys.argv[2:], stdout=out, check=True)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+PY
+)
+        ended=$(date +%s.%N)
+    fi
+    SECONDS_TAKEN=$(echo "$ended - $started" | bc -l)
+}
+
+# bench NAME COMMAND...: measure RUNS times; sets MEDIAN_S and PEAK_KB.
+bench() {
+    local name=$1
+    shift
+    local times=() peak=0 i
+    for ((i = 1; i <= RUNS; i++)); do
+        measure "$name" "$@"
+        times+=("$SECONDS_TAKEN")
+        [ "$RSS_KB" -gt "$peak" ] && peak=$RSS_KB
+    done
+    MEDIAN_S=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
+    PEAK_KB=$peak
+    printf '%-26s median %8.3f s of %s runs (%s), peak RSS %8.1f MiB\n' "$name" "$MEDIAN_S" "$RUNS" \
+        "$(printf '%.3f ' "${times[@]}" | sed 's/ $//')" "$(echo "$PEAK_KB / 1024" | bc -l)"
+}
+
+echo "== generate: $INSTANCES instances, $DAYS days, seed $SEED"
+measure generate target/release/examples/generate --instances "$INSTANCES" --days "$DAYS" \
+    --seed "$SEED" --out "$LOG"
+BYTES=$(stat -c %s "$LOG")
+ROWS=$(($(wc -l <"$LOG") - 1))
+printf 'generated %s rows, %.1f MB in %.2f s (peak RSS %.1f MiB)\n' "$ROWS" \
+    "$(echo "$BYTES / 1000000" | bc -l)" "$SECONDS_TAKEN" "$(echo "$RSS_KB / 1024" | bc -l)"
+
+echo "== timings"
+bench read-floor target/release/examples/read_floor "$LOG"
+FLOOR_S=$MEDIAN_S FLOOR_KB=$PEAK_KB
+bench ec2plan target/release/ec2plan simulate "$LOG" --strategy on-demand --format csv
+EC2_S=$MEDIAN_S EC2_KB=$PEAK_KB
+bench duckdb "$VENV/bin/python" scripts/duckdb_on_demand.py "$LOG" pricing/on_demand.csv
+DUCK_S=$MEDIAN_S DUCK_KB=$PEAK_KB
+DUCK_OUT=$(cat "$WORK/duckdb.out")
+bench duckdb-1-thread "$VENV/bin/python" scripts/duckdb_on_demand.py "$LOG" pricing/on_demand.csv 1
+DUCK1_S=$MEDIAN_S DUCK1_KB=$PEAK_KB
+DUCK1_OUT=$(cat "$WORK/duckdb-1-thread.out")
+
+EC2_USD=$(awk -F, '$1 == "on-demand" {print $2}' "$WORK/ec2plan.out")
+EC2_SECONDS=$(awk -F, '$1 == "on-demand" {print $7}' "$WORK/ec2plan.out")
+DUCK_USD=$(echo "$DUCK_OUT" | sed -n 's/.*compute_usd=\([^ ]*\).*/\1/p')
+DUCK_SECONDS=$(echo "$DUCK_OUT" | sed -n 's/.*billed_seconds=\([^ ]*\).*/\1/p')
+
+echo "== results ($ROWS rows, $(printf '%.1f' "$(echo "$BYTES / 1000000" | bc -l)") MB, MB = 10^6 bytes)"
+row() { # NAME SECONDS PEAK_KB
+    printf '%-26s %9.3f s %12.0f rows/s %8.1f MB/s %9.1f MiB peak RSS\n' "$1" "$2" \
+        "$(echo "$ROWS / $2" | bc -l)" "$(echo "$BYTES / 1000000 / $2" | bc -l)" "$(echo "$3 / 1024" | bc -l)"
+}
+row "(a) csv read floor" "$FLOOR_S" "$FLOOR_KB"
+row "(b) ec2plan on-demand" "$EC2_S" "$EC2_KB"
+row "(c) duckdb ($(nproc) threads)" "$DUCK_S" "$DUCK_KB"
+row "(c) duckdb (1 thread)" "$DUCK1_S" "$DUCK1_KB"
+echo "duckdb query only (no Python start): $(echo "$DUCK_OUT" | sed -n 's/.*query_s=\([^ ]*\).*/\1/p') s default threads, $(echo "$DUCK1_OUT" | sed -n 's/.*query_s=\([^ ]*\).*/\1/p') s one thread (last run)"
+printf 'ratio ec2plan / read floor:            %.1f\n' "$(echo "$EC2_S / $FLOOR_S" | bc -l)"
+printf 'ratio duckdb / ec2plan:                %.2f (1 thread: %.2f)\n' \
+    "$(echo "$DUCK_S / $EC2_S" | bc -l)" "$(echo "$DUCK1_S / $EC2_S" | bc -l)"
+printf 'ratio duckdb / ec2plan peak RSS:       %.2f (1 thread: %.2f)\n' \
+    "$(echo "$DUCK_KB / $EC2_KB" | bc -l)" "$(echo "$DUCK1_KB / $EC2_KB" | bc -l)"
+echo "compute_usd: ec2plan $EC2_USD, duckdb $DUCK_USD; billed seconds: ec2plan $EC2_SECONDS, duckdb $DUCK_SECONDS"
+if [ "$EC2_USD" = "$DUCK_USD" ] && [ "$EC2_SECONDS" = "$DUCK_SECONDS" ]; then
+    echo "the two agree to the cent and to the second"
+else
+    echo "warning: the two disagree" >&2
+fi
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
