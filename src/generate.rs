@@ -6,7 +6,7 @@
 //! same bytes on every machine.
 //!
 //! The event log streams. Each instance *slot* has its own PRNG and at most one pending
-//! action; a heap of the slots' next action times merges them into time order, so memory
+//! action; a calendar queue of the slots' next action times merges them into time order, so memory
 //! follows the number of instances (a few dozen bytes each), never the number of rows. A
 //! slot launches an instance, then alternates stop/start (hibernate/start for groups launched
 //! with hibernation), with some reboots; interruptible (Spot) groups get some `interrupt`
@@ -112,7 +112,7 @@ pub fn write_event_log<W: Write>(
         .collect();
 
     let mut slots: Vec<Slot> = Vec::with_capacity(slot_count as usize);
-    let mut heap: BinaryHeap<Reverse<(i64, u32)>> = BinaryHeap::with_capacity(slots.capacity());
+    let mut agenda = Agenda::new(plan.horizon);
     for slot in 0..slot_count {
         let mut rng = SplitMix64::new(mix(options.seed ^ SLOT_SALT, u64::from(slot)));
         let first = plan.start + rng.below_i64(mean_gap);
@@ -122,7 +122,7 @@ pub fn write_event_log<W: Write>(
             state: SlotState::Unlaunched,
         });
         if first < end {
-            heap.push(Reverse((first, slot)));
+            agenda.push(first - plan.start, slot);
         }
     }
 
@@ -131,7 +131,8 @@ pub fn write_event_log<W: Write>(
     out.write_all(b"\n")?;
     let mut rows = 0u64;
     let mut time_text = TimeText::default();
-    while let Some(Reverse((time, index))) = heap.pop() {
+    while let Some((offset, index)) = agenda.pop() {
+        let time = plan.start + offset;
         let slot = &mut slots[index as usize];
         let profile = &profiles[index as usize % profiles.len()];
         let action = slot.next_action(profile);
@@ -143,7 +144,7 @@ pub fn write_event_log<W: Write>(
         out.write_all(b",")?;
         out.write_all(action.name().as_bytes())?;
         if action == GenAction::Launch {
-            let launch = profile.launch(&mut slot.rng);
+            let launch = profile.launch(&plan, &mut slot.rng);
             writeln!(
                 out,
                 ",{},{},linux,{},{},{},{},{},g{}",
@@ -166,7 +167,7 @@ pub fn write_event_log<W: Write>(
         }
         let next = time + MIN_GAP_SECONDS + slot.rng.below_i64(2 * (mean_gap - MIN_GAP_SECONDS));
         if next < end {
-            heap.push(Reverse((next, index)));
+            agenda.push(next - plan.start, index);
         }
     }
     out.flush()?;
@@ -179,8 +180,9 @@ pub fn write_event_log<W: Write>(
 /// `options.instances`), each with a base capacity all day and a peak from morning to
 /// evening, `daily` or on `weekdays`; some groups keep a warm pool (`scale_in` `stop`, or
 /// `hibernate` for types whose memory fits ec2plan's default 8 GiB volume). Memory is
-/// proportional to the groups. ec2plan expands a schedule in memory and refuses one of more
-/// than 20,000,000 events, so keep `instances × days` moderate (100,000 × 30 is fine).
+/// proportional to the groups. ec2plan expands a schedule into events in memory and refuses
+/// one that expands past its limit (5,000,000 events), so keep `instances × days` moderate:
+/// 100,000 instances over 30 days expand to about 3.3 million events.
 pub fn write_schedule<W: Write>(
     options: &GenerateOptions,
     catalog: &Catalog,
@@ -272,6 +274,58 @@ pub fn write_schedule<W: Write>(
     Ok(rows.len() as u64)
 }
 
+/// The slots' next action times, in time order: a calendar queue. Times are bucketed by
+/// an hour or more; the bucket being worked through is a small heap (a few hundred entries
+/// for two million rows over a year), so ordering stays cache-friendly whatever the number
+/// of instances. Each entry is one `u64`, the time (seconds from the start) above the slot,
+/// so ties go to the lower slot. It holds one entry per slot at most.
+struct Agenda {
+    width: i64,
+    buckets: Vec<Vec<Reverse<u64>>>,
+    /// The next bucket to load; every entry of the earlier ones is in `now`.
+    next_bucket: usize,
+    now: BinaryHeap<Reverse<u64>>,
+}
+
+impl Agenda {
+    /// Buckets of an hour, or wider so that there are at most 65,536 of them.
+    fn new(horizon: i64) -> Agenda {
+        let horizon = horizon.max(1) as u64;
+        let width = horizon.div_ceil(1 << 16).max(SECONDS_PER_HOUR as u64);
+        let count = horizon.div_ceil(width) as usize;
+        Agenda {
+            width: width as i64,
+            buckets: (0..count).map(|_| Vec::new()).collect(),
+            next_bucket: 0,
+            now: BinaryHeap::new(),
+        }
+    }
+
+    /// Files `slot` at `offset` seconds from the start (`0 <= offset < horizon`, no earlier
+    /// than the last entry popped).
+    fn push(&mut self, offset: i64, slot: u32) {
+        let key = Reverse(((offset as u64) << 32) | u64::from(slot));
+        let bucket = (offset / self.width) as usize;
+        if bucket < self.next_bucket {
+            self.now.push(key);
+        } else {
+            self.buckets[bucket].push(key);
+        }
+    }
+
+    /// The earliest entry: (offset, slot).
+    fn pop(&mut self) -> Option<(i64, u32)> {
+        loop {
+            if let Some(Reverse(key)) = self.now.pop() {
+                return Some(((key >> 32) as i64, key as u32));
+            }
+            let bucket = self.buckets.get_mut(self.next_bucket)?;
+            self.now = BinaryHeap::from(std::mem::take(bucket));
+            self.next_bucket += 1;
+        }
+    }
+}
+
 /// What both generators need: the horizon and the instance types to choose from.
 struct Plan {
     start: i64,
@@ -297,6 +351,9 @@ impl Plan {
         }
         if options.days == 0 {
             return Err(invalid("generate at least one day"));
+        }
+        if i64::from(options.days) * SECONDS_PER_DAY > i64::from(u32::MAX) {
+            return Err(invalid("generate at most 49,710 days (136 years)"));
         }
         if !catalog.has_region(&options.region) {
             let known: Vec<&str> = catalog.region_names().collect();
@@ -357,8 +414,6 @@ struct GroupProfile {
     hibernation: bool,
     /// The least EBS size a launch may have: the type's memory for hibernation.
     min_ebs_gb: u64,
-    volumes: Vec<VolumeType>,
-    public_ipv4: bool,
 }
 
 impl GroupProfile {
@@ -373,23 +428,22 @@ impl GroupProfile {
             interruptible,
             hibernation,
             min_ebs_gb: if hibernation { memory.max(8) } else { 8 },
-            volumes: plan.volumes.clone(),
-            public_ipv4: plan.public_ipv4,
         }
     }
 
     /// The per-launch attributes.
-    fn launch(&self, rng: &mut SplitMix64) -> Launch {
+    fn launch(&self, plan: &Plan, rng: &mut SplitMix64) -> Launch {
         const EXTRA_GB: [u64; 5] = [0, 12, 22, 42, 92];
         let ebs_gb = self.min_ebs_gb + EXTRA_GB[rng.below(EXTRA_GB.len() as u64) as usize];
+        // Mostly gp3, some gp2 where the region prices it.
         let ebs_type = if rng.below(100) < 80 {
-            self.volumes[0]
+            plan.volumes[0]
         } else {
-            self.volumes[self.volumes.len() - 1]
+            plan.volumes[plan.volumes.len() - 1]
         };
         let roll = rng.below(100);
         let public_ip = match roll {
-            _ if !self.public_ipv4 => "none",
+            _ if !plan.public_ipv4 => "none",
             0..=69 => "none",
             70..=94 => "auto",
             _ => "elastic",

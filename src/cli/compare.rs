@@ -1,7 +1,9 @@
 //! `ec2plan compare`: several scenarios, or several what-if variants, side by side.
 
 use super::reserve::reserved_plan;
-use super::simulate::{keep_requested, load_catalog, open_source, options};
+use super::simulate::{
+    keep_requested, load_catalog, open_source, options, spot_options, with_markets,
+};
 use super::{CompareArgs, WhatIf};
 use crate::error::Error;
 use crate::report::{ComparisonReport, Summary};
@@ -10,7 +12,12 @@ use crate::simulation::{simulate, NoTimeline};
 pub fn run(args: &CompareArgs) -> Result<String, Error> {
     let catalog = load_catalog(&args.run)?;
     let (plan, _) = reserved_plan(&args.run, &catalog)?;
-    let options = options(&args.run, plan);
+    let (mut options, _) = spot_options(&args.run, &catalog, options(&args.run, plan))?;
+    if args.run.later.interruptions == super::Interruptions::Advisor {
+        return Err(Error::Usage(
+            "compare prices interruptions from the scenario; run simulate for --interruptions advisor".into(),
+        ));
+    }
     let mut variants: Vec<(String, Vec<String>)> = vec![(String::new(), Vec::new())];
     for variant in &args.variant {
         let sets: Vec<String> = variant
@@ -32,8 +39,8 @@ pub fn run(args: &CompareArgs) -> Result<String, Error> {
                 set: args.run.what_if.set.iter().chain(sets).cloned().collect(),
                 scale: args.run.what_if.scale,
             };
-            let mut source =
-                open_source(path, &args.run.region, args.run.until, &what_if, &catalog)?;
+            let source = open_source(path, &args.run.region, args.run.until, &what_if, &catalog)?;
+            let mut source = with_markets(source, &catalog, &args.run, &mut options);
             let mut outcome = simulate(source.as_mut(), &catalog, &options, &mut NoTimeline)?;
             keep_requested(&mut outcome, args.run.strategy);
             let name = path.display().to_string();

@@ -205,7 +205,7 @@ fn header_kind(file: File) -> Option<Kind> {
 }
 
 /// Which Spot strategies to meter: those asked for, if the catalog has a Spot history.
-fn spot_options(
+pub(super) fn spot_options(
     run: &RunArgs,
     catalog: &Catalog,
     mut options: Options,
@@ -260,7 +260,7 @@ fn trial_plan(run: &RunArgs, options: &mut Options) -> Option<TrialPlan> {
 }
 
 /// Sets each launch's Spot and mixed markets when those strategies are metered.
-fn with_markets<'a>(
+pub(super) fn with_markets<'a>(
     source: Box<dyn EventSource + 'a>,
     catalog: &'a Catalog,
     run: &RunArgs,
