@@ -17,8 +17,8 @@
 #   4. checks that DuckDB's compute_usd equals ec2plan's, and prints times, rows/s, MB/s,
 #      peak RSS and the ratios ec2plan/read-floor and DuckDB/ec2plan.
 #
-# Peak memory comes from /usr/bin/time -v where it exists, else from Python's
-# resource.getrusage of the child. Wall time is measured around the whole process.
+# Peak memory comes from /usr/bin/time -v where it exists (unless NO_GNU_TIME=1), else from
+# Python's resource.getrusage of the child. Wall time is measured around the whole process.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,7 +33,8 @@ mkdir -p "$WORK"
 LOG="$WORK/events.csv"
 
 echo "== machine"
-echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), nproc: $(nproc)"
+cpuinfo() { grep -m1 "^$1" /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'; }
+echo "cpu: $(cpuinfo 'model name') (family $(cpuinfo 'cpu family'), model $(cpuinfo 'model'), $(cpuinfo 'cpu MHz') MHz, cache $(cpuinfo 'cache size')), nproc: $(nproc)"
 echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo "== build"
@@ -46,49 +47,58 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import duckdb" 2>/dev
 fi
 
 # measure NAME COMMAND...: runs COMMAND with stdout to $WORK/NAME.out; sets SECONDS_TAKEN
-# (wall) and RSS_KB (peak resident set of the process).
+# (wall), CPU_TAKEN (user + system seconds) and RSS_KB (peak resident set of the process).
 measure() {
     local name=$1
     shift
     local started ended
-    if [ -x /usr/bin/time ]; then
+    if [ -x /usr/bin/time ] && [ -z "${NO_GNU_TIME:-}" ]; then
         started=$(date +%s.%N)
         /usr/bin/time -v -o "$WORK/$name.time" "$@" >"$WORK/$name.out"
         ended=$(date +%s.%N)
         RSS_KB=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$WORK/$name.time")
+        CPU_TAKEN=$(awk -F: '/(User|System) time \(seconds\)/ {s += $2} END {print s}' "$WORK/$name.time")
+        SECONDS_TAKEN=$(echo "$ended - $started" | bc -l)
     else
-        started=$(date +%s.%N)
-        RSS_KB=$(python3 - "$WORK/$name.out" "$@" <<'PY'
-import resource, subprocess, sys
+        # Linux counts the pre-exec copy of the Python parent in the child's peak, so this
+        # overstates small processes by Python's own size (about 10 MiB).
+        read -r SECONDS_TAKEN CPU_TAKEN RSS_KB < <(python3 - "$WORK/$name.out" "$@" <<'PY'
+import resource, subprocess, sys, time
 with open(sys.argv[1], "wb") as out:
+    started = time.perf_counter()
     subprocess.run(sys.argv[2:], stdout=out, check=True)
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    elapsed = time.perf_counter() - started
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"{elapsed:.6f} {usage.ru_utime + usage.ru_stime:.6f} {usage.ru_maxrss}")
 PY
 )
-        ended=$(date +%s.%N)
     fi
-    SECONDS_TAKEN=$(echo "$ended - $started" | bc -l)
 }
 
-# bench NAME COMMAND...: measure RUNS times; sets MEDIAN_S and PEAK_KB.
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+
+# bench NAME COMMAND...: measure RUNS times; sets MEDIAN_S, MEDIAN_CPU and PEAK_KB.
 bench() {
     local name=$1
     shift
-    local times=() peak=0 i
+    local times=() cpus=() peak=0 i
     for ((i = 1; i <= RUNS; i++)); do
         measure "$name" "$@"
         times+=("$SECONDS_TAKEN")
+        cpus+=("$CPU_TAKEN")
         [ "$RSS_KB" -gt "$peak" ] && peak=$RSS_KB
     done
-    MEDIAN_S=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
+    MEDIAN_S=$(median "${times[@]}")
+    MEDIAN_CPU=$(median "${cpus[@]}")
     PEAK_KB=$peak
-    printf '%-26s median %8.3f s of %s runs (%s), peak RSS %8.1f MiB\n' "$name" "$MEDIAN_S" "$RUNS" \
-        "$(printf '%.3f ' "${times[@]}" | sed 's/ $//')" "$(echo "$PEAK_KB / 1024" | bc -l)"
+    printf '%-18s wall %s s, cpu %s s, peak RSS %.1f MiB (%s runs)\n' "$name" \
+        "$(printf '%.3f ' "${times[@]}" | sed 's/ $//')" "$(printf '%.3f ' "${cpus[@]}" | sed 's/ $//')" \
+        "$(echo "$PEAK_KB / 1024" | bc -l)" "$RUNS"
 }
 
 echo "== generate: $INSTANCES instances, $DAYS days, seed $SEED"
 measure generate target/release/examples/generate --instances "$INSTANCES" --days "$DAYS" \
-    --seed "$SEED" --out "$LOG"
+    --seed "$SEED" --out "$LOG" 2>/dev/null
 BYTES=$(stat -c %s "$LOG")
 ROWS=$(($(wc -l <"$LOG") - 1))
 printf 'generated %s rows, %.1f MB in %.2f s (peak RSS %.1f MiB)\n' "$ROWS" \
@@ -96,36 +106,43 @@ printf 'generated %s rows, %.1f MB in %.2f s (peak RSS %.1f MiB)\n' "$ROWS" \
 
 echo "== timings"
 bench read-floor target/release/examples/read_floor "$LOG"
-FLOOR_S=$MEDIAN_S FLOOR_KB=$PEAK_KB
+FLOOR_S=$MEDIAN_S FLOOR_CPU=$MEDIAN_CPU FLOOR_KB=$PEAK_KB
 bench ec2plan target/release/ec2plan simulate "$LOG" --strategy on-demand --format csv
-EC2_S=$MEDIAN_S EC2_KB=$PEAK_KB
+EC2_S=$MEDIAN_S EC2_CPU=$MEDIAN_CPU EC2_KB=$PEAK_KB
 bench duckdb "$VENV/bin/python" scripts/duckdb_on_demand.py "$LOG" pricing/on_demand.csv
-DUCK_S=$MEDIAN_S DUCK_KB=$PEAK_KB
+DUCK_S=$MEDIAN_S DUCK_CPU=$MEDIAN_CPU DUCK_KB=$PEAK_KB
 DUCK_OUT=$(cat "$WORK/duckdb.out")
 bench duckdb-1-thread "$VENV/bin/python" scripts/duckdb_on_demand.py "$LOG" pricing/on_demand.csv 1
-DUCK1_S=$MEDIAN_S DUCK1_KB=$PEAK_KB
+DUCK1_S=$MEDIAN_S DUCK1_CPU=$MEDIAN_CPU DUCK1_KB=$PEAK_KB
 DUCK1_OUT=$(cat "$WORK/duckdb-1-thread.out")
 
-EC2_USD=$(awk -F, '$1 == "on-demand" {print $2}' "$WORK/ec2plan.out")
-EC2_SECONDS=$(awk -F, '$1 == "on-demand" {print $7}' "$WORK/ec2plan.out")
+# column COLUMN: the on-demand row's value of COLUMN in ec2plan's --format csv summary.
+column() {
+    awk -F, -v want="$1" 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == want) c = i}
+        $1 == "on-demand" {print $c}' "$WORK/ec2plan.out"
+}
+EC2_USD=$(column compute_usd)
+EC2_SECONDS=$(column billed_instance_seconds)
 DUCK_USD=$(echo "$DUCK_OUT" | sed -n 's/.*compute_usd=\([^ ]*\).*/\1/p')
 DUCK_SECONDS=$(echo "$DUCK_OUT" | sed -n 's/.*billed_seconds=\([^ ]*\).*/\1/p')
 
-echo "== results ($ROWS rows, $(printf '%.1f' "$(echo "$BYTES / 1000000" | bc -l)") MB, MB = 10^6 bytes)"
-row() { # NAME SECONDS PEAK_KB
-    printf '%-26s %9.3f s %12.0f rows/s %8.1f MB/s %9.1f MiB peak RSS\n' "$1" "$2" \
-        "$(echo "$ROWS / $2" | bc -l)" "$(echo "$BYTES / 1000000 / $2" | bc -l)" "$(echo "$3 / 1024" | bc -l)"
+echo "== results: medians; $ROWS rows, $(printf '%.1f' "$(echo "$BYTES / 1000000" | bc -l)") MB (MB = 10^6 bytes); rows/s and MB/s of wall time"
+printf '%-26s %9s %9s %12s %8s %12s\n' "" "wall_s" "cpu_s" "rows/s" "MB/s" "peak_RSS_MiB"
+row() { # NAME SECONDS CPU PEAK_KB
+    printf '%-26s %9.3f %9.3f %12.0f %8.1f %12.1f\n' "$1" "$2" "$3" \
+        "$(echo "$ROWS / $2" | bc -l)" "$(echo "$BYTES / 1000000 / $2" | bc -l)" "$(echo "$4 / 1024" | bc -l)"
 }
-row "(a) csv read floor" "$FLOOR_S" "$FLOOR_KB"
-row "(b) ec2plan on-demand" "$EC2_S" "$EC2_KB"
-row "(c) duckdb ($(nproc) threads)" "$DUCK_S" "$DUCK_KB"
-row "(c) duckdb (1 thread)" "$DUCK1_S" "$DUCK1_KB"
+row "(a) csv read floor" "$FLOOR_S" "$FLOOR_CPU" "$FLOOR_KB"
+row "(b) ec2plan on-demand" "$EC2_S" "$EC2_CPU" "$EC2_KB"
+row "(c) duckdb ($(nproc) threads)" "$DUCK_S" "$DUCK_CPU" "$DUCK_KB"
+row "(c) duckdb (1 thread)" "$DUCK1_S" "$DUCK1_CPU" "$DUCK1_KB"
 echo "duckdb query only (no Python start): $(echo "$DUCK_OUT" | sed -n 's/.*query_s=\([^ ]*\).*/\1/p') s default threads, $(echo "$DUCK1_OUT" | sed -n 's/.*query_s=\([^ ]*\).*/\1/p') s one thread (last run)"
-printf 'ratio ec2plan / read floor:            %.1f\n' "$(echo "$EC2_S / $FLOOR_S" | bc -l)"
-printf 'ratio duckdb / ec2plan:                %.2f (1 thread: %.2f)\n' \
-    "$(echo "$DUCK_S / $EC2_S" | bc -l)" "$(echo "$DUCK1_S / $EC2_S" | bc -l)"
-printf 'ratio duckdb / ec2plan peak RSS:       %.2f (1 thread: %.2f)\n' \
-    "$(echo "$DUCK_KB / $EC2_KB" | bc -l)" "$(echo "$DUCK1_KB / $EC2_KB" | bc -l)"
+# ratio A B: A / B to two decimals, or n/a when B is zero (CPU times too short to measure).
+ratio() { if [ "$(echo "$2 > 0" | bc -l)" = 1 ]; then printf '%.2f' "$(echo "$1 / $2" | bc -l)"; else echo n/a; fi; }
+echo "ratio ec2plan / read floor:      $(ratio "$EC2_S" "$FLOOR_S") wall, $(ratio "$EC2_CPU" "$FLOOR_CPU") cpu"
+echo "ratio duckdb / ec2plan:          $(ratio "$DUCK_S" "$EC2_S") wall, $(ratio "$DUCK_CPU" "$EC2_CPU") cpu" \
+    "(1 thread: $(ratio "$DUCK1_S" "$EC2_S") wall, $(ratio "$DUCK1_CPU" "$EC2_CPU") cpu)"
+echo "ratio duckdb / ec2plan peak RSS: $(ratio "$DUCK_KB" "$EC2_KB") (1 thread: $(ratio "$DUCK1_KB" "$EC2_KB"))"
 echo "compute_usd: ec2plan $EC2_USD, duckdb $DUCK_USD; billed seconds: ec2plan $EC2_SECONDS, duckdb $DUCK_SECONDS"
 if [ "$EC2_USD" = "$DUCK_USD" ] && [ "$EC2_SECONDS" = "$DUCK_SECONDS" ]; then
     echo "the two agree to the cent and to the second"

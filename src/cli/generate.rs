@@ -31,9 +31,15 @@ pub fn run(args: &GenerateArgs) -> Result<String, Error> {
         region: args.region.clone(),
     };
     let Some(path) = &args.out else {
-        let mut bytes = Vec::new();
-        generate(&options, &catalog, &mut bytes).map_err(|e| Error::write("standard output", e))?;
-        return Ok(String::from_utf8_lossy(&bytes).into_owned());
+        // Streamed straight to standard output: a large workload never sits in memory.
+        let stdout = std::io::stdout().lock();
+        let mut writer = std::io::BufWriter::new(stdout);
+        generate(&options, &catalog, &mut writer)
+            .map_err(|e| Error::write("standard output", e))?;
+        writer
+            .flush()
+            .map_err(|e| Error::write("standard output", e))?;
+        return Ok(String::new());
     };
     let mut rows = 0;
     write_file(path, |staged| {

@@ -162,6 +162,55 @@ pub fn cover(pool: &PoolUsage, capacity: Decimal) -> Result<Covered, MoneyError>
     Ok(covered)
 }
 
+/// Covered On-Demand value and capacity used, over all hours, for every count from 0 to
+/// `max` of reservations of `per` unit-seconds each: one sweep per hour over the entries'
+/// breakpoints, instead of covering every hour once per count (which grows with the square
+/// of the fleet).
+pub fn cover_curve(
+    pool: &PoolUsage,
+    per: Decimal,
+    max: u64,
+) -> Result<Vec<(Usd, Decimal)>, MoneyError> {
+    let overflow = MoneyError::overflow_of_coverage;
+    let n = usize::try_from(max)
+        .map_err(|_| overflow())?
+        .saturating_add(1);
+    let mut value = vec![Decimal::ZERO; n];
+    let mut used = vec![Decimal::ZERO; n];
+    let hour = Decimal::from(SECONDS_PER_HOUR);
+    for entries in &pool.hours {
+        let needs: Vec<Decimal> = entries
+            .iter()
+            .map(|e| e.units * Decimal::from(e.seconds))
+            .collect();
+        let total: Decimal = needs.iter().sum();
+        let (mut k, mut filled, mut filled_value) = (0usize, Decimal::ZERO, Decimal::ZERO);
+        for count in 0..n {
+            let capacity = per * Decimal::from(count as u64);
+            while k < entries.len() && filled + needs[k] <= capacity {
+                filled += needs[k];
+                filled_value +=
+                    entries[k].rate.per_hour() * Decimal::from(entries[k].seconds) / hour;
+                k += 1;
+            }
+            let partial = match entries.get(k) {
+                Some(entry) => entry.rate.per_hour() * ((capacity - filled) / entry.units) / hour,
+                None => Decimal::ZERO,
+            };
+            value[count] += filled_value + partial;
+            used[count] += capacity.min(total);
+            if k == entries.len() {
+                for rest in count + 1..n {
+                    value[rest] += filled_value;
+                    used[rest] += total;
+                }
+                break;
+            }
+        }
+    }
+    Ok(value.into_iter().map(Usd::new).zip(used).collect())
+}
+
 /// Units covered for each entry of one hour, smallest size first.
 pub fn covered_units(entries: &[Entry], capacity: Decimal) -> Vec<Decimal> {
     let mut remaining = capacity;
@@ -220,4 +269,54 @@ pub fn clock_hours(start: Timestamp, horizon: Timestamp) -> u64 {
         .since(first)
         .0
         .div_ceil(SECONDS_PER_HOUR.unsigned_abs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(units: i64, seconds: u64, rate: &str) -> Entry {
+        Entry {
+            units: Decimal::from(units),
+            seconds,
+            rate: HourlyRate::new(rate.parse().unwrap_or_default()),
+            group: Arc::from("g"),
+            instance_type: Arc::from("t"),
+        }
+    }
+
+    #[test]
+    fn the_curve_sweep_agrees_with_covering_each_count() {
+        // Two hours: large (4 units) and xlarge (8 units) usage; reservations of 4 units.
+        let pool = PoolUsage {
+            hours: vec![
+                vec![
+                    entry(4, 3_600, "0.096"),
+                    entry(4, 1_800, "0.096"),
+                    entry(8, 3_600, "0.192"),
+                ],
+                vec![entry(8, 900, "0.192")],
+            ],
+            times: vec![Timestamp::from_unix(0), Timestamp::from_unix(3_600)],
+        };
+        let per = Decimal::from(4 * 3_600);
+        let curve = cover_curve(&pool, per, 6).unwrap_or_default();
+        for (count, (value, used)) in curve.iter().enumerate() {
+            let covered = cover(&pool, per * Decimal::from(count as u64)).unwrap_or_default();
+            let difference = (covered.value.amount() - value.amount()).abs();
+            assert!(
+                difference < Decimal::new(1, 20),
+                "count {count}: {} vs {}",
+                covered.value,
+                value
+            );
+            assert_eq!(covered.used_units, *used, "count {count}");
+        }
+        // 1 reservation covers the first large hour in full: $0.096.
+        assert_eq!(
+            curve[1].0.amount(),
+            "0.096".parse::<Decimal>().unwrap_or_default()
+                + "0.048".parse::<Decimal>().unwrap_or_default()
+        );
+    }
 }

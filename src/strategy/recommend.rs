@@ -8,7 +8,7 @@
 //! size of the family that has a price, so the choice is optimal by construction among
 //! single-size portfolios and the whole cost curve can be shown.
 
-use super::coverage::{by_pool, clock_hours, cover, Pool, PoolUsage};
+use super::coverage::{by_pool, clock_hours, cover, cover_curve, Pool, PoolUsage};
 use super::reserved::{Portfolio, Reservation};
 use crate::billing::HourlyUsage;
 use crate::clock::{Timestamp, SECONDS_PER_HOUR};
@@ -191,12 +191,21 @@ fn best_count(
         .saturating_add(1);
     let mut curve = Vec::new();
     let mut used = Vec::new();
-    for count in 0..=max_count {
-        let (cost, used_units) = c.cost(count, on_demand)?;
-        curve.push(cost);
+    for (count, (covered, used_units)) in cover_curve(c.usage, per_reservation, max_count)?
+        .into_iter()
+        .enumerate()
+    {
+        let fees = c.fee_per_hour * Decimal::from(count as u64) * Decimal::from(c.hours);
+        curve.push(
+            on_demand
+                .checked_sub(covered)?
+                .checked_add(Usd::new(fees))?,
+        );
         used.push(used_units);
     }
     let best = (0..curve.len()).min_by_key(|&n| (curve[n], n)).unwrap_or(0);
+    // The chosen count's cost exactly as the reserved strategy will compute it.
+    curve[best] = c.cost(best as u64, on_demand)?.0;
     let count = best as u64;
     let capacity_total = per_reservation * Decimal::from(count) * Decimal::from(c.hours);
     let utilization_pct = pct(used[best], capacity_total);
