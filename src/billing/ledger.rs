@@ -2,7 +2,7 @@
 
 use super::meter::{Charge, ChargeKind};
 use crate::money::{MoneyError, Usd};
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Sums of charges at full precision, by kind.
@@ -60,15 +60,19 @@ impl Totals {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ledger {
     pub overall: Totals,
-    pub groups: BTreeMap<Arc<str>, Totals>,
+    /// Hashed, not ordered: a charge is booked per group, and reports sort the names once.
+    pub groups: HashMap<Arc<str>, Totals>,
 }
 
 impl Ledger {
     pub fn add(&mut self, charge: &Charge) -> Result<(), MoneyError> {
         self.overall.add(charge)?;
-        self.groups
-            .entry(Arc::clone(&charge.spec.group))
-            .or_default()
-            .add(charge)
+        if let Some(totals) = self.groups.get_mut(&charge.spec.group) {
+            return totals.add(charge);
+        }
+        let mut totals = Totals::default();
+        totals.add(charge)?;
+        self.groups.insert(Arc::clone(&charge.spec.group), totals);
+        Ok(())
     }
 }

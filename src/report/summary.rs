@@ -7,6 +7,7 @@ use crate::simulation::Outcome;
 use crate::strategy::{ReservedStats, Strategy};
 use serde::Serialize;
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 /// How `simulate` prints its summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -270,9 +271,10 @@ fn row(strategy: &str, group: Option<&str>, totals: &Totals) -> Result<SummaryRo
 }
 
 fn group_rows(strategy: &str, ledger: &Ledger) -> Result<Vec<SummaryRow>, MoneyError> {
-    ledger
-        .groups
-        .iter()
+    let mut groups: Vec<(&Arc<str>, &Totals)> = ledger.groups.iter().collect();
+    groups.sort_by(|a, b| a.0.cmp(b.0));
+    groups
+        .into_iter()
         .map(|(group, totals)| row(strategy, Some(group), totals))
         .collect()
 }
