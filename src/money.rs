@@ -146,7 +146,14 @@ pub enum PriceParseError {
     NotANumber(String),
     #[error("{0} is negative; prices cannot be")]
     Negative(String),
+    #[error("{0} is more than the $1,000,000,000 ec2plan accepts as a price")]
+    TooLarge(String),
 }
+
+/// The largest price (per hour, per GB-month, or upfront) ec2plan accepts. Every product of a
+/// price, a century of seconds and a million instances then fits the money type, so no later
+/// arithmetic can overflow on a price read from a file.
+const MAX_PRICE: i64 = 1_000_000_000;
 
 /// Parses a non-negative decimal price as written in a price file (`0.096`, `1e-3` is refused).
 pub fn parse_price(text: &str) -> Result<Decimal, PriceParseError> {
@@ -154,6 +161,9 @@ pub fn parse_price(text: &str) -> Result<Decimal, PriceParseError> {
         .map_err(|_| PriceParseError::NotANumber(text.to_string()))?;
     if value.is_sign_negative() && !value.is_zero() {
         return Err(PriceParseError::Negative(text.to_string()));
+    }
+    if value > Decimal::from(MAX_PRICE) {
+        return Err(PriceParseError::TooLarge(text.to_string()));
     }
     Ok(value)
 }
@@ -214,6 +224,10 @@ mod tests {
         assert_eq!(
             parse_price("abc").unwrap_err().to_string(),
             "\"abc\" is not a decimal number"
+        );
+        assert_eq!(
+            parse_price("79228162514264337593543950335").unwrap_err().to_string(),
+            "79228162514264337593543950335 is more than the $1,000,000,000 ec2plan accepts as a price"
         );
     }
 }

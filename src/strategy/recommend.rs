@@ -267,12 +267,15 @@ fn break_even_months(
     Ok(Some((upfront / monthly_saving).round_dp(1)))
 }
 
+/// `part` as a percentage of `whole`, to a tenth; checked, since a tiny price makes a huge
+/// ratio (which is then shown as the largest number the type holds, not a panic).
 fn pct(part: Decimal, whole: Decimal) -> Decimal {
     if whole.is_zero() {
-        Decimal::ZERO
-    } else {
-        (part * Decimal::ONE_HUNDRED / whole).round_dp(1)
+        return Decimal::ZERO;
     }
+    part.checked_mul(Decimal::ONE_HUNDRED)
+        .and_then(|x| x.checked_div(whole))
+        .map_or(Decimal::MAX, |x| x.round_dp(1))
 }
 
 fn explain(
