@@ -707,3 +707,28 @@ fn absurd_inputs_are_refused_not_attempted() {
             "error: {billion}:2:3 (desired): desired 1000000000 is more than the 100000 instances one group may have\n"
         ));
 }
+
+#[test]
+fn line_items_match_their_golden_file() {
+    // Figures worked out by hand: see tests/data/golden/README.md.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    ec2plan()
+        .current_dir(root)
+        .args([
+            "simulate",
+            "tests/data/scenarios/base-and-peak.csv",
+            "--pricing",
+            "tests/data/pricing",
+        ])
+        .args(["--granularity", "monthly", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let golden =
+        fs::read_to_string(root.join("tests/data/golden/base-and-peak.line_items.csv")).unwrap();
+    assert_eq!(
+        fs::read_to_string(dir.path().join("line_items.csv")).unwrap(),
+        golden
+    );
+}
