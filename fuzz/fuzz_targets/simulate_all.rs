@@ -1,0 +1,9 @@
+#![no_main]
+//! Fuzz target `simulate_all`: see ../harness.rs (shared with tests/fuzz_corpus.rs).
+
+#[path = "../harness.rs"]
+mod harness;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    harness::simulate_all(data);
+});
