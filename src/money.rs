@@ -29,6 +29,10 @@ impl MoneyError {
         MoneyError::overflow("an amortized upfront fee")
     }
 
+    pub(crate) fn overflow_of_spot() -> MoneyError {
+        MoneyError::overflow("a Spot charge")
+    }
+
     pub(crate) fn overflow_of_coverage() -> MoneyError {
         MoneyError::overflow("a reservation coverage figure")
     }

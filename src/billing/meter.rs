@@ -305,9 +305,11 @@ fn run_cost(
         .plus(crate::clock::Seconds(billed.min(seconds)))
         .min(end);
     let extra = billed.saturating_sub(seconds);
+    // A series always has a record; `None` here means the cost overflowed: an error, never
+    // a run priced at zero.
     let (cost, _) = zone
         .cost(start, paid_end, extra)
-        .unwrap_or((Decimal::ZERO, false));
+        .ok_or_else(crate::money::MoneyError::overflow_of_spot)?;
     let hours = Decimal::from(billed) / Decimal::from(3_600);
     let unit = if hours.is_zero() {
         Decimal::ZERO

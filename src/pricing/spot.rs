@@ -33,7 +33,8 @@ impl ZoneSeries {
 
     /// Cost of running `[start, end)` at the prices in effect each second, plus `extra`
     /// seconds (a minimum) at the price in effect at the end; and whether any second fell
-    /// before the history.
+    /// before the history. `None` for an empty series or a cost too large for the money type
+    /// (checked here rather than relying on the catalog's price cap).
     pub fn cost(&self, start: Timestamp, end: Timestamp, extra: u64) -> Option<(Decimal, bool)> {
         let (mut price, before) = self.price_at(start)?;
         let mut total = Decimal::ZERO;
@@ -43,12 +44,13 @@ impl ZoneSeries {
             if at >= end {
                 break;
             }
-            total += price * Decimal::from(at.since(cursor).0);
+            total = total.checked_add(price.checked_mul(Decimal::from(at.since(cursor).0))?)?;
             cursor = at;
             price = next_price;
         }
-        total += price * Decimal::from(end.since(cursor).0 + extra);
-        Some((total / Decimal::from(SECONDS_PER_HOUR), before))
+        let rest = Decimal::from(end.since(cursor).0.saturating_add(extra));
+        total = total.checked_add(price.checked_mul(rest)?)?;
+        Some((total.checked_div(Decimal::from(SECONDS_PER_HOUR))?, before))
     }
 }
 
