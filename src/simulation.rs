@@ -13,10 +13,12 @@ use crate::lifecycle::{Replay, Span, Timings};
 use crate::location::{LocatedError, Location};
 use crate::pricing::Catalog;
 use crate::pricing::OfferTerms;
-use crate::scenario::EventSource;
+use crate::scenario::{Action, Event, EventSource};
 use crate::strategy::{
     portfolio_of, price_reserved, recommend, Portfolio, Recommendation, ReservedStats, Strategy,
 };
+use std::sync::mpsc::SyncSender;
+use std::sync::Arc;
 
 /// How to replay: transition times, the horizon, and which reservations to price.
 #[derive(Debug, Clone, Default)]
@@ -120,42 +122,35 @@ pub fn simulate(
         keep_charges: options.keep_charges,
         timeline,
     };
-    let mut first: Option<Timestamp> = None;
-    let mut last = Timestamp::from_unix(0);
-    let (mut instances, mut events) = (0u64, 0u64);
-    while let Some(event) = reader.next_event()? {
-        let start = *first.get_or_insert(event.time);
-        check_horizon(options.until, start, event.line, reader)?;
-        if event.time.since(start) > MAX_SPAN {
-            let problem = format!(
-                "this row is more than {MAX_SPAN_YEARS} years after the first ({start}); ec2plan plans at most {MAX_SPAN_YEARS} years"
-            );
-            return Err(
-                LocatedError::new(Location::line(reader.file(), event.line), problem).into(),
-            );
+    let file = Arc::clone(reader.file());
+    let mut counts = Counts::default();
+    std::thread::scope(|scope| -> Result<(), Error> {
+        let (batches, received) = std::sync::mpsc::sync_channel(BATCHES_IN_FLIGHT);
+        let source = &mut *reader;
+        scope.spawn(move || read_batches(source, &batches));
+        for batch in received {
+            for event in batch? {
+                run.step(&event, &file, options, &mut counts)?;
+            }
         }
-        if options.until.is_some_and(|until| event.time > until) {
-            continue;
-        }
-        last = event.time;
-        events += 1;
-        instances += u64::from(event.action == crate::scenario::Action::Launch);
-        run.replay
-            .apply(&event, &mut run.spans)
-            .map_err(|refusal| {
-                LocatedError::new(
-                    Location::line(reader.file(), event.line),
-                    refusal.to_string(),
-                )
-            })?;
-        run.drain(reader)?;
-    }
+        Ok(())
+    })?;
+    let Counts {
+        first,
+        last,
+        instances,
+        events,
+    } = counts;
     let Some(start) = first else {
         let problem = "the file has a header but no rows, so there is nothing to simulate";
         return Err(LocatedError::new(Location::line(reader.file(), 0), problem).into());
     };
     reader.unknown_override_groups().map_err(Error::Usage)?;
-    let horizon = options.until.or(reader.default_horizon()).unwrap_or(last);
+    let horizon = options
+        .until
+        .or(reader.default_horizon())
+        .or(last)
+        .unwrap_or(start);
     if horizon.since(start) > MAX_SPAN {
         let problem = format!(
             "the scenario spans more than {MAX_SPAN_YEARS} years ({start} to {horizon}); ec2plan plans at most {MAX_SPAN_YEARS} years"
@@ -164,7 +159,7 @@ pub fn simulate(
     }
     let Pipeline { replay, .. } = &mut run;
     std::mem::take(replay).finish(horizon, &mut run.spans);
-    run.drain(reader)?;
+    run.drain(&file)?;
     let mut notes: Vec<String> = reader.notes();
     notes.extend(
         run.meters
@@ -221,16 +216,61 @@ fn price_plan(
     Ok((ledger, fit))
 }
 
+/// Events the reading thread may have read ahead, in batches of [`BATCH`]: enough to keep
+/// both cores busy, little enough that memory stays flat.
+const BATCHES_IN_FLIGHT: usize = 4;
+/// Events sent between the threads at once, so the channel costs nothing per row.
+const BATCH: usize = 1024;
+
+type Batch = Result<Vec<Event>, LocatedError>;
+
+/// The reading thread: sends the source's events in order, then its error if it has one.
+/// Stops early when the replay has stopped listening (it failed).
+fn read_batches(source: &mut dyn EventSource, batches: &SyncSender<Batch>) {
+    let mut batch = Vec::with_capacity(BATCH);
+    loop {
+        match source.next_event() {
+            Ok(Some(event)) => {
+                batch.push(event);
+                if batch.len() == BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    if batches.send(Ok(full)).is_err() {
+                        return;
+                    }
+                }
+            }
+            Ok(None) => {
+                let _ = batches.send(Ok(batch));
+                return;
+            }
+            Err(error) => {
+                if batches.send(Ok(batch)).is_ok() {
+                    let _ = batches.send(Err(error));
+                }
+                return;
+            }
+        }
+    }
+}
+
+/// What the replay has seen of the events so far.
+#[derive(Default)]
+struct Counts {
+    first: Option<Timestamp>,
+    last: Option<Timestamp>,
+    instances: u64,
+    events: u64,
+}
+
 fn check_horizon(
     until: Option<Timestamp>,
     start: Timestamp,
     line: u64,
-    reader: &dyn EventSource,
+    file: &str,
 ) -> Result<(), Error> {
     match until {
         Some(until) if until < start => Err(Error::Usage(format!(
-            "--until {until} is before the scenario's first row ({start}, {}:{line})",
-            reader.file()
+            "--until {until} is before the scenario's first row ({start}, {file}:{line})"
         ))),
         Some(until) if until.since(start) > MAX_SPAN => Err(Error::Usage(format!(
             "--until {until} is more than {MAX_SPAN_YEARS} years after the scenario's first row ({start}); \
@@ -256,12 +296,43 @@ struct Pipeline<'a, 'c> {
 }
 
 impl Pipeline<'_, '_> {
+    /// Replays one event and meters what it closed; events after `--until` are only counted
+    /// as read.
+    fn step(
+        &mut self,
+        event: &Event,
+        file: &Arc<str>,
+        options: &Options,
+        counts: &mut Counts,
+    ) -> Result<(), Error> {
+        let start = *counts.first.get_or_insert(event.time);
+        check_horizon(options.until, start, event.line, file)?;
+        if event.time.since(start) > MAX_SPAN {
+            let problem = format!(
+                "this row is more than {MAX_SPAN_YEARS} years after the first ({start}); ec2plan plans at most {MAX_SPAN_YEARS} years"
+            );
+            return Err(LocatedError::new(Location::line(file, event.line), problem).into());
+        }
+        if options.until.is_some_and(|until| event.time > until) {
+            return Ok(());
+        }
+        counts.last = Some(event.time);
+        counts.events += 1;
+        counts.instances += u64::from(event.action == Action::Launch);
+        self.replay
+            .apply(event, &mut self.spans)
+            .map_err(|refusal| {
+                LocatedError::new(Location::line(file, event.line), refusal.to_string())
+            })?;
+        self.drain(file)
+    }
+
     /// Meters the spans the replay produced and books their charges.
-    fn drain(&mut self, reader: &dyn EventSource) -> Result<(), Error> {
+    fn drain(&mut self, file: &Arc<str>) -> Result<(), Error> {
         for span in self.spans.drain(..) {
             for (strategy, meter, ledger) in &mut self.meters {
                 let billed = meter.record(&span, &mut self.charges).map_err(|e| {
-                    LocatedError::new(Location::line(reader.file(), span.spec.line), e.to_string())
+                    LocatedError::new(Location::line(file, span.spec.line), e.to_string())
                 })?;
                 let on_demand = *strategy == Strategy::OnDemand;
                 if on_demand {

@@ -2,7 +2,7 @@
 
 use super::meter::{Charge, ChargeKind};
 use crate::money::{MoneyError, Usd};
-use std::collections::HashMap;
+use hashbrown::HashMap;
 use std::sync::Arc;
 
 /// Sums of charges at full precision, by kind.

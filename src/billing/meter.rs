@@ -8,8 +8,8 @@ use crate::pricing::spot::ZoneSeries;
 use crate::pricing::{BillingUnit, Catalog};
 use crate::scenario::{Action, Market, Markets};
 use crate::scenario::{InstanceId, LaunchSpec, PublicIp};
+use hashbrown::HashMap;
 use rust_decimal::Decimal;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// What a charge is for.

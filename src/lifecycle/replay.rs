@@ -4,8 +4,9 @@ use super::state::{transition, Transition};
 use super::{Span, State, Timings};
 use crate::clock::Timestamp;
 use crate::scenario::{Action, Event, InstanceId, LaunchSpec};
+use hashbrown::HashMap;
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 /// An action the EC2 API would refuse, with enough to name it.

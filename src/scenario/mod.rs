@@ -10,6 +10,7 @@
 mod attributes;
 mod columns;
 mod event;
+mod names;
 mod overrides;
 mod reader;
 mod schedule;
@@ -26,7 +27,9 @@ use crate::location::LocatedError;
 use std::sync::Arc;
 
 /// Where events come from: an event log read row by row, or a schedule's scaler.
-pub trait EventSource {
+///
+/// `Send`, so the simulation can read on one core while it replays on another.
+pub trait EventSource: Send {
     /// The next event in time order, `None` at the end.
     fn next_event(&mut self) -> Result<Option<Event>, LocatedError>;
     /// The name messages use for the input.

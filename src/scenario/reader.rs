@@ -3,12 +3,12 @@
 use super::attributes::{parse_flag, Cells, SpecBuilder};
 use super::columns::{Col, Header, Kind};
 use super::event::{Action, Event, InstanceId, LaunchSpec, PublicIp, RootDevice};
+use super::names::NameTable;
 use super::overrides::Overrides;
 use super::EventSource;
 use crate::clock::Timestamp;
 use crate::location::{closest_names, did_you_mean, LocatedError, Location};
 use crate::pricing::Catalog;
-use std::collections::HashMap;
 use std::io::Read;
 use std::sync::Arc;
 
@@ -39,7 +39,7 @@ pub struct EventReader<'c, R: Read> {
     record: csv::ByteRecord,
     line: u64,
     specs: SpecBuilder<'c>,
-    instances: HashMap<Box<str>, (InstanceId, Arc<LaunchSpec>)>,
+    instances: NameTable<Arc<LaunchSpec>>,
     last_time: Option<(Timestamp, u64)>,
 }
 
@@ -81,7 +81,7 @@ impl<'c, R: Read> EventReader<'c, R> {
             record: csv::ByteRecord::new(),
             line: 1,
             specs: SpecBuilder::new(catalog, &defaults),
-            instances: HashMap::new(),
+            instances: NameTable::default(),
             last_time: None,
         })
     }
@@ -106,13 +106,14 @@ impl<'c, R: Read> EventReader<'c, R> {
 
     fn parse_row(&mut self) -> Result<Event, LocatedError> {
         let time = self.timestamp()?;
-        let name = self.required(Col::Instance)?.to_string();
+        self.required(Col::Instance)?;
         let action = self.action()?;
         self.check_order(time)?;
         let (instance, spec) = if action == Action::Launch {
+            let name = self.required(Col::Instance)?.to_string();
             self.launch(name)?
         } else {
-            self.existing(&name, action)?
+            self.existing(action)?
         };
         Ok(Event {
             time,
@@ -150,7 +151,7 @@ impl<'c, R: Read> EventReader<'c, R> {
     }
 
     fn launch(&mut self, name: String) -> Result<(InstanceId, Arc<LaunchSpec>), LocatedError> {
-        if let Some((_, spec)) = self.instances.get(name.as_str()) {
+        if let Some((_, spec)) = self.instances.get(&name) {
             let problem = format!(
                 "{name} is launched twice; it was first launched on line {}",
                 spec.line
@@ -165,22 +166,20 @@ impl<'c, R: Read> EventReader<'c, R> {
             line: self.line,
         };
         let spec = Arc::new(self.specs.build(&name, &row)?);
-        let id = InstanceId(u32::try_from(self.instances.len()).map_err(|_| {
-            self.error(
-                Col::Instance,
-                "more than 4,294,967,295 instances in one scenario".to_string(),
-            )
-        })?);
-        self.instances
-            .insert(name.into_boxed_str(), (id, Arc::clone(&spec)));
+        let id = self
+            .instances
+            .insert(&name, Arc::clone(&spec))
+            .ok_or_else(|| {
+                self.error(
+                    Col::Instance,
+                    "more than 4,294,967,295 instances in one scenario".to_string(),
+                )
+            })?;
         Ok((id, spec))
     }
 
-    fn existing(
-        &self,
-        name: &str,
-        action: Action,
-    ) -> Result<(InstanceId, Arc<LaunchSpec>), LocatedError> {
+    fn existing(&self, action: Action) -> Result<(InstanceId, Arc<LaunchSpec>), LocatedError> {
+        let name = self.required(Col::Instance)?;
         let Some((id, spec)) = self.instances.get(name) else {
             let problem = format!("{action} of {name}, which no earlier row launches");
             return Err(self.error(Col::Instance, problem));
@@ -193,19 +192,19 @@ impl<'c, R: Read> EventReader<'c, R> {
             );
             return Err(self.error(Col::Action, problem));
         }
-        Ok((*id, Arc::clone(spec)))
+        Ok((id, Arc::clone(spec)))
     }
 
     /// Attribute cells on a non-launch row must be empty or repeat the launch value, so a
     /// user who writes `instance_type` on a later row is told it changes nothing.
     fn check_attributes_unchanged(&self, spec: &LaunchSpec) -> Result<(), LocatedError> {
         for col in Col::ATTRIBUTES.into_iter().chain([Col::Group]) {
-            if self.specs.overrides().value(&spec.group, col).is_some() {
-                continue;
-            }
             let Some(text) = self.optional(col)? else {
                 continue;
             };
+            if self.specs.overrides().value(&spec.group, col).is_some() {
+                continue;
+            }
             let launched = launch_value(spec, col);
             if !same_value(col, text, &launched) {
                 let problem = format!(
@@ -247,7 +246,7 @@ impl<'c, R: Read> EventReader<'c, R> {
     }
 }
 
-impl<R: Read> EventSource for EventReader<'_, R> {
+impl<R: Read + Send> EventSource for EventReader<'_, R> {
     fn next_event(&mut self) -> Result<Option<Event>, LocatedError> {
         self.read_event()
     }
