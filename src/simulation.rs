@@ -127,7 +127,13 @@ pub fn simulate(
     std::thread::scope(|scope| -> Result<(), Error> {
         let (batches, received) = std::sync::mpsc::sync_channel(BATCHES_IN_FLIGHT);
         let source = &mut *reader;
-        scope.spawn(move || read_batches(source, &batches));
+        std::thread::Builder::new()
+            .name("reader".into())
+            .spawn_scoped(scope, move || read_batches(source, &batches))
+            .map_err(|source| Error::Read {
+                path: file.as_ref().into(),
+                source,
+            })?;
         for batch in received {
             for event in batch? {
                 run.step(&event, &file, options, &mut counts)?;

@@ -7,7 +7,7 @@
 //! so a reservation can cover part of a larger instance. Other platforms match the exact
 //! instance type.
 
-use crate::billing::{HourlyUsage, UsageKey};
+use crate::billing::HourlyUsage;
 use crate::clock::{Timestamp, SECONDS_PER_HOUR};
 use crate::money::{HourlyRate, MoneyError, Usd};
 use crate::pricing::{sizes, Catalog};
@@ -114,9 +114,7 @@ pub fn by_pool(
     let mut pools: BTreeMap<Pool, PoolUsage> = BTreeMap::new();
     for (hour, keys) in usage.hours() {
         let mut this_hour: BTreeMap<Pool, Vec<Entry>> = BTreeMap::new();
-        let mut sorted: Vec<(&UsageKey, &u64)> = keys.iter().collect();
-        sorted.sort();
-        for (key, &seconds) in sorted {
+        for (key, seconds) in keys {
             let (pool, units) = Pool::of(catalog, &key.region, &key.os, &key.instance_type);
             let Some(rate) = catalog.on_demand(&key.region, &key.instance_type, &key.os) else {
                 continue;
@@ -135,7 +133,7 @@ pub fn by_pool(
             });
             let pool_usage = pools.entry(pool).or_default();
             pool_usage.hours.push(entries);
-            pool_usage.times.push(*hour);
+            pool_usage.times.push(hour);
         }
     }
     Ok(pools)
