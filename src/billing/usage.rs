@@ -79,7 +79,12 @@ impl HourlyUsage {
             self.mark(key, first, 0, seconds(start, end));
             return;
         }
-        self.mark(key, first, 0, seconds(start, (first + 1) * SECONDS_PER_HOUR));
+        self.mark(
+            key,
+            first,
+            0,
+            seconds(start, (first + 1) * SECONDS_PER_HOUR),
+        );
         if last > first + 1 {
             self.mark(key, first + 1, 1, 0);
             self.mark(key, last, -1, 0);
@@ -264,11 +269,26 @@ mod tests {
     fn a_run_is_split_at_clock_hours_with_its_minimum_in_the_last_hour() {
         let mut usage = HourlyUsage::default();
         // 00:59:30 to 03:00:10: 30 s, two whole hours, 10 s.
-        usage.add(&charge("a", "2026-01-01T00:59:30Z", "2026-01-01T03:00:10Z", 7_240));
+        usage.add(&charge(
+            "a",
+            "2026-01-01T00:59:30Z",
+            "2026-01-01T03:00:10Z",
+            7_240,
+        ));
         // 30 s run billed 60 s: the extra 30 s in the hour it ends.
-        usage.add(&charge("b", "2026-01-01T01:10:00Z", "2026-01-01T01:10:30Z", 60));
+        usage.add(&charge(
+            "b",
+            "2026-01-01T01:10:00Z",
+            "2026-01-01T01:10:30Z",
+            60,
+        ));
         // Another whole-hour run of "a" overlapping the first.
-        usage.add(&charge("a", "2026-01-01T02:00:00Z", "2026-01-01T04:00:00Z", 7_200));
+        usage.add(&charge(
+            "a",
+            "2026-01-01T02:00:00Z",
+            "2026-01-01T04:00:00Z",
+            7_200,
+        ));
         assert_eq!(
             table(&usage),
             vec![
@@ -284,8 +304,18 @@ mod tests {
     #[test]
     fn hours_without_usage_are_skipped_and_a_zero_length_run_books_its_minimum() {
         let mut usage = HourlyUsage::default();
-        usage.add(&charge("a", "2026-01-01T00:00:00Z", "2026-01-01T00:30:00Z", 1_800));
-        usage.add(&charge("a", "2026-01-01T05:00:00Z", "2026-01-01T05:00:00Z", 60));
+        usage.add(&charge(
+            "a",
+            "2026-01-01T00:00:00Z",
+            "2026-01-01T00:30:00Z",
+            1_800,
+        ));
+        usage.add(&charge(
+            "a",
+            "2026-01-01T05:00:00Z",
+            "2026-01-01T05:00:00Z",
+            60,
+        ));
         assert_eq!(
             table(&usage),
             vec![

@@ -11,6 +11,7 @@ use crate::billing::HourlyUsage;
 use crate::clock::{Timestamp, SECONDS_PER_HOUR};
 use crate::money::{HourlyRate, MoneyError, Usd};
 use crate::pricing::{sizes, Catalog};
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -161,52 +162,128 @@ pub fn cover(pool: &PoolUsage, capacity: Decimal) -> Result<Covered, MoneyError>
 }
 
 /// Covered On-Demand value and capacity used, over all hours, for every count from 0 to
-/// `max` of reservations of `per` unit-seconds each: one sweep per hour over the entries'
-/// breakpoints, instead of covering every hour once per count (which grows with the square
-/// of the fleet).
+/// `max` of reservations of `per` unit-seconds each.
+///
+/// Within one hour both are piecewise linear in the count: while the reservations fill the
+/// entries before entry `k` and part of `k`, each more reservation covers `per` more of
+/// `k`'s unit-seconds at `k`'s price per unit-second; once the hour is covered, nothing
+/// changes. So each hour adds one line per entry to a difference array over the counts,
+/// and the curve is summed once at the end: work grows with the entries, not with
+/// entries times counts (which took minutes for a fleet of thousands).
 pub fn cover_curve(
     pool: &PoolUsage,
     per: Decimal,
     max: u64,
 ) -> Result<Vec<(Usd, Decimal)>, MoneyError> {
-    let overflow = MoneyError::overflow_of_coverage;
     let n = usize::try_from(max)
-        .map_err(|_| overflow())?
+        .map_err(|_| MoneyError::overflow_of_coverage())?
         .saturating_add(1);
-    let mut value = vec![Decimal::ZERO; n];
-    let mut used = vec![Decimal::ZERO; n];
-    let hour = Decimal::from(SECONDS_PER_HOUR);
+    let mut value = Lines::new(n);
+    let mut used = Lines::new(n);
     for entries in &pool.hours {
-        let needs: Vec<Decimal> = entries
-            .iter()
-            .map(|e| e.units * Decimal::from(e.seconds))
-            .collect();
-        let total: Decimal = needs.iter().sum();
-        let (mut k, mut filled, mut filled_value) = (0usize, Decimal::ZERO, Decimal::ZERO);
-        for count in 0..n {
-            let capacity = per * Decimal::from(count as u64);
-            while k < entries.len() && filled + needs[k] <= capacity {
-                filled += needs[k];
-                filled_value +=
-                    entries[k].rate.per_hour() * Decimal::from(entries[k].seconds) / hour;
-                k += 1;
-            }
-            let partial = match entries.get(k) {
-                Some(entry) => entry.rate.per_hour() * ((capacity - filled) / entry.units) / hour,
-                None => Decimal::ZERO,
-            };
-            value[count] += filled_value + partial;
-            used[count] += capacity.min(total);
-            if k == entries.len() {
-                for rest in count + 1..n {
-                    value[rest] += filled_value;
-                    used[rest] += total;
-                }
-                break;
-            }
+        add_hour(entries, per, &mut value, &mut used)?;
+    }
+    let value = value.sum()?;
+    let used = used.sum()?;
+    Ok(value.into_iter().map(Usd::new).zip(used).collect())
+}
+
+/// One hour's lines: entry `k` is partly covered for the counts whose capacity reaches the
+/// entries before it but not all of it.
+fn add_hour(
+    entries: &[Entry],
+    per: Decimal,
+    value: &mut Lines,
+    used: &mut Lines,
+) -> Result<(), MoneyError> {
+    let overflow = MoneyError::overflow_of_coverage;
+    let hour = Decimal::from(SECONDS_PER_HOUR);
+    let first_count = |units: Decimal| -> Result<usize, MoneyError> {
+        let count = units.checked_div(per).ok_or_else(overflow)?.ceil();
+        Ok(count.to_usize().unwrap_or(usize::MAX))
+    };
+    let (mut filled, mut filled_value) = (Decimal::ZERO, Decimal::ZERO);
+    for entry in entries {
+        let need = entry
+            .units
+            .checked_mul(Decimal::from(entry.seconds))
+            .ok_or_else(overflow)?;
+        let next = filled.checked_add(need).ok_or_else(overflow)?;
+        let price = entry.rate.per_hour();
+        // The line: filled value plus (capacity − filled) unit-seconds at this entry's price
+        // per unit-second (multiplied before dividing, so whole figures stay exact).
+        let unit_hours = entry.units.checked_mul(hour).ok_or_else(overflow)?;
+        let at_price = |unit_seconds: Decimal| {
+            price
+                .checked_mul(unit_seconds)
+                .and_then(|v| v.checked_div(unit_hours))
+                .ok_or_else(overflow)
+        };
+        let at_zero = filled_value
+            .checked_sub(at_price(filled)?)
+            .ok_or_else(overflow)?;
+        let per_count = at_price(per)?;
+        value.add(first_count(filled)?, first_count(next)?, at_zero, per_count)?;
+        filled = next;
+        let whole = price
+            .checked_mul(Decimal::from(entry.seconds))
+            .and_then(|v| v.checked_div(hour))
+            .ok_or_else(overflow)?;
+        filled_value = filled_value.checked_add(whole).ok_or_else(overflow)?;
+    }
+    let covered = first_count(filled)?;
+    value.add(covered, usize::MAX, filled_value, Decimal::ZERO)?;
+    used.add(0, covered, Decimal::ZERO, per)?;
+    used.add(covered, usize::MAX, filled, Decimal::ZERO)
+}
+
+/// Sums of lines `a + b × count` over ranges of counts, kept as differences.
+struct Lines {
+    at_zero: Vec<Decimal>,
+    per_count: Vec<Decimal>,
+}
+
+impl Lines {
+    fn new(n: usize) -> Lines {
+        Lines {
+            at_zero: vec![Decimal::ZERO; n + 1],
+            per_count: vec![Decimal::ZERO; n + 1],
         }
     }
-    Ok(value.into_iter().map(Usd::new).zip(used).collect())
+
+    /// Adds `a + b × count` for the counts in `[from, to)` (clipped to the curve).
+    fn add(&mut self, from: usize, to: usize, a: Decimal, b: Decimal) -> Result<(), MoneyError> {
+        let n = self.at_zero.len() - 1;
+        let (from, to) = (from.min(n), to.min(n));
+        if from >= to {
+            return Ok(());
+        }
+        for (diff, x) in [(&mut self.at_zero, a), (&mut self.per_count, b)] {
+            diff[from] = diff[from]
+                .checked_add(x)
+                .ok_or_else(MoneyError::overflow_of_coverage)?;
+            diff[to] = diff[to]
+                .checked_sub(x)
+                .ok_or_else(MoneyError::overflow_of_coverage)?;
+        }
+        Ok(())
+    }
+
+    /// The summed line at every count.
+    fn sum(self) -> Result<Vec<Decimal>, MoneyError> {
+        let overflow = MoneyError::overflow_of_coverage;
+        let (mut a, mut b) = (Decimal::ZERO, Decimal::ZERO);
+        let n = self.at_zero.len() - 1;
+        (0..n)
+            .map(|count| {
+                a = a.checked_add(self.at_zero[count]).ok_or_else(overflow)?;
+                b = b.checked_add(self.per_count[count]).ok_or_else(overflow)?;
+                b.checked_mul(Decimal::from(count as u64))
+                    .and_then(|bc| a.checked_add(bc))
+                    .ok_or_else(overflow)
+            })
+            .collect()
+    }
 }
 
 /// Units covered for each entry of one hour, smallest size first.
