@@ -12,10 +12,12 @@ pub const SECONDS_PER_MINUTE: i64 = 60;
 pub const SECONDS_PER_HOUR: i64 = 3_600;
 pub const SECONDS_PER_DAY: i64 = 86_400;
 
-/// The longest replay ec2plan accepts: hourly reservation fees, monthly storage pieces and a
-/// schedule's repeated rows grow with the span, so a thousand-year horizon is refused rather
-/// than left to exhaust memory. A century covers any purchase plan.
-pub const MAX_SPAN_YEARS: u64 = 100;
+/// The longest replay ec2plan accepts: reservation coverage, hourly fees, line items and a
+/// schedule's repeated rows all work hour by hour or day by day through the span, so a
+/// stray year in a timestamp (1981 for 2081) is refused at once rather than left to run for
+/// a minute in hundreds of megabytes. Ten years is three times the longest Reserved
+/// Instance term; AWS's own calculator plans three.
+pub const MAX_SPAN_YEARS: u64 = 10;
 pub const MAX_SPAN: Seconds = Seconds(MAX_SPAN_YEARS * 366 * 86_400);
 
 /// The earliest and latest years a timestamp may have: RFC 3339 years have four digits,

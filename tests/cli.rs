@@ -678,8 +678,8 @@ fn absurd_inputs_are_refused_not_attempted() {
         .assert()
         .code(2)
         .stderr(
-            "error: --until 3026-01-01T00:00:00Z is more than 100 years after the scenario's first row \
-             (2026-03-02T00:00:00Z); ec2plan plans at most 100 years\n",
+            "error: --until 3026-01-01T00:00:00Z is more than 10 years after the scenario's first row \
+             (2026-03-02T00:00:00Z); ec2plan plans at most 10 years\n",
         );
     let millennium = write(
         dir.path(),
@@ -691,9 +691,28 @@ fn absurd_inputs_are_refused_not_attempted() {
         .assert()
         .code(3)
         .stderr(format!(
-            "error: {millennium}:3: this row is more than 100 years after the first (2026-03-02T00:00:00Z); \
-             ec2plan plans at most 100 years\n"
+            "error: {millennium}:3: this row is more than 10 years after the first (2026-03-02T00:00:00Z); \
+             ec2plan plans at most 10 years\n"
         ));
+    // A stray digit in a year: 1981 for 2081, found by the fuzzer as a 45-year replay that
+    // took half a minute with --reserve auto. Ten years (3,660 days) still runs.
+    let stray = write(
+        dir.path(),
+        "stray.csv",
+        "time,instance,action,instance_type\n1981-03-02T00:00:00Z,a,launch,m5.large\n2026-03-02T00:00:10Z,a,terminate,\n",
+    );
+    ec2plan()
+        .args(["simulate", &stray])
+        .assert()
+        .code(3)
+        .stderr(format!(
+        "error: {stray}:3: this row is more than 10 years after the first (1981-03-02T00:00:00Z); \
+             ec2plan plans at most 10 years\n"
+    ));
+    ec2plan()
+        .args(["simulate", &scenario, "--until", "2036-03-02T00:00:00Z"])
+        .assert()
+        .success();
     let billion = write(
         dir.path(),
         "billion.csv",
