@@ -129,6 +129,10 @@ fn one(
 
 /// A strategy's cost accrued by the end of each day, each charge spread evenly over its
 /// seconds (a charge's billed minimum counts where the charge ends).
+///
+/// A charge adds its partial first and last days directly and its whole days as a rate
+/// per second in a difference array, so a month-long storage charge costs what a minute
+/// does (spreading day by day took most of a trial's time).
 fn cumulative_by_day(
     outcome: &crate::simulation::Outcome,
     strategy: Strategy,
@@ -138,28 +142,37 @@ fn cumulative_by_day(
     let last = outcome.horizon.unix().div_euclid(day);
     let days = usize::try_from(last - first + 1).unwrap_or(1).min(100_000);
     let mut per_day = vec![Decimal::ZERO; days];
-    for (of, charge) in outcome.charges.iter().filter(|(s, _)| *s == strategy) {
-        let length = charge.end.since(charge.start).0;
-        let index = |t: Timestamp| {
-            usize::try_from(t.unix().div_euclid(day) - first)
-                .unwrap_or(0)
-                .min(days - 1)
-        };
-        if length == 0 || *of != strategy {
-            per_day[index(charge.end)] += charge.cost.amount();
+    let mut whole_days = vec![Decimal::ZERO; days + 1];
+    let index = |day_number: i64| {
+        usize::try_from(day_number - first)
+            .unwrap_or(0)
+            .min(days - 1)
+    };
+    for (_, charge) in outcome.charges.iter().filter(|(s, _)| *s == strategy) {
+        let (start, end) = (charge.start.unix(), charge.end.unix());
+        let cost = charge.cost.amount();
+        let (first_day, last_day) = (start.div_euclid(day), (end - 1).div_euclid(day));
+        if end <= start {
+            per_day[index(end.div_euclid(day))] += cost;
             continue;
         }
-        for (from, to) in crate::clock::Period::Daily.split(charge.start, charge.end) {
-            let share = Decimal::from(to.since(from).0) / Decimal::from(length);
-            per_day[index(from)] += charge.cost.amount() * share;
+        if first_day == last_day {
+            per_day[index(first_day)] += cost;
+            continue;
         }
+        let per_second = cost / Decimal::from(end - start);
+        per_day[index(first_day)] += per_second * Decimal::from((first_day + 1) * day - start);
+        per_day[index(last_day)] += per_second * Decimal::from(end - last_day * day);
+        whole_days[index(first_day + 1)] += per_second;
+        whole_days[index(last_day)] -= per_second;
     }
-    let mut total = Decimal::ZERO;
+    let (mut total, mut rate) = (Decimal::ZERO, Decimal::ZERO);
     per_day
         .into_iter()
         .enumerate()
         .map(|(i, cost)| {
-            total += cost;
+            rate += whole_days[i];
+            total += cost + rate * Decimal::from(day);
             let end = ((first + i as i64 + 1) * day).min(outcome.horizon.unix());
             (end, total)
         })
