@@ -71,14 +71,14 @@ pub fn allocate(
         for (entries, hour) in pool_usage.hours.iter().zip(&pool_usage.times) {
             let covered = covered_units(entries, capacity);
             for (entry, units) in entries.iter().zip(covered) {
-                let covered_seconds = units / entry.units;
-                let per_second = entry.rate.per_hour() / Decimal::from(SECONDS_PER_HOUR);
+                let covered_seconds = units / entry.key.units;
+                let per_second = entry.key.rate.per_hour() / Decimal::from(SECONDS_PER_HOUR);
                 allocation.usage.push(HourUsage {
                     hour: *hour,
                     region: Arc::clone(&pool.region),
                     os: Arc::clone(&pool.os),
-                    instance_type: Arc::clone(&entry.instance_type),
-                    group: Arc::clone(&entry.group),
+                    instance_type: Arc::clone(&entry.key.instance_type),
+                    group: Arc::clone(&entry.key.group),
                     seconds: entry.seconds,
                     covered_seconds,
                     value: per_second * Decimal::from(entry.seconds),

@@ -7,7 +7,7 @@
 //! so a reservation can cover part of a larger instance. Other platforms match the exact
 //! instance type.
 
-use crate::billing::HourlyUsage;
+use crate::billing::{HourlyUsage, UsageKey};
 use crate::clock::{Timestamp, SECONDS_PER_HOUR};
 use crate::money::{HourlyRate, MoneyError, Usd};
 use crate::pricing::{sizes, Catalog};
@@ -63,8 +63,16 @@ impl Pool {
 /// One key's usage in one hour, ready to be covered.
 #[derive(Debug, Clone)]
 pub struct Entry {
-    pub units: Decimal,
+    pub key: Arc<EntryKey>,
     pub seconds: u64,
+}
+
+/// What coverage needs to know of a usage key, shared by every hour the key is used in: a
+/// year of a thousand keys is millions of entries, and these fields in each made them the
+/// largest thing ec2plan kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryKey {
+    pub units: Decimal,
     pub rate: HourlyRate,
     pub group: Arc<str>,
     pub instance_type: Arc<str>,
@@ -94,7 +102,7 @@ impl PoolUsage {
             self.hours
                 .iter()
                 .flatten()
-                .map(|e| e.rate.cost_of_seconds(e.seconds))
+                .map(|e| e.key.rate.cost_of_seconds(e.seconds))
                 .collect::<Result<Vec<_>, _>>()?,
         )
     }
@@ -103,7 +111,7 @@ impl PoolUsage {
 pub fn units_in(entries: &[Entry]) -> Decimal {
     entries
         .iter()
-        .map(|e| e.units * Decimal::from(e.seconds))
+        .map(|e| e.key.units * Decimal::from(e.seconds))
         .sum()
 }
 
@@ -113,24 +121,38 @@ pub fn by_pool(
     catalog: &Catalog,
 ) -> Result<BTreeMap<Pool, PoolUsage>, MoneyError> {
     let mut pools: BTreeMap<Pool, PoolUsage> = BTreeMap::new();
+    // Each key's pool (an index into `names`) and entry key, found once: the usage hands
+    // out the same `&UsageKey` every hour, so its address identifies it.
+    let mut known: hashbrown::HashMap<*const UsageKey, Option<(usize, Arc<EntryKey>)>> =
+        hashbrown::HashMap::new();
+    let mut names: Vec<Pool> = Vec::new();
     for (hour, keys) in usage.hours() {
-        let mut this_hour: BTreeMap<Pool, Vec<Entry>> = BTreeMap::new();
+        let mut this_hour: BTreeMap<usize, Vec<Entry>> = BTreeMap::new();
         for (key, seconds) in keys {
-            let (pool, units) = Pool::of(catalog, &key.region, &key.os, &key.instance_type);
-            let Some(rate) = catalog.on_demand(&key.region, &key.instance_type, &key.os) else {
+            let found = known.entry(std::ptr::from_ref(key)).or_insert_with(|| {
+                let (pool, entry_key) = entry_key(key, catalog)?;
+                let index = names.iter().position(|p| *p == pool).unwrap_or_else(|| {
+                    names.push(pool);
+                    names.len() - 1
+                });
+                Some((index, entry_key))
+            });
+            let Some((pool, entry_key)) = found else {
                 continue;
             };
-            this_hour.entry(pool).or_default().push(Entry {
-                units,
+            this_hour.entry(*pool).or_default().push(Entry {
+                key: Arc::clone(entry_key),
                 seconds,
-                rate,
-                group: Arc::clone(&key.group),
-                instance_type: Arc::clone(&key.instance_type),
             });
         }
-        for (pool, mut entries) in this_hour {
+        for (index, mut entries) in this_hour {
+            let pool = names[index].clone();
             entries.sort_by(|a, b| {
-                (a.units, &a.instance_type, &a.group).cmp(&(b.units, &b.instance_type, &b.group))
+                (a.key.units, &a.key.instance_type, &a.key.group).cmp(&(
+                    b.key.units,
+                    &b.key.instance_type,
+                    &b.key.group,
+                ))
             });
             let pool_usage = pools.entry(pool).or_default();
             pool_usage.hours.push(entries);
@@ -138,6 +160,19 @@ pub fn by_pool(
         }
     }
     Ok(pools)
+}
+
+/// The pool of a usage key and what coverage needs of it; `None` without an On-Demand price.
+fn entry_key(key: &UsageKey, catalog: &Catalog) -> Option<(Pool, Arc<EntryKey>)> {
+    let (pool, units) = Pool::of(catalog, &key.region, &key.os, &key.instance_type);
+    let rate = catalog.on_demand(&key.region, &key.instance_type, &key.os)?;
+    let entry_key = EntryKey {
+        units,
+        rate,
+        group: Arc::clone(&key.group),
+        instance_type: Arc::clone(&key.instance_type),
+    };
+    Some((pool, Arc::new(entry_key)))
 }
 
 /// What coverage saved in one pool: On-Demand value no longer billed, by group.
@@ -205,14 +240,15 @@ fn add_hour(
     let (mut filled, mut filled_value) = (Decimal::ZERO, Decimal::ZERO);
     for entry in entries {
         let need = entry
+            .key
             .units
             .checked_mul(Decimal::from(entry.seconds))
             .ok_or_else(overflow)?;
         let next = filled.checked_add(need).ok_or_else(overflow)?;
-        let price = entry.rate.per_hour();
+        let price = entry.key.rate.per_hour();
         // The line: filled value plus (capacity − filled) unit-seconds at this entry's price
         // per unit-second (multiplied before dividing, so whole figures stay exact).
-        let unit_hours = entry.units.checked_mul(hour).ok_or_else(overflow)?;
+        let unit_hours = entry.key.units.checked_mul(hour).ok_or_else(overflow)?;
         let at_price = |unit_seconds: Decimal| {
             price
                 .checked_mul(unit_seconds)
@@ -292,7 +328,7 @@ pub fn covered_units(entries: &[Entry], capacity: Decimal) -> Vec<Decimal> {
     entries
         .iter()
         .map(|entry| {
-            let need = entry.units * Decimal::from(entry.seconds);
+            let need = entry.key.units * Decimal::from(entry.seconds);
             let used = need.min(remaining).max(Decimal::ZERO);
             remaining -= used;
             used
@@ -312,13 +348,15 @@ fn cover_hour(
             break;
         }
         let need = entry
+            .key
             .units
             .checked_mul(Decimal::from(entry.seconds))
             .ok_or_else(overflow)?;
         let used = need.min(remaining);
         remaining -= used;
-        let seconds = used.checked_div(entry.units).ok_or_else(overflow)?;
+        let seconds = used.checked_div(entry.key.units).ok_or_else(overflow)?;
         let value = entry
+            .key
             .rate
             .per_hour()
             .checked_mul(seconds)
@@ -328,7 +366,7 @@ fn cover_hour(
         covered.value = covered.value.checked_add(value)?;
         let slot = covered
             .value_by_group
-            .entry(Arc::clone(&entry.group))
+            .entry(Arc::clone(&entry.key.group))
             .or_default();
         *slot = slot.checked_add(value)?;
         covered.seconds += seconds;
@@ -351,12 +389,15 @@ mod tests {
     use super::*;
 
     fn entry(units: i64, seconds: u64, rate: &str) -> Entry {
-        Entry {
+        let key = EntryKey {
             units: Decimal::from(units),
-            seconds,
             rate: HourlyRate::new(rate.parse().unwrap_or_default()),
             group: Arc::from("g"),
             instance_type: Arc::from("t"),
+        };
+        Entry {
+            key: Arc::new(key),
+            seconds,
         }
     }
 

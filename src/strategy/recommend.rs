@@ -134,8 +134,9 @@ fn candidates<'a>(
 ) -> Result<Vec<(Arc<str>, Candidate<'a>)>, Error> {
     let mut by_type: BTreeMap<Arc<str>, Decimal> = BTreeMap::new();
     for entry in usage.hours.iter().flatten() {
-        *by_type.entry(Arc::clone(&entry.instance_type)).or_default() +=
-            entry.units * Decimal::from(entry.seconds);
+        *by_type
+            .entry(Arc::clone(&entry.key.instance_type))
+            .or_default() += entry.key.units * Decimal::from(entry.seconds);
     }
     if pool.flexible {
         let family = catalog
