@@ -90,17 +90,31 @@ pub fn recommend(
     let pools = by_pool(usage, catalog)?;
     let mut out = Vec::new();
     for (pool, pool_usage) in &pools {
-        let mut best: Option<Recommendation> = None;
+        // The same for every size: computed once, as each is a pass over every hour.
+        let whole = Whole {
+            on_demand: pool_usage.on_demand_cost()?,
+            peak: pool_usage.peak_units(),
+        };
+        // Every size's curve; only the cheapest size is then explained (its chosen count
+        // recomputed exactly, another pass over every hour).
+        let mut best: Option<(Usd, Arc<str>, Candidate, Curves)> = None;
         for (instance_type, candidate) in candidates(pool, pool_usage, catalog, terms, hours)? {
-            let option = best_count(pool, instance_type, &candidate, months, terms)?;
-            if best
-                .as_ref()
-                .is_none_or(|b| option.total_cost < b.total_cost)
-            {
-                best = Some(option);
+            let curves = cost_curves(&candidate, whole)?;
+            let lowest = curves.cost.iter().min().copied().unwrap_or(whole.on_demand);
+            if best.as_ref().is_none_or(|b| lowest < b.0) {
+                best = Some((lowest, instance_type, candidate, curves));
             }
         }
-        out.extend(best);
+        if let Some((_, instance_type, candidate, curves)) = best {
+            out.push(best_count(
+                pool,
+                instance_type,
+                &candidate,
+                whole,
+                curves,
+                (months, terms),
+            )?);
+        }
     }
     Ok(out)
 }
@@ -175,35 +189,57 @@ fn candidates<'a>(
     Ok(out)
 }
 
-fn best_count(
-    pool: &Pool,
-    instance_type: Arc<str>,
-    c: &Candidate,
-    months: Decimal,
-    terms: OfferTerms,
-) -> Result<Recommendation, Error> {
-    let on_demand = c.usage.on_demand_cost()?;
+/// A pool's On-Demand cost and its peak hour in unit-seconds.
+#[derive(Debug, Clone, Copy)]
+struct Whole {
+    on_demand: Usd,
+    peak: Decimal,
+}
+
+/// A size's total cost and capacity used for every count from 0 to one past the peak.
+struct Curves {
+    cost: Vec<Usd>,
+    used: Vec<Decimal>,
+}
+
+fn cost_curves(c: &Candidate, Whole { on_demand, peak }: Whole) -> Result<Curves, Error> {
     let per_reservation = c.capacity(1);
-    let peak = c.usage.peak_units();
     let max_count = (peak / per_reservation)
         .ceil()
         .to_u64()
         .unwrap_or(0)
         .saturating_add(1);
-    let mut curve = Vec::new();
-    let mut used = Vec::new();
+    let mut curves = Curves {
+        cost: Vec::new(),
+        used: Vec::new(),
+    };
     for (count, (covered, used_units)) in cover_curve(c.usage, per_reservation, max_count)?
         .into_iter()
         .enumerate()
     {
         let fees = c.fee_per_hour * Decimal::from(count as u64) * Decimal::from(c.hours);
-        curve.push(
+        curves.cost.push(
             on_demand
                 .checked_sub(covered)?
                 .checked_add(Usd::new(fees))?,
         );
-        used.push(used_units);
+        curves.used.push(used_units);
     }
+    Ok(curves)
+}
+
+fn best_count(
+    pool: &Pool,
+    instance_type: Arc<str>,
+    c: &Candidate,
+    Whole { on_demand, .. }: Whole,
+    Curves {
+        cost: mut curve,
+        used,
+    }: Curves,
+    (months, terms): (Decimal, OfferTerms),
+) -> Result<Recommendation, Error> {
+    let per_reservation = c.capacity(1);
     let best = (0..curve.len()).min_by_key(|&n| (curve[n], n)).unwrap_or(0);
     // The chosen count's cost exactly as the reserved strategy will compute it.
     curve[best] = c.cost(best as u64, on_demand)?.0;
