@@ -17,12 +17,14 @@
 //!   least any CSV-based reader can cost.
 //! - `scenario-reader`: ec2plan's `EventReader` (parsing, validation, instance table).
 //! - `simulate-on-demand`: the whole On-Demand replay and pricing (`simulate`).
-//! - `simulate-reserved-auto`: the same with `--reserve auto` (1yr standard no-upfront), on an
-//!   m5-only log (m5.large / m5.xlarge) priced with the test catalog's illustrative
-//!   reservation prices (`tests/data/pricing`), so every pool gets a recommendation. Its own
-//!   size, `EC2PLAN_BENCH_RESERVED_ROWS` (default 4,000 rows, 200 instances): choosing the
-//!   count prices every count from 0 to the peak over every hour of the year, so its time
-//!   grows with the square of the fleet (100 instances take about 0.5 s, 2,000 about 5 min).
+//! - `simulate-reserved-auto`: the same with `--reserve auto` (1yr standard no-upfront):
+//!   hourly usage, a recommendation for every pool and size, and the reserved ledger.
+//! - `simulate-all-strategies`: On-Demand, Spot, mixed (half On-Demand) and `--reserve auto`
+//!   in one replay, as `simulate --strategy all` runs them.
+//!
+//! The last two use the embedded catalog plus ILLUSTRATIVE Reserved and Spot prices for every
+//! us-east-1 Linux type (fixed ratios of the On-Demand price, see `bench_catalog`): the
+//! bundled catalog has no Reserved prices, and speed does not depend on the figures.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use ec2plan::clock::Timestamp;
@@ -30,6 +32,8 @@ use ec2plan::generate::{write_event_log, GenerateKind, GenerateOptions, ROWS_PER
 use ec2plan::pricing::{Catalog, OfferTerms};
 use ec2plan::scenario::{Defaults, EventReader, EventSource};
 use ec2plan::simulation::{simulate, NoTimeline, Options, ReservedPlan};
+use ec2plan::strategy::market::{Distribution, MarketAssigner};
+use rust_decimal::Decimal;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -121,23 +125,58 @@ fn replay(log: &[u8], catalog: &Catalog, options: &Options) -> u64 {
     outcome.events
 }
 
-/// The test catalog (illustrative m5.large / m5.xlarge reservation prices) with On-Demand
-/// prices for those two types only, so a log generated from it is m5-only.
-fn m5_catalog(dir: &Path) -> Catalog {
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pricing");
-    std::fs::create_dir_all(dir).unwrap();
-    for entry in std::fs::read_dir(&source).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "csv") {
-            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+/// Every strategy in one replay, as `simulate --strategy all` runs it: launches given their
+/// Spot and mixed markets (half On-Demand above a base of 0), then On-Demand, Spot, mixed
+/// and `--reserve auto`.
+fn replay_all(log: &[u8], catalog: &Catalog, reserved: &Options) -> u64 {
+    let reader = EventReader::new("bench.csv", log, catalog, Defaults::default()).unwrap();
+    let half = Distribution {
+        base: 0,
+        above_base_pct: 50,
+    };
+    let mut markets = MarketAssigner::new(Box::new(reader), catalog, half);
+    let options = Options {
+        spot: true,
+        mixed: Some(half),
+        ..reserved.clone()
+    };
+    let outcome = simulate(&mut markets, catalog, &options, &mut NoTimeline).unwrap();
+    black_box(&outcome.ledgers);
+    outcome.events
+}
+
+/// The embedded catalog plus ILLUSTRATIVE Reserved and Spot prices for every us-east-1
+/// Linux type, so every pool of a generated log can be reserved and every interruptible
+/// launch can run on Spot: a 1-year standard no-upfront reservation at 60% of the On-Demand
+/// rate, and one Spot record per zone (a and b) at 35% from 2026-01-01. These are round
+/// ratios for measuring speed, not AWS prices (the bundled catalog has no Reserved prices).
+fn bench_catalog(dir: &Path) -> Catalog {
+    let on_demand = include_str!("../pricing/on_demand.csv");
+    let mut reserved =
+        String::from("region,instance_type,os,term,offering,payment,upfront_usd,usd_per_hour\n");
+    let mut spot = String::from(
+        "availability_zone,instance_type,product_description,timestamp,usd_per_hour\n",
+    );
+    for line in on_demand.lines() {
+        let fields: Vec<&str> = line.split(',').collect();
+        let [region @ "us-east-1", instance_type, "linux", price] = fields[..] else {
+            continue;
+        };
+        let price: Decimal = price.parse().unwrap();
+        let reserved_rate = (price * Decimal::new(6, 1)).round_dp(4);
+        let spot_rate = (price * Decimal::new(35, 2)).round_dp(4);
+        reserved.push_str(&format!(
+            "{region},{instance_type},linux,1yr,standard,no-upfront,0,{reserved_rate}\n"
+        ));
+        for zone in ["a", "b"] {
+            spot.push_str(&format!(
+                "{region}{zone},{instance_type},Linux/UNIX,2026-01-01T00:00:00Z,{spot_rate}\n"
+            ));
         }
     }
-    let on_demand = std::fs::read_to_string(source.join("on_demand.csv")).unwrap();
-    let kept: Vec<&str> = on_demand
-        .lines()
-        .filter(|l| l.starts_with('#') || l.starts_with("region,") || l.contains(",m5."))
-        .collect();
-    std::fs::write(dir.join("on_demand.csv"), kept.join("\n") + "\n").unwrap();
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("reserved.csv"), reserved).unwrap();
+    std::fs::write(dir.join("spot_prices.csv"), spot).unwrap();
     Catalog::with_overrides(dir).unwrap()
 }
 
@@ -174,31 +213,18 @@ fn main() {
     bench.run("simulate-on-demand", log.len(), || {
         replay(&log, &catalog, &Options::default())
     });
-    drop(log);
 
-    let wants_reserved = bench.filters.is_empty()
-        || bench
-            .filters
-            .iter()
-            .any(|f| "simulate-reserved-auto".contains(f.as_str()));
-    if wants_reserved {
-        let dir: PathBuf =
-            std::env::temp_dir().join(format!("ec2plan-bench-{}", std::process::id()));
-        let m5 = m5_catalog(&dir);
-        let reserved_rows = env_number("EC2PLAN_BENCH_RESERVED_ROWS", 4_000);
-        let reserved_instances = (reserved_rows / ROWS_PER_INSTANCE).max(1);
-        let (m5_log, m5_rows) = generate(&options(reserved_instances), &m5);
-        println!(
-            "m5-only event log for the reserved bench: {m5_rows} rows, {reserved_instances} instances, 365 days, {:.2} MB",
-            m5_log.len() as f64 / 1e6
-        );
-        let reserved = Options {
-            reserved: Some(ReservedPlan::Auto(OfferTerms::default())),
-            ..Options::default()
-        };
-        bench.run("simulate-reserved-auto", m5_log.len(), || {
-            replay(&m5_log, &m5, &reserved)
-        });
-        std::fs::remove_dir_all(&dir).ok();
-    }
+    let dir: PathBuf = std::env::temp_dir().join(format!("ec2plan-bench-{}", std::process::id()));
+    let priced = bench_catalog(&dir);
+    let reserved = Options {
+        reserved: Some(ReservedPlan::Auto(OfferTerms::default())),
+        ..Options::default()
+    };
+    bench.run("simulate-reserved-auto", log.len(), || {
+        replay(&log, &priced, &reserved)
+    });
+    bench.run("simulate-all-strategies", log.len(), || {
+        replay_all(&log, &priced, &reserved)
+    });
+    std::fs::remove_dir_all(&dir).ok();
 }
