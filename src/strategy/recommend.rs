@@ -98,8 +98,10 @@ pub fn recommend(
         // Every size's curve; only the cheapest size is then explained (its chosen count
         // recomputed exactly, another pass over every hour).
         let mut best: Option<(Usd, Arc<str>, Candidate, Curves)> = None;
-        for (instance_type, candidate) in candidates(pool, pool_usage, catalog, terms, hours)? {
-            let curves = cost_curves(&candidate, whole)?;
+        let sizes = candidates(pool, pool_usage, catalog, terms, hours)?;
+        let shared = SharedCurve::new(pool_usage, &sizes, whole)?;
+        for (instance_type, candidate) in sizes {
+            let curves = cost_curves(&candidate, whole, &shared)?;
             let lowest = curves.cost.iter().min().copied().unwrap_or(whole.on_demand);
             if best.as_ref().is_none_or(|b| lowest < b.0) {
                 best = Some((lowest, instance_type, candidate, curves));
@@ -202,21 +204,96 @@ struct Curves {
     used: Vec<Decimal>,
 }
 
-fn cost_curves(c: &Candidate, Whole { on_demand, peak }: Whole) -> Result<Curves, Error> {
-    let per_reservation = c.capacity(1);
-    let max_count = (peak / per_reservation)
-        .ceil()
-        .to_u64()
-        .unwrap_or(0)
-        .saturating_add(1);
+/// Counts from 0 to one past the peak for reservations of `per` unit-seconds each.
+fn max_count(peak: Decimal, per: Decimal) -> u64 {
+    (peak / per).ceil().to_u64().unwrap_or(0).saturating_add(1)
+}
+
+/// Coverage of a pool at every multiple of a capacity step that each size's reservation is a
+/// whole number of: how much a capacity covers does not depend on which size buys it, so
+/// the sizes of a family (normalization factors 0.25, 0.5, 1, 2, … 12 …) share one sweep over
+/// the pool's hours instead of one each.
+struct SharedCurve {
+    /// Unit-seconds per step; `None` when the sizes have no common step (each then sweeps).
+    step: Option<Decimal>,
+    points: Vec<(Usd, Decimal)>,
+}
+
+impl SharedCurve {
+    fn new(
+        usage: &PoolUsage,
+        sizes: &[(Arc<str>, Candidate)],
+        whole: Whole,
+    ) -> Result<SharedCurve, Error> {
+        let hundredths = |c: &Candidate| {
+            let h = c.units * Decimal::ONE_HUNDRED;
+            h.fract().is_zero().then(|| h.to_u64()).flatten()
+        };
+        let step = sizes
+            .iter()
+            .map(|(_, c)| hundredths(c).filter(|h| *h > 0))
+            .try_fold(0u64, |g, h| h.map(|h| gcd(g, h)))
+            .filter(|g| *g > 0)
+            .map(|g| (Decimal::new(g as i64, 2) * Decimal::from(SECONDS_PER_HOUR)).normalize());
+        let Some(step) = step else {
+            return Ok(SharedCurve {
+                step: None,
+                points: Vec::new(),
+            });
+        };
+        let last = sizes
+            .iter()
+            .map(|(_, c)| max_count(whole.peak, c.capacity(1)) * steps_per(c, step))
+            .max()
+            .unwrap_or(0);
+        Ok(SharedCurve {
+            step: Some(step),
+            points: cover_curve(usage, step, last)?,
+        })
+    }
+
+    /// Covered value and capacity used for `0..=max` reservations of `c`'s size.
+    fn for_size(&self, c: &Candidate, max: u64) -> Result<Vec<(Usd, Decimal)>, Error> {
+        match self.step {
+            Some(step) => {
+                let every = steps_per(c, step) as usize;
+                Ok(self
+                    .points
+                    .iter()
+                    .step_by(every.max(1))
+                    .take(max as usize + 1)
+                    .copied()
+                    .collect())
+            }
+            None => Ok(cover_curve(c.usage, c.capacity(1), max)?),
+        }
+    }
+}
+
+/// Steps of the shared curve in one reservation of `c`'s size (a whole number by its choice).
+fn steps_per(c: &Candidate, step: Decimal) -> u64 {
+    (c.capacity(1) / step).to_u64().unwrap_or(1)
+}
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
+
+fn cost_curves(
+    c: &Candidate,
+    Whole { on_demand, peak }: Whole,
+    shared: &SharedCurve,
+) -> Result<Curves, Error> {
+    let max_count = max_count(peak, c.capacity(1));
     let mut curves = Curves {
         cost: Vec::new(),
         used: Vec::new(),
     };
-    for (count, (covered, used_units)) in cover_curve(c.usage, per_reservation, max_count)?
-        .into_iter()
-        .enumerate()
-    {
+    for (count, (covered, used_units)) in shared.for_size(c, max_count)?.into_iter().enumerate() {
         let fees = c.fee_per_hour * Decimal::from(count as u64) * Decimal::from(c.hours);
         curves.cost.push(
             on_demand
@@ -312,7 +389,7 @@ fn pct(part: Decimal, whole: Decimal) -> Decimal {
     }
     part.checked_mul(Decimal::ONE_HUNDRED)
         .and_then(|x| x.checked_div(whole))
-        .map_or(Decimal::MAX, |x| x.round_dp(1))
+        .map_or(Decimal::MAX, |x| x.round_dp(1).normalize())
 }
 
 fn explain(
