@@ -5,6 +5,10 @@
 //! Each stage only hands its output to the next; memory follows the instances alive at
 //! once. The per-instance timeline goes to a caller-supplied sink as it is produced, so a
 //! long scenario never holds its timeline in memory.
+//!
+//! The source is read on a thread of its own and its events handed over in batches, in
+//! order, so parsing and the instance-name lookups run on one core while the replay and the
+//! meters run on another; errors come out exactly as they would one event at a time.
 
 use crate::billing::{Charge, HourlyUsage, Ledger, Meter};
 use crate::clock::Timestamp;
