@@ -31,6 +31,9 @@ pub struct TrialPlan {
     pub until: Option<Timestamp>,
     pub spot: bool,
     pub mixed: Option<Distribution>,
+    /// Keep each trial's cost by day, for the band chart (`--out`); without it a trial
+    /// keeps no charges, only its ledgers.
+    pub daily: bool,
 }
 
 /// One trial's ledgers, by strategy.
@@ -171,11 +174,13 @@ fn one(
                 None
             },
             reserved: None,
-            keep_charges: true,
+            keep_charges: plan.daily,
             ..options.clone()
         };
         let outcome = simulate(&mut source, catalog, &trial_options, &mut NoTimeline)?;
-        daily.push((strategy, cumulative_by_day(&outcome, strategy)));
+        if plan.daily {
+            daily.push((strategy, cumulative_by_day(&outcome, strategy)));
+        }
         if let Some((_, ledger)) = outcome.ledgers.into_iter().find(|(s, _)| *s == strategy) {
             ledgers.push((strategy, ledger));
         }

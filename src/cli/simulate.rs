@@ -253,6 +253,7 @@ fn trial_plan(run: &RunArgs, options: &mut Options) -> Option<TrialPlan> {
         until: run.until,
         spot: options.spot,
         mixed: options.mixed,
+        daily: run.out.is_some(),
     };
     options.spot = false;
     options.mixed = None;
