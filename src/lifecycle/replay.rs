@@ -40,13 +40,14 @@ struct Machine {
 
 /// The replay: live instances, and timers for transitions that settle on their own.
 ///
-/// Memory is bounded by the instances alive at once: a terminated instance leaves nothing
-/// behind (the reader guarantees every action names a launched instance, so one that is not
-/// live was terminated).
+/// A terminated instance leaves only its name behind, for the message if a later row acts
+/// on it (the reader guarantees every action names a launched instance, so one that is not
+/// live was terminated; events other than launches carry no attributes).
 #[derive(Debug, Default)]
 pub struct Replay {
     timings: Timings,
     live: HashMap<InstanceId, Machine>,
+    ended: HashMap<InstanceId, Arc<str>>,
     timers: BinaryHeap<Reverse<(Timestamp, InstanceId)>>,
 }
 
@@ -61,16 +62,24 @@ impl Replay {
     /// Applies one event, pushing the spans it closes onto `out`.
     pub fn apply(&mut self, event: &Event, out: &mut Vec<Span>) -> Result<(), Refusal> {
         self.settle_until(event.time, out);
-        if event.action == Action::Launch {
-            self.launch(event, out);
+        if let (Action::Launch, Some(spec)) = (event.action, &event.spec) {
+            self.launch(event, spec, out);
             return Ok(());
         }
         let Some(machine) = self.live.get_mut(&event.instance) else {
+            let name = self.ended.get(&event.instance).map_or_else(
+                || Arc::from(format!("instance #{}", event.instance.0)),
+                Arc::clone,
+            );
+            let reason = match event.action {
+                Action::Launch => "a launch needs its attributes",
+                _ => "nothing can be done to a terminated instance",
+            };
             return Err(Refusal {
-                instance: Arc::clone(&event.spec.name),
+                instance: name,
                 action: event.action,
                 state: State::Terminated,
-                reason: "nothing can be done to a terminated instance".into(),
+                reason: reason.into(),
             });
         };
         let planned = transition(machine.state, event.action, &machine.spec);
@@ -109,9 +118,9 @@ impl Replay {
         }
     }
 
-    fn launch(&mut self, event: &Event, out: &mut Vec<Span>) {
+    fn launch(&mut self, event: &Event, spec: &Arc<LaunchSpec>, out: &mut Vec<Span>) {
         let machine = Machine {
-            spec: Arc::clone(&event.spec),
+            spec: Arc::clone(spec),
             state: State::Pending,
             since: event.time,
             settles: None,
@@ -205,7 +214,9 @@ impl Replay {
         machine.since = at;
         machine.settles = None;
         if to == State::Terminated {
-            self.live.remove(&id);
+            if let Some(gone) = self.live.remove(&id) {
+                self.ended.insert(id, Arc::clone(&gone.spec.name));
+            }
         }
     }
 }

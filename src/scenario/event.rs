@@ -116,6 +116,8 @@ pub struct Event {
     pub line: u64,
     pub instance: InstanceId,
     pub action: Action,
-    /// The instance's launch attributes, on every event (shared, not copied).
-    pub spec: Arc<LaunchSpec>,
+    /// The instance's launch attributes, on launch events only: the stages that need them
+    /// later keep them per live instance. (On every event they cost an atomic reference
+    /// count and a cache miss per row, shared between the reading and replaying threads.)
+    pub spec: Option<Arc<LaunchSpec>>,
 }

@@ -111,9 +111,10 @@ impl<'c, R: Read> EventReader<'c, R> {
         self.check_order(time)?;
         let (instance, spec) = if action == Action::Launch {
             let name = self.required(Col::Instance)?.to_string();
-            self.launch(name)?
+            let (id, spec) = self.launch(name)?;
+            (id, Some(spec))
         } else {
-            self.existing(action)?
+            (self.existing(action)?, None)
         };
         Ok(Event {
             time,
@@ -178,7 +179,7 @@ impl<'c, R: Read> EventReader<'c, R> {
         Ok((id, spec))
     }
 
-    fn existing(&self, action: Action) -> Result<(InstanceId, Arc<LaunchSpec>), LocatedError> {
+    fn existing(&self, action: Action) -> Result<InstanceId, LocatedError> {
         let name = self.required(Col::Instance)?;
         let Some((id, spec)) = self.instances.get(name) else {
             let problem = format!("{action} of {name}, which no earlier row launches");
@@ -192,7 +193,7 @@ impl<'c, R: Read> EventReader<'c, R> {
             );
             return Err(self.error(Col::Action, problem));
         }
-        Ok((id, Arc::clone(spec)))
+        Ok(id)
     }
 
     /// Attribute cells on a non-launch row must be empty or repeat the launch value, so a

@@ -543,7 +543,7 @@ impl<'a, 'c> Scaler<'a, 'c> {
             line,
             instance,
             action,
-            spec,
+            spec: (action == Action::Launch).then_some(spec),
         });
     }
 }

@@ -1,7 +1,9 @@
 //! Writing events back out as an event log, the format `simulate` reads.
 
-use super::event::{Action, Event, PublicIp, RootDevice};
+use super::event::{Action, Event, InstanceId, PublicIp, RootDevice};
+use std::collections::HashMap;
 use std::io::Write;
+use std::sync::Arc;
 
 const HEADER: [&str; 13] = [
     "time",
@@ -22,24 +24,38 @@ const HEADER: [&str; 13] = [
 /// Streams events as event-log rows; attributes are written on launch rows only.
 pub struct EventLogWriter<W: Write> {
     csv: csv::Writer<W>,
+    /// Names of the instances launched and not yet terminated (later events carry none).
+    names: HashMap<InstanceId, Arc<str>>,
 }
 
 impl<W: Write> EventLogWriter<W> {
     pub fn new(inner: W) -> Result<EventLogWriter<W>, csv::Error> {
         let mut csv = csv::Writer::from_writer(inner);
         csv.write_record(HEADER)?;
-        Ok(EventLogWriter { csv })
+        Ok(EventLogWriter {
+            csv,
+            names: HashMap::new(),
+        })
     }
 
     pub fn write(&mut self, event: &Event) -> Result<(), csv::Error> {
         let time = event.time.to_string();
-        let s = &event.spec;
-        if event.action != Action::Launch {
+        let Some(s) = event
+            .spec
+            .as_ref()
+            .filter(|_| event.action == Action::Launch)
+        else {
+            let name = match event.action {
+                Action::Terminate | Action::Interrupt => self.names.remove(&event.instance),
+                _ => self.names.get(&event.instance).cloned(),
+            }
+            .unwrap_or_default();
             let empty = [""; 10];
-            let mut row = vec![time.as_str(), &s.name, event.action.name()];
+            let mut row = vec![time.as_str(), &name, event.action.name()];
             row.extend(empty);
             return self.csv.write_record(row);
-        }
+        };
+        self.names.insert(event.instance, Arc::clone(&s.name));
         let ebs_gb = s.ebs_gb.to_string();
         let root = match s.root {
             RootDevice::Ebs => "ebs",

@@ -193,13 +193,13 @@ impl<'a> Interrupter<'a> {
     /// Applies a scenario event to the instance's current incarnation; `None` drops it.
     fn map(&mut self, mut event: Event) -> Option<Event> {
         let original = event.instance;
-        if event.action == Action::Launch {
+        if let (Action::Launch, Some(spec)) = (event.action, &event.spec) {
             self.instances.insert(
                 original,
                 Incarnation {
                     id: original,
-                    spec: Arc::clone(&event.spec),
-                    original_name: Arc::clone(&event.spec.name),
+                    spec: Arc::clone(spec),
+                    original_name: Arc::clone(&spec.name),
                     replacements: 0,
                     runs: 0,
                     status: Status::Running,
@@ -237,7 +237,6 @@ impl<'a> Interrupter<'a> {
             return None;
         }
         event.instance = incarnation.id;
-        event.spec = Arc::clone(&incarnation.spec);
         event.action = action;
         if action == Action::Start {
             self.draw(original, event.time);
@@ -252,7 +251,7 @@ fn event(time: Timestamp, incarnation: &Incarnation, action: Action) -> Event {
         line: incarnation.spec.line,
         instance: incarnation.id,
         action,
-        spec: Arc::clone(&incarnation.spec),
+        spec: (action == Action::Launch).then(|| Arc::clone(&incarnation.spec)),
     }
 }
 

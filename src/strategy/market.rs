@@ -91,14 +91,10 @@ impl<'a> MarketAssigner<'a> {
     }
 
     fn assign(&mut self, event: &mut Event) {
-        match event.action {
-            Action::Launch => {
-                let spot_possible =
-                    event.spec.interruptible && self.has_history(&event.spec, event);
-                let mix = self
-                    .groups
-                    .entry(Arc::clone(&event.spec.group))
-                    .or_default();
+        match (event.action, event.spec.clone()) {
+            (Action::Launch, Some(launched)) => {
+                let spot_possible = launched.interruptible && self.has_history(&launched, event);
+                let mix = self.groups.entry(Arc::clone(&launched.group)).or_default();
                 let mixed = if spot_possible
                     && !self.distribution.next_is_on_demand(mix.on_demand, mix.spot)
                 {
@@ -113,14 +109,14 @@ impl<'a> MarketAssigner<'a> {
                 } else {
                     Market::OnDemand
                 };
-                let mut spec: LaunchSpec = (*event.spec).clone();
+                let mut spec: LaunchSpec = (*launched).clone();
                 spec.markets.spot = spot;
                 spec.markets.mixed = mixed;
-                event.spec = Arc::new(spec);
+                event.spec = Some(Arc::new(spec));
                 self.alive
-                    .insert(event.instance, (Arc::clone(&event.spec.group), mixed));
+                    .insert(event.instance, (Arc::clone(&launched.group), mixed));
             }
-            Action::Terminate | Action::Interrupt => {
+            (Action::Terminate | Action::Interrupt, _) => {
                 if let Some((group, market)) = self.alive.remove(&event.instance) {
                     if let Some(mix) = self.groups.get_mut(&group) {
                         match market {
