@@ -179,6 +179,9 @@ pub fn simulate(
     let mut ledgers: Vec<(Strategy, Ledger)> =
         run.meters.into_iter().map(|(s, _, l)| (s, l)).collect();
     let on_demand_total = ledgers[0].1.overall.rounded_total()?;
+    if let Some(usage) = &mut run.usage {
+        usage.sort();
+    }
     let reserved = match (&options.reserved, &run.usage) {
         (Some(plan), Some(usage)) => {
             let (ledger, fit) = price_plan(plan, &ledgers[0].1, usage, catalog, (start, horizon))?;

@@ -42,6 +42,9 @@ pub struct HourlyUsage {
     ids: hashbrown::HashMap<UsageKey, u32>,
     keys: Vec<UsageKey>,
     marks: Vec<Mark>,
+    /// Whether `marks` is in time order (kept by [`HourlyUsage::sort`], lost by `add`), so
+    /// the passes that read the usage do not each sort a copy.
+    sorted: bool,
     total: u64,
 }
 
@@ -93,6 +96,7 @@ impl HourlyUsage {
     }
 
     fn mark(&mut self, key: u32, hour: i64, whole_runs: i64, seconds: u64) {
+        self.sorted = false;
         self.marks.push(Mark {
             hour,
             key,
@@ -115,8 +119,13 @@ impl HourlyUsage {
     /// Every hour with usage, in time order, with the seconds of each key used in it
     /// (ordered by key; no key with zero seconds).
     pub fn hours(&self) -> Hours<'_> {
-        let mut marks = self.marks.clone();
-        marks.sort_unstable();
+        let marks = if self.sorted {
+            std::borrow::Cow::Borrowed(self.marks.as_slice())
+        } else {
+            let mut marks = self.marks.clone();
+            marks.sort_unstable();
+            std::borrow::Cow::Owned(marks)
+        };
         Hours {
             usage: self,
             marks,
@@ -125,6 +134,12 @@ impl HourlyUsage {
             running: BTreeSet::new(),
             hour: None,
         }
+    }
+
+    /// Puts the marks in time order once, for every later [`HourlyUsage::hours`].
+    pub fn sort(&mut self) {
+        self.marks.sort_unstable();
+        self.sorted = true;
     }
 
     pub fn total_seconds(&self) -> u64 {
@@ -136,7 +151,7 @@ impl HourlyUsage {
 /// hours, never for every hour at once.
 pub struct Hours<'a> {
     usage: &'a HourlyUsage,
-    marks: Vec<Mark>,
+    marks: std::borrow::Cow<'a, [Mark]>,
     next_mark: usize,
     /// Runs using each key's whole current hour.
     whole_runs: Vec<i64>,
