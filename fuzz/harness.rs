@@ -295,8 +295,8 @@ fn verbose(message: impl FnOnce() -> String) {
 /// FOCUS line items and monthly totals of an outcome (as `--out` writes them).
 fn finance(outcome: &Outcome, catalog: &Catalog) {
     let window = (outcome.start, outcome.horizon);
-    let allocation = match (&outcome.reserved, &outcome.usage) {
-        (Some(fit), Some(usage)) => match allocate(usage, &fit.portfolio, catalog, window) {
+    let allocation = match (&outcome.reserved, &outcome.pools) {
+        (Some(fit), Some(pools)) => match allocate(pools, &fit.portfolio, catalog, window) {
             Ok(allocation) => Some((allocation, fit.portfolio.clone())),
             Err(_) => return,
         },

@@ -18,6 +18,7 @@ use crate::location::{LocatedError, Location};
 use crate::pricing::Catalog;
 use crate::pricing::OfferTerms;
 use crate::scenario::{Action, Event, EventSource};
+use crate::strategy::coverage::Pools;
 use crate::strategy::{
     portfolio_of, price_reserved, recommend, Portfolio, Recommendation, ReservedStats, Strategy,
 };
@@ -77,8 +78,9 @@ pub struct Outcome {
     pub reserved: Option<ReservedFit>,
     /// Every charge of every metered strategy, when [`Options::keep_charges`] asked.
     pub charges: Vec<(Strategy, Charge)>,
-    /// Compute usage by clock hour, when the reserved strategy was priced.
-    pub usage: Option<HourlyUsage>,
+    /// Compute usage by clock hour and reservation pool, when the reserved strategy was
+    /// priced.
+    pub pools: Option<Pools>,
     /// What the reader should know about how figures were obtained (Spot history gaps).
     pub notes: Vec<String>,
     /// The On-Demand total as the summary prints it, kept even when only other strategies
@@ -179,12 +181,17 @@ pub fn simulate(
     let mut ledgers: Vec<(Strategy, Ledger)> =
         run.meters.into_iter().map(|(s, _, l)| (s, l)).collect();
     let on_demand_total = ledgers[0].1.overall.rounded_total()?;
-    if let Some(usage) = &mut run.usage {
-        usage.sort();
-    }
-    let reserved = match (&options.reserved, &run.usage) {
-        (Some(plan), Some(usage)) => {
-            let (ledger, fit) = price_plan(plan, &ledgers[0].1, usage, catalog, (start, horizon))?;
+    // The hourly usage is grouped by pool once, for every pass that reads it, and dropped.
+    let pools = match run.usage.take() {
+        Some(mut usage) => {
+            usage.sort();
+            Some(Pools::new(&usage, catalog)?)
+        }
+        None => None,
+    };
+    let reserved = match (&options.reserved, &pools) {
+        (Some(plan), Some(pools)) => {
+            let (ledger, fit) = price_plan(plan, &ledgers[0].1, pools, catalog, (start, horizon))?;
             ledgers.push((Strategy::Reserved, ledger));
             Some(fit)
         }
@@ -198,7 +205,7 @@ pub fn simulate(
         ledgers,
         reserved,
         charges: run.kept,
-        usage: run.usage,
+        pools,
         notes,
         on_demand_total,
     })
@@ -209,18 +216,18 @@ pub fn simulate(
 fn price_plan(
     plan: &ReservedPlan,
     on_demand: &Ledger,
-    usage: &HourlyUsage,
+    pools: &Pools,
     catalog: &Catalog,
     window: (Timestamp, Timestamp),
 ) -> Result<(Ledger, ReservedFit), Error> {
     let (portfolio, recommendations) = match plan {
         ReservedPlan::Fixed(portfolio) => (portfolio.clone(), Vec::new()),
         ReservedPlan::Auto(terms) => {
-            let recommendations = recommend(usage, catalog, *terms, window)?;
+            let recommendations = recommend(pools, catalog, *terms, window)?;
             (portfolio_of(&recommendations, *terms), recommendations)
         }
     };
-    let (ledger, stats) = price_reserved(on_demand, usage, &portfolio, catalog, window)?;
+    let (ledger, stats) = price_reserved(on_demand, pools, &portfolio, catalog, window)?;
     let fit = ReservedFit {
         portfolio,
         stats,

@@ -13,7 +13,7 @@
 
 use super::meter::{Charge, ChargeKind};
 use crate::clock::{Timestamp, SECONDS_PER_HOUR};
-use std::collections::BTreeSet;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// What a reservation can match: region, operating system, instance type; and the group
@@ -26,14 +26,24 @@ pub struct UsageKey {
     pub group: Arc<str>,
 }
 
-/// A change at one clock hour (counted from the epoch) for one key: seconds used in that
-/// hour alone, and the change in the number of runs using the whole hour from then on.
+/// A change, from one clock hour (counted from the epoch) on, in the number of runs using a
+/// key's whole hours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct Mark {
+struct WholeMark {
     hour: i64,
     key: u32,
-    whole_runs: i64,
-    seconds: u64,
+    runs: i32,
+}
+
+/// Seconds of a key used within one clock hour alone.
+///
+/// The two kinds of mark are kept apart, 16 bytes each, rather than as one 32-byte record
+/// with both fields: a year of 100,000 instances books millions of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct PartMark {
+    hour: i64,
+    key: u32,
+    seconds: u32,
 }
 
 /// Billed seconds per clock hour and key.
@@ -41,9 +51,10 @@ struct Mark {
 pub struct HourlyUsage {
     ids: hashbrown::HashMap<UsageKey, u32>,
     keys: Vec<UsageKey>,
-    marks: Vec<Mark>,
-    /// Whether `marks` is in time order (kept by [`HourlyUsage::sort`], lost by `add`), so
-    /// the passes that read the usage do not each sort a copy.
+    wholes: Vec<WholeMark>,
+    parts: Vec<PartMark>,
+    /// Whether the marks are in time order (kept by [`HourlyUsage::sort`], lost by `add`),
+    /// so the passes that read the usage do not each sort a copy.
     sorted: bool,
     total: u64,
 }
@@ -60,6 +71,7 @@ impl HourlyUsage {
             instance_type: Arc::clone(&charge.spec.instance_type),
             group: Arc::clone(&charge.spec.group),
         });
+        self.sorted = false;
         self.total = self.total.saturating_add(charge.quantity);
         let (start, end) = (charge.start.unix(), charge.end.unix());
         let length = charge.end.since(charge.start).0;
@@ -69,7 +81,7 @@ impl HourlyUsage {
         let extra = charge.quantity.saturating_sub(length);
         if extra > 0 {
             let last = end - i64::from(length > 0);
-            self.mark(key, last.div_euclid(SECONDS_PER_HOUR), 0, extra);
+            self.part(key, last.div_euclid(SECONDS_PER_HOUR), extra);
         }
     }
 
@@ -79,30 +91,37 @@ impl HourlyUsage {
         let last = (end - 1).div_euclid(SECONDS_PER_HOUR);
         let seconds = |from: i64, to: i64| u64::try_from(to - from).unwrap_or(0);
         if first == last {
-            self.mark(key, first, 0, seconds(start, end));
+            self.part(key, first, seconds(start, end));
             return;
         }
-        self.mark(
-            key,
-            first,
-            0,
-            seconds(start, (first + 1) * SECONDS_PER_HOUR),
-        );
+        self.part(key, first, seconds(start, (first + 1) * SECONDS_PER_HOUR));
         if last > first + 1 {
-            self.mark(key, first + 1, 1, 0);
-            self.mark(key, last, -1, 0);
+            self.wholes.push(WholeMark {
+                hour: first + 1,
+                key,
+                runs: 1,
+            });
+            self.wholes.push(WholeMark {
+                hour: last,
+                key,
+                runs: -1,
+            });
         }
-        self.mark(key, last, 0, seconds(last * SECONDS_PER_HOUR, end));
+        self.part(key, last, seconds(last * SECONDS_PER_HOUR, end));
     }
 
-    fn mark(&mut self, key: u32, hour: i64, whole_runs: i64, seconds: u64) {
-        self.sorted = false;
-        self.marks.push(Mark {
-            hour,
-            key,
-            whole_runs,
-            seconds,
-        });
+    /// Seconds within one hour; more than `u32::MAX` (only a charge's odd extra could be)
+    /// is booked as several marks, which add up the same.
+    fn part(&mut self, key: u32, hour: i64, mut seconds: u64) {
+        while seconds > 0 {
+            let chunk = u32::try_from(seconds).unwrap_or(u32::MAX);
+            self.parts.push(PartMark {
+                hour,
+                key,
+                seconds: chunk,
+            });
+            seconds -= u64::from(chunk);
+        }
     }
 
     fn id_of(&mut self, key: UsageKey) -> u32 {
@@ -116,29 +135,41 @@ impl HourlyUsage {
         id
     }
 
+    /// Every key used, indexed by the ids [`HourlyUsage::hours`] gives.
+    pub fn keys(&self) -> &[UsageKey] {
+        &self.keys
+    }
+
     /// Every hour with usage, in time order, with the seconds of each key used in it
-    /// (ordered by key; no key with zero seconds).
+    /// (by key id, in increasing order; no key with zero seconds).
     pub fn hours(&self) -> Hours<'_> {
-        let marks = if self.sorted {
-            std::borrow::Cow::Borrowed(self.marks.as_slice())
+        let (wholes, parts) = if self.sorted {
+            (
+                Cow::Borrowed(&self.wholes[..]),
+                Cow::Borrowed(&self.parts[..]),
+            )
         } else {
-            let mut marks = self.marks.clone();
-            marks.sort_unstable();
-            std::borrow::Cow::Owned(marks)
+            let (mut wholes, mut parts) = (self.wholes.clone(), self.parts.clone());
+            wholes.sort_unstable();
+            parts.sort_unstable();
+            (Cow::Owned(wholes), Cow::Owned(parts))
         };
         Hours {
-            usage: self,
-            marks,
-            next_mark: 0,
+            wholes,
+            parts,
+            next: (0, 0),
             whole_runs: vec![0; self.keys.len()],
-            running: BTreeSet::new(),
+            running: Vec::new(),
+            slots: vec![None; self.keys.len()],
+            seconds: vec![0; self.keys.len()],
             hour: None,
         }
     }
 
     /// Puts the marks in time order once, for every later [`HourlyUsage::hours`].
     pub fn sort(&mut self) {
-        self.marks.sort_unstable();
+        self.wholes.sort_unstable();
+        self.parts.sort_unstable();
         self.sorted = true;
     }
 
@@ -147,42 +178,43 @@ impl HourlyUsage {
     }
 }
 
-/// The sweep behind [`HourlyUsage::hours`]: memory for the marks and the keys running whole
-/// hours, never for every hour at once.
+/// The sweep behind [`HourlyUsage::hours`]: memory for the marks and one counter per key,
+/// never for every hour at once.
 pub struct Hours<'a> {
-    usage: &'a HourlyUsage,
-    marks: std::borrow::Cow<'a, [Mark]>,
-    next_mark: usize,
+    wholes: Cow<'a, [WholeMark]>,
+    parts: Cow<'a, [PartMark]>,
+    /// The next whole and part mark to apply.
+    next: (usize, usize),
     /// Runs using each key's whole current hour.
     whole_runs: Vec<i64>,
-    /// Keys with whole-hour runs, so an hour costs what it holds, not the number of keys.
-    running: BTreeSet<u32>,
+    /// Keys with whole-hour runs (in no order), so an hour costs what it holds, not the
+    /// number of keys; `slots` is each key's place in it.
+    running: Vec<u32>,
+    slots: Vec<Option<usize>>,
+    /// Seconds of each key in the hour being summed (zero outside it).
+    seconds: Vec<u64>,
     /// The last hour returned.
     hour: Option<i64>,
 }
 
-impl<'a> Iterator for Hours<'a> {
-    type Item = (Timestamp, Vec<(&'a UsageKey, u64)>);
+impl Iterator for Hours<'_> {
+    type Item = (Timestamp, Vec<(u32, u64)>);
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            let next_marked = self.marks.get(self.next_mark).map(|m| m.hour);
+            let next_whole = self.wholes.get(self.next.0).map(|m| m.hour);
+            let next_part = self.parts.get(self.next.1).map(|m| m.hour);
+            let next_marked = match (next_whole, next_part) {
+                (Some(w), Some(p)) => Some(w.min(p)),
+                (w, p) => w.or(p),
+            };
             let hour = match (self.hour, self.running.is_empty(), next_marked) {
                 (Some(previous), false, _) => previous + 1,
                 (_, _, Some(marked)) => marked,
                 _ => return None,
             };
             self.hour = Some(hour);
-            let mut seconds: Vec<(u32, u64)> = Vec::new();
-            while let Some(mark) = self.marks.get(self.next_mark).filter(|m| m.hour == hour) {
-                self.apply(*mark, &mut seconds);
-                self.next_mark += 1;
-            }
-            for &key in &self.running {
-                let runs = u64::try_from(self.whole_runs[key as usize]).unwrap_or(0);
-                seconds.push((key, runs.saturating_mul(SECONDS_PER_HOUR as u64)));
-            }
-            let entries = self.entries(seconds);
+            let entries = self.sum_hour(hour);
             if !entries.is_empty() {
                 return Some((Timestamp::from_unix(hour * SECONDS_PER_HOUR), entries));
             }
@@ -190,38 +222,63 @@ impl<'a> Iterator for Hours<'a> {
     }
 }
 
-impl<'a> Hours<'a> {
-    fn apply(&mut self, mark: Mark, seconds: &mut Vec<(u32, u64)>) {
-        if mark.seconds > 0 {
-            seconds.push((mark.key, mark.seconds));
+impl Hours<'_> {
+    /// Applies the hour's marks and returns each key's seconds in it, by key id.
+    fn sum_hour(&mut self, hour: i64) -> Vec<(u32, u64)> {
+        while let Some(mark) = self.wholes.get(self.next.0).filter(|m| m.hour == hour) {
+            let mark = *mark;
+            self.change_runs(mark.key, mark.runs);
+            self.next.0 += 1;
         }
-        if mark.whole_runs != 0 {
-            let runs = &mut self.whole_runs[mark.key as usize];
-            *runs += mark.whole_runs;
-            if *runs > 0 {
-                self.running.insert(mark.key);
-            } else {
-                self.running.remove(&mark.key);
+        let mut touched: Vec<u32> = Vec::with_capacity(self.running.len());
+        let mut book = |seconds: &mut Vec<u64>, key: u32, s: u64| {
+            let slot = &mut seconds[key as usize];
+            if s == 0 {
+                return;
             }
+            if *slot == 0 {
+                touched.push(key);
+            }
+            *slot = slot.saturating_add(s);
+        };
+        while let Some(mark) = self.parts.get(self.next.1).filter(|m| m.hour == hour) {
+            book(&mut self.seconds, mark.key, u64::from(mark.seconds));
+            self.next.1 += 1;
         }
+        for &key in &self.running {
+            let runs = u64::try_from(self.whole_runs[key as usize]).unwrap_or(0);
+            book(
+                &mut self.seconds,
+                key,
+                runs.saturating_mul(SECONDS_PER_HOUR.unsigned_abs()),
+            );
+        }
+        touched.sort_unstable();
+        touched
+            .into_iter()
+            .map(|key| (key, std::mem::take(&mut self.seconds[key as usize])))
+            .filter(|(_, s)| *s > 0)
+            .collect()
     }
 
-    /// Sums each key's seconds and orders them by key.
-    fn entries(&self, mut seconds: Vec<(u32, u64)>) -> Vec<(&'a UsageKey, u64)> {
-        seconds.sort_unstable();
-        let mut entries: Vec<(&'a UsageKey, u64)> = Vec::with_capacity(seconds.len());
-        for (key, s) in seconds {
-            let usage_key = &self.usage.keys[key as usize];
-            match entries.last_mut() {
-                Some((last, sum)) if std::ptr::eq(*last, usage_key) => {
-                    *sum = sum.saturating_add(s);
-                }
-                _ => entries.push((usage_key, s)),
+    fn change_runs(&mut self, key: u32, change: i32) {
+        let runs = &mut self.whole_runs[key as usize];
+        *runs += i64::from(change);
+        let slot = &mut self.slots[key as usize];
+        match (*runs > 0, *slot) {
+            (true, None) => {
+                *slot = Some(self.running.len());
+                self.running.push(key);
             }
+            (false, Some(at)) => {
+                *slot = None;
+                self.running.swap_remove(at);
+                if let Some(&moved) = self.running.get(at) {
+                    self.slots[moved as usize] = Some(at);
+                }
+            }
+            _ => {}
         }
-        entries.retain(|(_, s)| *s > 0);
-        entries.sort_by(|a, b| a.0.cmp(b.0));
-        entries
     }
 }
 
@@ -268,7 +325,7 @@ mod tests {
             .map(|(hour, entries)| {
                 let entries = entries
                     .into_iter()
-                    .map(|(k, s)| (k.group.to_string(), s))
+                    .map(|(k, s)| (usage.keys()[k as usize].group.to_string(), s))
                     .collect();
                 (hour.to_string(), entries)
             })

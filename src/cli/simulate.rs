@@ -300,9 +300,9 @@ fn write_finance(
     period: crate::clock::Period,
 ) -> Result<(), Error> {
     let window = (outcome.start, outcome.horizon);
-    let reserved = match (&outcome.reserved, &outcome.usage) {
-        (Some(fit), Some(usage)) => Some((
-            allocate(usage, &fit.portfolio, catalog, window)?,
+    let reserved = match (&outcome.reserved, &outcome.pools) {
+        (Some(fit), Some(pools)) => Some((
+            allocate(pools, &fit.portfolio, catalog, window)?,
             fit.portfolio.clone(),
         )),
         _ => None,

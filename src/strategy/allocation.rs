@@ -7,9 +7,8 @@
 //! the units each covered. The parts add up to the fee, so line items add up to the
 //! commitment the summary shows.
 
-use super::coverage::{by_pool, clock_hours, covered_units, Pool};
+use super::coverage::{clock_hours, covered_units, Pool, Pools};
 use super::reserved::{price_reservations, Portfolio, PricedReservation, Reservation};
-use crate::billing::HourlyUsage;
 use crate::clock::{Timestamp, SECONDS_PER_HOUR};
 use crate::error::Error;
 use crate::pricing::Catalog;
@@ -54,32 +53,32 @@ pub struct Allocation {
 
 /// Allocates every hour's fees over `[start, horizon)`.
 pub fn allocate(
-    usage: &HourlyUsage,
+    pools: &Pools,
     portfolio: &Portfolio,
     catalog: &Catalog,
     (start, horizon): (Timestamp, Timestamp),
 ) -> Result<Allocation, Error> {
     let priced = price_reservations(portfolio, catalog)?;
-    let pools = by_pool(usage, catalog)?;
     let mut allocation = Allocation::default();
     let first_hour = start.hour_start();
     let hours = clock_hours(start, horizon);
-    for (pool, pool_usage) in &pools {
+    for (pool, pool_usage) in &pools.pools {
         let members: Vec<&PricedReservation> = priced.iter().filter(|p| &p.pool == pool).collect();
         let capacity: Decimal = members.iter().map(|m| m.capacity).sum();
         let fee: Decimal = members.iter().map(|m| m.recurring + m.amortized).sum();
-        for (entries, hour) in pool_usage.hours.iter().zip(&pool_usage.times) {
-            let covered = covered_units(entries, capacity);
+        for (hour, entries) in pool_usage.hours() {
+            let covered = covered_units(pool_usage, entries, capacity);
             for (entry, units) in entries.iter().zip(covered) {
-                let covered_seconds = units / entry.key.units;
-                let per_second = entry.key.rate.per_hour() / Decimal::from(SECONDS_PER_HOUR);
+                let key = &pool_usage.keys[entry.key as usize];
+                let covered_seconds = units / key.units;
+                let per_second = key.rate.per_hour() / Decimal::from(SECONDS_PER_HOUR);
                 allocation.usage.push(HourUsage {
-                    hour: *hour,
+                    hour,
                     region: Arc::clone(&pool.region),
                     os: Arc::clone(&pool.os),
-                    instance_type: Arc::clone(&entry.key.instance_type),
-                    group: Arc::clone(&entry.key.group),
-                    seconds: entry.seconds,
+                    instance_type: Arc::clone(&key.instance_type),
+                    group: Arc::clone(&key.group),
+                    seconds: u64::from(entry.seconds),
                     covered_seconds,
                     value: per_second * Decimal::from(entry.seconds),
                     covered_value: per_second * covered_seconds,
@@ -93,7 +92,7 @@ pub fn allocate(
         }
     }
     for member in &priced {
-        let used_by_hour = used_units_by_hour(&pools, &member.pool, &priced);
+        let used_by_hour = used_units_by_hour(pools, &member.pool, &priced);
         let pool_capacity: Decimal = priced
             .iter()
             .filter(|p| p.pool == member.pool)
@@ -123,7 +122,7 @@ pub fn allocate(
 
 /// Units of a pool's capacity used in each hour.
 fn used_units_by_hour(
-    pools: &BTreeMap<Pool, super::coverage::PoolUsage>,
+    pools: &Pools,
     pool: &Pool,
     priced: &[PricedReservation],
 ) -> BTreeMap<Timestamp, Decimal> {
@@ -136,9 +135,10 @@ fn used_units_by_hour(
         return BTreeMap::new();
     };
     usage
-        .hours
-        .iter()
-        .zip(&usage.times)
-        .map(|(entries, hour)| (*hour, covered_units(entries, capacity).into_iter().sum()))
+        .hours()
+        .map(|(hour, entries)| {
+            let used: Decimal = covered_units(usage, entries, capacity).into_iter().sum();
+            (hour, used)
+        })
         .collect()
 }

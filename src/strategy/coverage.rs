@@ -11,7 +11,7 @@ use crate::billing::{HourlyUsage, UsageKey};
 use crate::clock::{Timestamp, SECONDS_PER_HOUR};
 use crate::money::{HourlyRate, MoneyError, Usd};
 use crate::pricing::{sizes, Catalog};
-use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -60,119 +60,247 @@ impl Pool {
     }
 }
 
-/// One key's usage in one hour, ready to be covered.
-#[derive(Debug, Clone)]
+/// One key's usage in one hour: an index into its pool's [`PoolUsage::keys`] and seconds.
+///
+/// Eight bytes: a year of a thousand keys is millions of entries, the largest thing
+/// ec2plan keeps. A key's seconds beyond `u32::MAX` in one hour (over a million instances
+/// of it) are kept as several entries in a row, which cover the same as one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Entry {
-    pub key: Arc<EntryKey>,
-    pub seconds: u64,
+    pub key: u32,
+    pub seconds: u32,
 }
 
-/// What coverage needs to know of a usage key, shared by every hour the key is used in: a
-/// year of a thousand keys is millions of entries, and these fields in each made them the
-/// largest thing ec2plan kept.
+/// What coverage needs to know of a usage key, kept once per pool.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EntryKey {
     pub units: Decimal,
+    /// `units` in quarters, a whole number for every normalization factor (nano is 0.25),
+    /// so coverage can count in integers.
+    pub quarters: u64,
     pub rate: HourlyRate,
     pub group: Arc<str>,
     pub instance_type: Arc<str>,
 }
 
+impl EntryKey {
+    /// What `seconds` of this key cost On-Demand, exactly.
+    fn value_of(&self, seconds: Decimal) -> Option<Decimal> {
+        self.rate
+            .per_hour()
+            .checked_mul(seconds)?
+            .checked_div(Decimal::from(SECONDS_PER_HOUR))
+    }
+}
+
 /// A pool's usage: for every hour with usage, its entries from the smallest size up.
 #[derive(Debug, Clone, Default)]
 pub struct PoolUsage {
-    pub hours: Vec<Vec<Entry>>,
-    /// The clock hour of each element of `hours`.
-    pub times: Vec<Timestamp>,
+    /// The pool's keys, smallest size first (then type, then group): the order in which
+    /// reservations apply, so an hour's entries sorted by key are in that order.
+    pub keys: Vec<EntryKey>,
+    entries: Vec<Entry>,
+    /// Where each hour's entries start in `entries`.
+    starts: Vec<usize>,
+    /// The clock hour of each hour with usage.
+    times: Vec<Timestamp>,
 }
 
 impl PoolUsage {
+    /// An empty pool of these keys, which must be ordered smallest size first.
+    pub fn new(keys: Vec<EntryKey>) -> PoolUsage {
+        PoolUsage {
+            keys,
+            ..PoolUsage::default()
+        }
+    }
+
+    /// Adds the next hour; `entries` are (key index, seconds), sorted by key index.
+    pub fn push_hour(&mut self, time: Timestamp, entries: impl IntoIterator<Item = (u32, u64)>) {
+        self.starts.push(self.entries.len());
+        self.times.push(time);
+        for (key, mut seconds) in entries {
+            while seconds > 0 {
+                let chunk = u32::try_from(seconds).unwrap_or(u32::MAX);
+                self.entries.push(Entry {
+                    key,
+                    seconds: chunk,
+                });
+                seconds -= u64::from(chunk);
+            }
+        }
+    }
+
+    /// Every hour with usage and its entries, in time order.
+    pub fn hours(&self) -> impl Iterator<Item = (Timestamp, &[Entry])> + '_ {
+        self.starts.iter().enumerate().map(|(i, &from)| {
+            let to = self
+                .starts
+                .get(i + 1)
+                .copied()
+                .unwrap_or(self.entries.len());
+            (self.times[i], &self.entries[from..to])
+        })
+    }
+
+    fn quarters(&self, entry: &Entry) -> u128 {
+        u128::from(self.keys[entry.key as usize].quarters) * u128::from(entry.seconds)
+    }
+
     /// The peak of normalized usage in any hour, in unit-seconds.
     pub fn peak_units(&self) -> Decimal {
-        self.hours
-            .iter()
-            .map(|h| units_in(h))
+        let peak = self
+            .hours()
+            .map(|(_, entries)| entries.iter().map(|e| self.quarters(e)).sum::<u128>())
             .max()
-            .unwrap_or(Decimal::ZERO)
+            .unwrap_or(0);
+        quarters_to_units(peak).unwrap_or(Decimal::MAX)
+    }
+
+    /// Seconds of every key over all hours.
+    pub fn seconds_by_key(&self) -> Vec<u128> {
+        let mut seconds = vec![0u128; self.keys.len()];
+        for entry in &self.entries {
+            seconds[entry.key as usize] += u128::from(entry.seconds);
+        }
+        seconds
     }
 
     /// What all of the pool's usage costs On-Demand.
     pub fn on_demand_cost(&self) -> Result<Usd, MoneyError> {
-        Usd::checked_sum(
-            self.hours
-                .iter()
-                .flatten()
-                .map(|e| e.key.rate.cost_of_seconds(e.seconds))
-                .collect::<Result<Vec<_>, _>>()?,
-        )
+        let values = self
+            .seconds_by_key()
+            .into_iter()
+            .zip(&self.keys)
+            .map(|(seconds, key)| {
+                Decimal::from_u128(seconds)
+                    .and_then(|s| key.value_of(s))
+                    .map(Usd::new)
+                    .ok_or_else(MoneyError::overflow_of_coverage)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Usd::checked_sum(values)
     }
 }
 
-pub fn units_in(entries: &[Entry]) -> Decimal {
-    entries
-        .iter()
-        .map(|e| e.key.units * Decimal::from(e.seconds))
-        .sum()
+/// Unit-seconds as quarter-unit-seconds, if a whole number of them.
+pub fn units_to_quarters(units: Decimal) -> Option<u128> {
+    let quarters = units.checked_mul(Decimal::from(4))?;
+    if !quarters.fract().is_zero() || quarters.is_sign_negative() {
+        return None;
+    }
+    quarters.to_u128()
 }
 
-/// Groups hourly usage by pool, each hour's entries ordered smallest size first.
-pub fn by_pool(
+fn quarters_to_units(quarters: u128) -> Option<Decimal> {
+    Decimal::from_u128(quarters)?.checked_div(Decimal::from(4))
+}
+
+/// Every pool's usage, built once from the hourly usage and shared by the recommendation,
+/// the reserved pricing and the fee allocation (building it is a pass over every hour of
+/// every key).
+#[derive(Debug, Clone, Default)]
+pub struct Pools {
+    pub pools: BTreeMap<Pool, PoolUsage>,
+    /// All instance-seconds billed On-Demand, priced or not: what coverage is a share of.
+    pub total_seconds: u64,
+}
+
+impl Pools {
+    /// Groups hourly usage by pool, each hour's entries ordered smallest size first. Keys
+    /// with no On-Demand price are left out (nothing was billed for them to cover).
+    pub fn new(usage: &HourlyUsage, catalog: &Catalog) -> Result<Pools, MoneyError> {
+        Ok(Pools {
+            pools: by_pool(usage, catalog)?,
+            total_seconds: usage.total_seconds(),
+        })
+    }
+
+    pub fn get(&self, pool: &Pool) -> Option<&PoolUsage> {
+        self.pools.get(pool)
+    }
+}
+
+fn by_pool(
     usage: &HourlyUsage,
     catalog: &Catalog,
 ) -> Result<BTreeMap<Pool, PoolUsage>, MoneyError> {
-    let mut pools: BTreeMap<Pool, PoolUsage> = BTreeMap::new();
-    // Each key's pool (an index into `names`) and entry key, found once: the usage hands
-    // out the same `&UsageKey` every hour, so its address identifies it.
-    let mut known: hashbrown::HashMap<*const UsageKey, Option<(usize, Arc<EntryKey>)>> =
-        hashbrown::HashMap::new();
-    let mut names: Vec<Pool> = Vec::new();
+    let (mut pools, places) = pool_keys(usage.keys(), catalog)?;
+    let mut names: Vec<Pool> = pools.keys().cloned().collect();
+    let mut by_index: Vec<PoolUsage> = names
+        .iter()
+        .map(|name| pools.remove(name).unwrap_or_default())
+        .collect();
+    let mut this_hour: Vec<Vec<(u32, u64)>> = vec![Vec::new(); by_index.len()];
+    let mut touched: Vec<usize> = Vec::new();
     for (hour, keys) in usage.hours() {
-        let mut this_hour: BTreeMap<usize, Vec<Entry>> = BTreeMap::new();
         for (key, seconds) in keys {
-            let found = known.entry(std::ptr::from_ref(key)).or_insert_with(|| {
-                let (pool, entry_key) = entry_key(key, catalog)?;
-                let index = names.iter().position(|p| *p == pool).unwrap_or_else(|| {
-                    names.push(pool);
-                    names.len() - 1
-                });
-                Some((index, entry_key))
-            });
-            let Some((pool, entry_key)) = found else {
+            let Some((pool, local)) = places[key as usize] else {
                 continue;
             };
-            this_hour.entry(*pool).or_default().push(Entry {
-                key: Arc::clone(entry_key),
-                seconds,
-            });
+            if this_hour[pool].is_empty() {
+                touched.push(pool);
+            }
+            this_hour[pool].push((local, seconds));
         }
-        for (index, mut entries) in this_hour {
-            let pool = names[index].clone();
-            entries.sort_by(|a, b| {
-                (a.key.units, &a.key.instance_type, &a.key.group).cmp(&(
-                    b.key.units,
-                    &b.key.instance_type,
-                    &b.key.group,
-                ))
-            });
-            let pool_usage = pools.entry(pool).or_default();
-            pool_usage.hours.push(entries);
-            pool_usage.times.push(hour);
+        for pool in touched.drain(..) {
+            let mut entries = std::mem::take(&mut this_hour[pool]);
+            entries.sort_unstable();
+            by_index[pool].push_hour(hour, entries.drain(..));
+            this_hour[pool] = entries;
         }
     }
-    Ok(pools)
+    Ok(names.drain(..).zip(by_index).collect())
+}
+
+/// Each pool's keys, smallest size first, and where each usage key went (pool index in
+/// the map's order, key index in the pool); `None` for a key with no On-Demand price.
+#[allow(clippy::type_complexity)]
+fn pool_keys(
+    keys: &[UsageKey],
+    catalog: &Catalog,
+) -> Result<(BTreeMap<Pool, PoolUsage>, Vec<Option<(usize, u32)>>), MoneyError> {
+    let mut members: BTreeMap<Pool, Vec<(EntryKey, usize)>> = BTreeMap::new();
+    for (id, key) in keys.iter().enumerate() {
+        if let Some((pool, entry_key)) = entry_key(key, catalog)? {
+            members.entry(pool).or_default().push((entry_key, id));
+        }
+    }
+    let mut places = vec![None; keys.len()];
+    let mut pools = BTreeMap::new();
+    for (index, (pool, mut keys)) in members.into_iter().enumerate() {
+        keys.sort_by(|(a, _), (b, _)| {
+            (a.units, &a.instance_type, &a.group).cmp(&(b.units, &b.instance_type, &b.group))
+        });
+        for (local, (_, id)) in keys.iter().enumerate() {
+            let local = u32::try_from(local).map_err(|_| MoneyError::overflow_of_coverage())?;
+            places[*id] = Some((index, local));
+        }
+        pools.insert(
+            pool,
+            PoolUsage::new(keys.into_iter().map(|(k, _)| k).collect()),
+        );
+    }
+    Ok((pools, places))
 }
 
 /// The pool of a usage key and what coverage needs of it; `None` without an On-Demand price.
-fn entry_key(key: &UsageKey, catalog: &Catalog) -> Option<(Pool, Arc<EntryKey>)> {
+fn entry_key(key: &UsageKey, catalog: &Catalog) -> Result<Option<(Pool, EntryKey)>, MoneyError> {
     let (pool, units) = Pool::of(catalog, &key.region, &key.os, &key.instance_type);
-    let rate = catalog.on_demand(&key.region, &key.instance_type, &key.os)?;
+    let Some(rate) = catalog.on_demand(&key.region, &key.instance_type, &key.os) else {
+        return Ok(None);
+    };
+    let quarters = units_to_quarters(units)
+        .and_then(|q| u64::try_from(q).ok())
+        .ok_or_else(MoneyError::overflow_of_coverage)?;
     let entry_key = EntryKey {
         units,
+        quarters,
         rate,
         group: Arc::clone(&key.group),
         instance_type: Arc::clone(&key.instance_type),
     };
-    Some((pool, Arc::new(entry_key)))
+    Ok(Some((pool, entry_key)))
 }
 
 /// What coverage saved in one pool: On-Demand value no longer billed, by group.
@@ -188,10 +316,45 @@ pub struct Covered {
 }
 
 /// Covers every hour of a pool with `capacity` unit-seconds per hour.
+///
+/// The hours are covered in integers (quarter-unit-seconds per key), and each key's
+/// covered seconds and value are worked out once at the end: exact, and one Decimal
+/// division per key instead of several per entry.
 pub fn cover(pool: &PoolUsage, capacity: Decimal) -> Result<Covered, MoneyError> {
+    let overflow = MoneyError::overflow_of_coverage;
+    let capacity = units_to_quarters(capacity).ok_or_else(overflow)?;
+    let mut used = vec![0u128; pool.keys.len()];
+    for (_, entries) in pool.hours() {
+        let mut remaining = capacity;
+        for entry in entries {
+            if remaining == 0 {
+                break;
+            }
+            let take = pool.quarters(entry).min(remaining);
+            remaining -= take;
+            let slot = &mut used[entry.key as usize];
+            *slot = slot.checked_add(take).ok_or_else(overflow)?;
+        }
+    }
     let mut covered = Covered::default();
-    for entries in &pool.hours {
-        cover_hour(entries, capacity, &mut covered)?;
+    for (key, used) in pool.keys.iter().zip(used) {
+        if used == 0 {
+            continue;
+        }
+        let used = Decimal::from_u128(used).ok_or_else(overflow)?;
+        let seconds = used
+            .checked_div(Decimal::from(key.quarters))
+            .ok_or_else(overflow)?;
+        let value = key.value_of(seconds).map(Usd::new).ok_or_else(overflow)?;
+        covered.value = covered.value.checked_add(value)?;
+        let slot = covered
+            .value_by_group
+            .entry(Arc::clone(&key.group))
+            .or_default();
+        *slot = slot.checked_add(value)?;
+        covered.seconds = covered.seconds.checked_add(seconds).ok_or_else(overflow)?;
+        let units = used.checked_div(Decimal::from(4)).ok_or_else(overflow)?;
+        covered.used_units = covered.used_units.checked_add(units).ok_or_else(overflow)?;
     }
     Ok(covered)
 }
@@ -199,122 +362,141 @@ pub fn cover(pool: &PoolUsage, capacity: Decimal) -> Result<Covered, MoneyError>
 /// Covered On-Demand value and capacity used, over all hours, for every count from 0 to
 /// `max` of reservations of `per` unit-seconds each.
 ///
-/// Within one hour both are piecewise linear in the count: while the reservations fill the
-/// entries before entry `k` and part of `k`, each more reservation covers `per` more of
-/// `k`'s unit-seconds at `k`'s price per unit-second; once the hour is covered, nothing
-/// changes. So each hour adds one line per entry to a difference array over the counts,
-/// and the curve is summed once at the end: work grows with the entries, not with
-/// entries times counts (which took minutes for a fleet of thousands).
+/// Within one hour the units covered of each entry are piecewise linear in the count:
+/// while the reservations fill the entries before entry `k` and part of `k`, each more
+/// reservation covers `per` more of `k`; once `k` is covered, nothing changes. So each
+/// hour adds one line per entry to a difference array over the counts, and the curve is
+/// summed once at the end: work grows with the entries, not with entries times counts
+/// (which took minutes for a fleet of thousands). The lines are kept in integer
+/// quarter-unit-seconds, one array per key price, and turned into dollars once per count.
 pub fn cover_curve(
     pool: &PoolUsage,
     per: Decimal,
     max: u64,
 ) -> Result<Vec<(Usd, Decimal)>, MoneyError> {
-    let n = usize::try_from(max)
-        .map_err(|_| MoneyError::overflow_of_coverage())?
-        .saturating_add(1);
-    let mut value = Lines::new(n);
-    let mut used = Lines::new(n);
-    for entries in &pool.hours {
-        add_hour(entries, per, &mut value, &mut used)?;
-    }
-    let value = value.sum()?;
-    let used = used.sum()?;
-    Ok(value.into_iter().map(Usd::new).zip(used).collect())
-}
-
-/// One hour's lines: entry `k` is partly covered for the counts whose capacity reaches the
-/// entries before it but not all of it.
-fn add_hour(
-    entries: &[Entry],
-    per: Decimal,
-    value: &mut Lines,
-    used: &mut Lines,
-) -> Result<(), MoneyError> {
     let overflow = MoneyError::overflow_of_coverage;
-    let hour = Decimal::from(SECONDS_PER_HOUR);
-    let first_count = |units: Decimal| -> Result<usize, MoneyError> {
-        let count = units.checked_div(per).ok_or_else(overflow)?.ceil();
-        Ok(count.to_usize().unwrap_or(usize::MAX))
-    };
-    let (mut filled, mut filled_value) = (Decimal::ZERO, Decimal::ZERO);
-    for entry in entries {
-        let need = entry
-            .key
-            .units
-            .checked_mul(Decimal::from(entry.seconds))
-            .ok_or_else(overflow)?;
-        let next = filled.checked_add(need).ok_or_else(overflow)?;
-        let price = entry.key.rate.per_hour();
-        // The line: filled value plus (capacity − filled) unit-seconds at this entry's price
-        // per unit-second (multiplied before dividing, so whole figures stay exact).
-        let unit_hours = entry.key.units.checked_mul(hour).ok_or_else(overflow)?;
-        let at_price = |unit_seconds: Decimal| {
-            price
-                .checked_mul(unit_seconds)
-                .and_then(|v| v.checked_div(unit_hours))
-                .ok_or_else(overflow)
-        };
-        let at_zero = filled_value
-            .checked_sub(at_price(filled)?)
-            .ok_or_else(overflow)?;
-        let per_count = at_price(per)?;
-        value.add(first_count(filled)?, first_count(next)?, at_zero, per_count)?;
-        filled = next;
-        let whole = price
-            .checked_mul(Decimal::from(entry.seconds))
-            .and_then(|v| v.checked_div(hour))
-            .ok_or_else(overflow)?;
-        filled_value = filled_value.checked_add(whole).ok_or_else(overflow)?;
+    let n = usize::try_from(max)
+        .map_err(|_| overflow())?
+        .saturating_add(1);
+    let per = units_to_quarters(per)
+        .and_then(|p| i128::try_from(p).ok())
+        .filter(|p| *p > 0)
+        .ok_or_else(overflow)?;
+    let (prices, price_of_key) = price_classes(pool);
+    let mut covered: Vec<Lines> = prices.iter().map(|_| Lines::new(n)).collect();
+    let mut used = Lines::new(n);
+    for (_, entries) in pool.hours() {
+        let mut filled: i128 = 0;
+        for entry in entries {
+            let need = i128::try_from(pool.quarters(entry)).map_err(|_| overflow())?;
+            let next = filled.checked_add(need).ok_or_else(overflow)?;
+            let lines = &mut covered[price_of_key[entry.key as usize]];
+            // Partly covered: `count × per − filled`; then wholly: `need`.
+            lines.add(
+                first_count(filled, per),
+                first_count(next, per),
+                -filled,
+                per,
+            )?;
+            lines.add(first_count(next, per), usize::MAX, need, 0)?;
+            filled = next;
+        }
+        let all = first_count(filled, per);
+        used.add(0, all, 0, per)?;
+        used.add(all, usize::MAX, filled, 0)?;
     }
-    let covered = first_count(filled)?;
-    value.add(covered, usize::MAX, filled_value, Decimal::ZERO)?;
-    used.add(0, covered, Decimal::ZERO, per)?;
-    used.add(covered, usize::MAX, filled, Decimal::ZERO)
+    let mut value = vec![Usd::ZERO; n];
+    for ((price, quarters), lines) in prices.iter().zip(covered) {
+        // quarter-unit-seconds × price per hour / (quarters per instance × 3,600 s).
+        let divisor = Decimal::from(*quarters)
+            .checked_mul(Decimal::from(SECONDS_PER_HOUR))
+            .ok_or_else(overflow)?;
+        for (total, q) in value.iter_mut().zip(lines.sum()?) {
+            if q == 0 {
+                continue;
+            }
+            let q = Decimal::from_i128(q).ok_or_else(overflow)?;
+            let v = price
+                .checked_mul(q)
+                .and_then(|x| x.checked_div(divisor))
+                .ok_or_else(overflow)?;
+            *total = total.checked_add(Usd::new(v))?;
+        }
+    }
+    let used = used
+        .sum()?
+        .into_iter()
+        .map(|q| quarters_to_units(u128::try_from(q).unwrap_or(0)).ok_or_else(overflow))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(value.into_iter().zip(used).collect())
 }
 
-/// Sums of lines `a + b × count` over ranges of counts, kept as differences.
+/// The first count of reservations of `per` quarter-unit-seconds that covers `quarters`.
+fn first_count(quarters: i128, per: i128) -> usize {
+    let count = quarters.div_euclid(per) + i128::from(quarters.rem_euclid(per) != 0);
+    usize::try_from(count).unwrap_or(usize::MAX)
+}
+
+/// The distinct (hourly price, quarters) of a pool's keys, and each key's index among them:
+/// keys of one type share a price per quarter-second, so the curve keeps one set of lines
+/// per type rather than per key.
+fn price_classes(pool: &PoolUsage) -> (Vec<(Decimal, u64)>, Vec<usize>) {
+    let mut classes: Vec<(Decimal, u64)> = Vec::new();
+    let of_key = pool
+        .keys
+        .iter()
+        .map(|key| {
+            let class = (key.rate.per_hour(), key.quarters);
+            classes.iter().position(|c| *c == class).unwrap_or_else(|| {
+                classes.push(class);
+                classes.len() - 1
+            })
+        })
+        .collect();
+    (classes, of_key)
+}
+
+/// Sums of integer lines `a + b × count` over ranges of counts, kept as differences.
 struct Lines {
-    at_zero: Vec<Decimal>,
-    per_count: Vec<Decimal>,
+    at_zero: Vec<i128>,
+    per_count: Vec<i128>,
 }
 
 impl Lines {
     fn new(n: usize) -> Lines {
         Lines {
-            at_zero: vec![Decimal::ZERO; n + 1],
-            per_count: vec![Decimal::ZERO; n + 1],
+            at_zero: vec![0; n + 1],
+            per_count: vec![0; n + 1],
         }
     }
 
     /// Adds `a + b × count` for the counts in `[from, to)` (clipped to the curve).
-    fn add(&mut self, from: usize, to: usize, a: Decimal, b: Decimal) -> Result<(), MoneyError> {
+    fn add(&mut self, from: usize, to: usize, a: i128, b: i128) -> Result<(), MoneyError> {
         let n = self.at_zero.len() - 1;
         let (from, to) = (from.min(n), to.min(n));
         if from >= to {
             return Ok(());
         }
+        let overflow = MoneyError::overflow_of_coverage;
         for (diff, x) in [(&mut self.at_zero, a), (&mut self.per_count, b)] {
-            diff[from] = diff[from]
-                .checked_add(x)
-                .ok_or_else(MoneyError::overflow_of_coverage)?;
-            diff[to] = diff[to]
-                .checked_sub(x)
-                .ok_or_else(MoneyError::overflow_of_coverage)?;
+            diff[from] = diff[from].checked_add(x).ok_or_else(overflow)?;
+            diff[to] = diff[to].checked_sub(x).ok_or_else(overflow)?;
         }
         Ok(())
     }
 
     /// The summed line at every count.
-    fn sum(self) -> Result<Vec<Decimal>, MoneyError> {
+    fn sum(self) -> Result<Vec<i128>, MoneyError> {
         let overflow = MoneyError::overflow_of_coverage;
-        let (mut a, mut b) = (Decimal::ZERO, Decimal::ZERO);
+        let (mut a, mut b) = (0i128, 0i128);
         let n = self.at_zero.len() - 1;
         (0..n)
             .map(|count| {
                 a = a.checked_add(self.at_zero[count]).ok_or_else(overflow)?;
                 b = b.checked_add(self.per_count[count]).ok_or_else(overflow)?;
-                b.checked_mul(Decimal::from(count as u64))
+                i128::try_from(count)
+                    .ok()
+                    .and_then(|c| b.checked_mul(c))
                     .and_then(|bc| a.checked_add(bc))
                     .ok_or_else(overflow)
             })
@@ -323,56 +505,17 @@ impl Lines {
 }
 
 /// Units covered for each entry of one hour, smallest size first.
-pub fn covered_units(entries: &[Entry], capacity: Decimal) -> Vec<Decimal> {
+pub fn covered_units(pool: &PoolUsage, entries: &[Entry], capacity: Decimal) -> Vec<Decimal> {
     let mut remaining = capacity;
     entries
         .iter()
         .map(|entry| {
-            let need = entry.key.units * Decimal::from(entry.seconds);
+            let need = pool.keys[entry.key as usize].units * Decimal::from(entry.seconds);
             let used = need.min(remaining).max(Decimal::ZERO);
             remaining -= used;
             used
         })
         .collect()
-}
-
-fn cover_hour(
-    entries: &[Entry],
-    capacity: Decimal,
-    covered: &mut Covered,
-) -> Result<(), MoneyError> {
-    let overflow = MoneyError::overflow_of_coverage;
-    let mut remaining = capacity;
-    for entry in entries {
-        if remaining <= Decimal::ZERO {
-            break;
-        }
-        let need = entry
-            .key
-            .units
-            .checked_mul(Decimal::from(entry.seconds))
-            .ok_or_else(overflow)?;
-        let used = need.min(remaining);
-        remaining -= used;
-        let seconds = used.checked_div(entry.key.units).ok_or_else(overflow)?;
-        let value = entry
-            .key
-            .rate
-            .per_hour()
-            .checked_mul(seconds)
-            .and_then(|v| v.checked_div(Decimal::from(SECONDS_PER_HOUR)))
-            .map(Usd::new)
-            .ok_or_else(overflow)?;
-        covered.value = covered.value.checked_add(value)?;
-        let slot = covered
-            .value_by_group
-            .entry(Arc::clone(&entry.key.group))
-            .or_default();
-        *slot = slot.checked_add(value)?;
-        covered.seconds += seconds;
-        covered.used_units += used;
-    }
-    Ok(())
 }
 
 /// Clock hours a reservation is billed for within `[start, horizon)`: every hour touched.
@@ -388,33 +531,25 @@ pub fn clock_hours(start: Timestamp, horizon: Timestamp) -> u64 {
 mod tests {
     use super::*;
 
-    fn entry(units: i64, seconds: u64, rate: &str) -> Entry {
-        let key = EntryKey {
+    fn key(units: i64, rate: &str) -> EntryKey {
+        EntryKey {
             units: Decimal::from(units),
+            quarters: units.unsigned_abs() * 4,
             rate: HourlyRate::new(rate.parse().unwrap_or_default()),
             group: Arc::from("g"),
             instance_type: Arc::from("t"),
-        };
-        Entry {
-            key: Arc::new(key),
-            seconds,
         }
     }
 
     #[test]
     fn the_curve_sweep_agrees_with_covering_each_count() {
         // Two hours: large (4 units) and xlarge (8 units) usage; reservations of 4 units.
-        let pool = PoolUsage {
-            hours: vec![
-                vec![
-                    entry(4, 3_600, "0.096"),
-                    entry(4, 1_800, "0.096"),
-                    entry(8, 3_600, "0.192"),
-                ],
-                vec![entry(8, 900, "0.192")],
-            ],
-            times: vec![Timestamp::from_unix(0), Timestamp::from_unix(3_600)],
-        };
+        let mut pool = PoolUsage::new(vec![key(4, "0.096"), key(8, "0.192")]);
+        pool.push_hour(
+            Timestamp::from_unix(0),
+            [(0, 3_600), (0, 1_800), (1, 3_600)],
+        );
+        pool.push_hour(Timestamp::from_unix(3_600), [(1, 900)]);
         let per = Decimal::from(4 * 3_600);
         let curve = cover_curve(&pool, per, 6).unwrap_or_default();
         for (count, (value, used)) in curve.iter().enumerate() {
@@ -428,11 +563,39 @@ mod tests {
             );
             assert_eq!(covered.used_units, *used, "count {count}");
         }
+        // 0 reservations cover nothing; 6 cover all 57,600 unit-seconds of the two hours.
+        assert_eq!(curve[0], (Usd::ZERO, Decimal::ZERO));
+        assert_eq!(curve[6].1, Decimal::from(14_400 + 7_200 + 28_800 + 7_200));
         // 1 reservation covers the first large hour in full: $0.096.
         assert_eq!(
             curve[1].0.amount(),
             "0.096".parse::<Decimal>().unwrap_or_default()
                 + "0.048".parse::<Decimal>().unwrap_or_default()
         );
+    }
+
+    #[test]
+    fn a_key_beyond_u32_seconds_in_an_hour_is_kept_whole() {
+        // 1,500,000 small (1 unit) instances for a whole hour: 5.4e9 seconds.
+        let mut pool = PoolUsage::new(vec![key(1, "0.01")]);
+        pool.push_hour(Timestamp::from_unix(0), [(0, 5_400_000_000)]);
+        assert_eq!(pool.seconds_by_key(), vec![5_400_000_000]);
+        // $0.01 an hour × 1,500,000 instance-hours.
+        assert_eq!(
+            pool.on_demand_cost().unwrap_or_default(),
+            Usd::new(Decimal::from(15_000))
+        );
+        // 1,000,000 reservations cover 3.6e9 of them: $10,000.
+        let covered = cover(&pool, Decimal::from(3_600_000_000u64)).unwrap_or_default();
+        assert_eq!(covered.value, Usd::new(Decimal::from(10_000)));
+        assert_eq!(covered.seconds, Decimal::from(3_600_000_000u64));
+    }
+
+    #[test]
+    fn first_count_rounds_up() {
+        assert_eq!(first_count(0, 4), 0);
+        assert_eq!(first_count(1, 4), 1);
+        assert_eq!(first_count(4, 4), 1);
+        assert_eq!(first_count(5, 4), 2);
     }
 }

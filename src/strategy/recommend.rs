@@ -8,14 +8,13 @@
 //! size of the family that has a price, so the choice is optimal by construction among
 //! single-size portfolios and the whole cost curve can be shown.
 
-use super::coverage::{by_pool, clock_hours, cover, cover_curve, Pool, PoolUsage};
+use super::coverage::{clock_hours, cover, cover_curve, Pool, PoolUsage, Pools};
 use super::reserved::{Portfolio, Reservation};
-use crate::billing::HourlyUsage;
 use crate::clock::{Timestamp, SECONDS_PER_HOUR};
 use crate::error::Error;
 use crate::money::{MoneyError, Usd};
 use crate::pricing::{sizes, Catalog, OfferTerms};
-use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -80,16 +79,15 @@ impl Candidate<'_> {
 
 /// Recommends a count per pool that has usage and a Reserved Instance price.
 pub fn recommend(
-    usage: &HourlyUsage,
+    pools: &Pools,
     catalog: &Catalog,
     terms: OfferTerms,
     (start, horizon): (Timestamp, Timestamp),
 ) -> Result<Vec<Recommendation>, Error> {
     let hours = clock_hours(start, horizon);
     let months = Decimal::from(horizon.since(start).0) / Decimal::from(SECONDS_PER_MONTH);
-    let pools = by_pool(usage, catalog)?;
     let mut out = Vec::new();
-    for (pool, pool_usage) in &pools {
+    for (pool, pool_usage) in &pools.pools {
         // The same for every size: computed once, as each is a pass over every hour.
         let whole = Whole {
             on_demand: pool_usage.on_demand_cost()?,
@@ -149,10 +147,9 @@ fn candidates<'a>(
     hours: u64,
 ) -> Result<Vec<(Arc<str>, Candidate<'a>)>, Error> {
     let mut by_type: BTreeMap<Arc<str>, Decimal> = BTreeMap::new();
-    for entry in usage.hours.iter().flatten() {
-        *by_type
-            .entry(Arc::clone(&entry.key.instance_type))
-            .or_default() += entry.key.units * Decimal::from(entry.seconds);
+    for (key, seconds) in usage.keys.iter().zip(usage.seconds_by_key()) {
+        let seconds = Decimal::from_u128(seconds).ok_or_else(MoneyError::overflow_of_coverage)?;
+        *by_type.entry(Arc::clone(&key.instance_type)).or_default() += key.units * seconds;
     }
     if pool.flexible {
         let family = catalog

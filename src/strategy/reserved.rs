@@ -1,7 +1,7 @@
 //! The reserved strategy: a portfolio of reservations, what it covers, what it costs.
 
-use super::coverage::{by_pool, clock_hours, cover, Covered, Pool, PoolUsage};
-use crate::billing::{HourlyUsage, Ledger, Totals};
+use super::coverage::{clock_hours, cover, Covered, Pool, PoolUsage, Pools};
+use crate::billing::{Ledger, Totals};
 use crate::clock::{Timestamp, SECONDS_PER_HOUR};
 use crate::error::Error;
 use crate::money::{MoneyError, Usd};
@@ -76,17 +76,16 @@ struct Priced<'a> {
 /// reservations' fees for every clock hour of the replay added as commitment.
 pub fn price_reserved(
     on_demand: &Ledger,
-    usage: &HourlyUsage,
+    pools: &Pools,
     portfolio: &Portfolio,
     catalog: &Catalog,
     (start, horizon): (Timestamp, Timestamp),
 ) -> Result<(Ledger, ReservedStats), Error> {
     let hours = clock_hours(start, horizon);
     let priced = price_portfolio(portfolio, catalog, hours)?;
-    let pools = by_pool(usage, catalog)?;
     let mut ledger = on_demand.clone();
     let mut stats = ReservedStats {
-        eligible_seconds: usage.total_seconds(),
+        eligible_seconds: pools.total_seconds,
         reservations: portfolio.reservations.iter().map(|r| r.count).sum(),
         ..ReservedStats::default()
     };

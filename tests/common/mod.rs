@@ -239,9 +239,9 @@ pub fn focus_items(
     let catalog = test_catalog();
     let outcome = &run.outcome;
     let window = (outcome.start, outcome.horizon);
-    let allocation = match (&outcome.reserved, &outcome.usage) {
-        (Some(fit), Some(usage)) => Some((
-            ec2plan::strategy::allocation::allocate(usage, &fit.portfolio, &catalog, window)
+    let allocation = match (&outcome.reserved, &outcome.pools) {
+        (Some(fit), Some(pools)) => Some((
+            ec2plan::strategy::allocation::allocate(pools, &fit.portfolio, &catalog, window)
                 .unwrap(),
             fit.portfolio.clone(),
         )),
