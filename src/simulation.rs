@@ -39,6 +39,14 @@ pub struct Options {
     pub spot: bool,
     /// Price the mixed strategy too, with this distribution.
     pub mixed: Option<crate::strategy::market::Distribution>,
+    /// Leave On-Demand unpriced (a Spot trial keeps only its own strategy's ledger, and
+    /// metering On-Demand too was half its work); [`Outcome::on_demand_total`] is then
+    /// zero. Ignored when `reserved` is set, which is priced from On-Demand.
+    pub skip_on_demand: bool,
+    /// Take events from the source on this thread instead of a reading thread: for a
+    /// source already in memory while every core runs a replay of its own (trials), where
+    /// a second thread per replay only adds switching between them.
+    pub same_thread: bool,
 }
 
 /// Which reservations the reserved strategy holds.
@@ -103,7 +111,10 @@ pub fn simulate(
     options: &Options,
     timeline: &mut dyn TimelineSink,
 ) -> Result<Outcome, Error> {
-    let mut meters = vec![(Strategy::OnDemand, Meter::new(catalog), Ledger::default())];
+    let mut meters = Vec::new();
+    if !options.skip_on_demand || options.reserved.is_some() {
+        meters.push((Strategy::OnDemand, Meter::new(catalog), Ledger::default()));
+    }
     if options.spot {
         meters.push((
             Strategy::Spot,
@@ -130,23 +141,13 @@ pub fn simulate(
     };
     let file = Arc::clone(reader.file());
     let mut counts = Counts::default();
-    std::thread::scope(|scope| -> Result<(), Error> {
-        let (batches, received) = std::sync::mpsc::sync_channel(BATCHES_IN_FLIGHT);
-        let source = &mut *reader;
-        std::thread::Builder::new()
-            .name("reader".into())
-            .spawn_scoped(scope, move || read_batches(source, &batches))
-            .map_err(|source| Error::Read {
-                path: file.as_ref().into(),
-                source,
-            })?;
-        for batch in received {
-            for event in batch? {
-                run.step(&event, &file, options, &mut counts)?;
-            }
+    if options.same_thread {
+        while let Some(event) = reader.next_event()? {
+            run.step(&event, &file, options, &mut counts)?;
         }
-        Ok(())
-    })?;
+    } else {
+        read_ahead(reader, &mut run, options, &mut counts)?;
+    }
     let Counts {
         first,
         last,
@@ -180,7 +181,10 @@ pub fn simulate(
     );
     let mut ledgers: Vec<(Strategy, Ledger)> =
         run.meters.into_iter().map(|(s, _, l)| (s, l)).collect();
-    let on_demand_total = ledgers[0].1.overall.rounded_total()?;
+    let on_demand_total = match ledgers.first() {
+        Some((Strategy::OnDemand, ledger)) => ledger.overall.rounded_total()?,
+        _ => crate::money::Usd::ZERO,
+    };
     // The hourly usage is grouped by pool once, for every pass that reads it, and dropped.
     let pools = match run.usage.take() {
         Some(mut usage) => {
@@ -208,6 +212,34 @@ pub fn simulate(
         pools,
         notes,
         on_demand_total,
+    })
+}
+
+/// Replays events read on a thread of their own, in batches, so reading and replaying
+/// each have a core.
+fn read_ahead(
+    reader: &mut dyn EventSource,
+    run: &mut Pipeline,
+    options: &Options,
+    counts: &mut Counts,
+) -> Result<(), Error> {
+    let file = Arc::clone(reader.file());
+    std::thread::scope(|scope| -> Result<(), Error> {
+        let (batches, received) = std::sync::mpsc::sync_channel(BATCHES_IN_FLIGHT);
+        let source = &mut *reader;
+        std::thread::Builder::new()
+            .name("reader".into())
+            .spawn_scoped(scope, move || read_batches(source, &batches))
+            .map_err(|source| Error::Read {
+                path: file.as_ref().into(),
+                source,
+            })?;
+        for batch in received {
+            for event in batch? {
+                run.step(&event, &file, options, counts)?;
+            }
+        }
+        Ok(())
     })
 }
 

@@ -175,6 +175,9 @@ fn one(
             },
             reserved: None,
             keep_charges: plan.daily,
+            // Only this strategy's ledger is kept, and every core already runs a trial.
+            skip_on_demand: true,
+            same_thread: true,
             ..options.clone()
         };
         let outcome = simulate(&mut source, catalog, &trial_options, &mut NoTimeline)?;

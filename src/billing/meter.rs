@@ -7,8 +7,7 @@ use crate::money::{HourlyRate, MonthlyRate, Usd};
 use crate::pricing::spot::ZoneSeries;
 use crate::pricing::{BillingUnit, Catalog};
 use crate::scenario::{Action, Market, Markets};
-use crate::scenario::{InstanceId, LaunchSpec, PublicIp};
-use hashbrown::HashMap;
+use crate::scenario::{IdMap, InstanceId, LaunchSpec, PublicIp};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
@@ -101,7 +100,7 @@ pub struct Meter<'c> {
     market_of: MarketOf,
     /// Spot series used outside the span of their records, for the report to say so.
     outside_history: std::collections::BTreeSet<String>,
-    accounts: HashMap<InstanceId, Account>,
+    accounts: IdMap<Account>,
 }
 
 impl<'c> Meter<'c> {
@@ -116,14 +115,14 @@ impl<'c> Meter<'c> {
             catalog,
             market_of,
             outside_history: std::collections::BTreeSet::new(),
-            accounts: HashMap::new(),
+            accounts: IdMap::default(),
         }
     }
 
     /// Prices one span, pushing its charges; returns the instance seconds billed for it
     /// (its running seconds, plus any minimum or hour rounding of the run it closes).
     pub fn record(&mut self, span: &Span, charges: &mut Vec<Charge>) -> Result<u64, MeterError> {
-        if !self.accounts.contains_key(&span.instance) {
+        if !self.accounts.contains_key(span.instance) {
             let account = Account {
                 rates: self.rates_for(&span.spec, span.start)?,
                 launched: span.start,
@@ -131,7 +130,7 @@ impl<'c> Meter<'c> {
             };
             self.accounts.insert(span.instance, account);
         }
-        let Some(account) = self.accounts.get_mut(&span.instance) else {
+        let Some(account) = self.accounts.get_mut(span.instance) else {
             return Ok(0);
         };
         if let (Some(zone), true) = (&account.rates.spot, span.state.bills_usage()) {
@@ -143,7 +142,7 @@ impl<'c> Meter<'c> {
         meter_public_ip(account, span, charges)?;
         if matches!(span.next, None | Some(State::Terminated)) {
             meter_storage(account, span, charges)?;
-            self.accounts.remove(&span.instance);
+            self.accounts.remove(span.instance);
         }
         Ok(billed)
     }

@@ -106,6 +106,8 @@ pub(super) fn options(run: &RunArgs, reserved: Option<crate::simulation::Reserve
         keep_charges: run.out.is_some(),
         spot: false,
         mixed: None,
+        skip_on_demand: false,
+        same_thread: false,
     }
 }
 

@@ -3,8 +3,7 @@
 use super::state::{transition, Transition};
 use super::{Span, State, Timings};
 use crate::clock::Timestamp;
-use crate::scenario::{Action, Event, InstanceId, LaunchSpec};
-use hashbrown::HashMap;
+use crate::scenario::{Action, Event, IdMap, InstanceId, LaunchSpec};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::sync::Arc;
@@ -46,8 +45,8 @@ struct Machine {
 #[derive(Debug, Default)]
 pub struct Replay {
     timings: Timings,
-    live: HashMap<InstanceId, Machine>,
-    ended: HashMap<InstanceId, Arc<str>>,
+    live: IdMap<Machine>,
+    ended: IdMap<Arc<str>>,
     timers: BinaryHeap<Reverse<(Timestamp, InstanceId)>>,
 }
 
@@ -66,8 +65,8 @@ impl Replay {
             self.launch(event, spec, out);
             return Ok(());
         }
-        let Some(machine) = self.live.get_mut(&event.instance) else {
-            let name = self.ended.get(&event.instance).map_or_else(
+        let Some(machine) = self.live.get_mut(event.instance) else {
+            let name = self.ended.get(event.instance).map_or_else(
                 || Arc::from(format!("instance #{}", event.instance.0)),
                 Arc::clone,
             );
@@ -101,10 +100,8 @@ impl Replay {
     /// Closes every live instance at the horizon.
     pub fn finish(mut self, horizon: Timestamp, out: &mut Vec<Span>) {
         self.settle_until(horizon, out);
-        let mut ids: Vec<InstanceId> = self.live.keys().copied().collect();
-        ids.sort();
-        for id in ids {
-            if let Some(machine) = self.live.remove(&id) {
+        for id in self.live.ids() {
+            if let Some(machine) = self.live.remove(id) {
                 out.push(Span {
                     instance: id,
                     spec: machine.spec,
@@ -144,7 +141,7 @@ impl Replay {
         at: Timestamp,
         out: &mut Vec<Span>,
     ) {
-        if let Some(machine) = self.live.get_mut(&id) {
+        if let Some(machine) = self.live.get_mut(id) {
             out.push(Span {
                 instance: id,
                 spec: Arc::clone(&machine.spec),
@@ -169,7 +166,7 @@ impl Replay {
         out: &mut Vec<Span>,
     ) {
         let settle_at = at.plus(self.timings.duration_of(via));
-        if let Some(machine) = self.live.get_mut(&id) {
+        if let Some(machine) = self.live.get_mut(id) {
             machine.settles = Some((settle_at, to));
         }
         if settle_at <= at {
@@ -192,7 +189,7 @@ impl Replay {
 
     /// Completes a due transition (a stale timer, whose transition was overtaken, does nothing).
     fn settle(&mut self, id: InstanceId, at: Timestamp, out: &mut Vec<Span>) {
-        let Some(machine) = self.live.get_mut(&id) else {
+        let Some(machine) = self.live.get_mut(id) else {
             return;
         };
         let Some((due, to)) = machine.settles else {
@@ -214,7 +211,7 @@ impl Replay {
         machine.since = at;
         machine.settles = None;
         if to == State::Terminated {
-            if let Some(gone) = self.live.remove(&id) {
+            if let Some(gone) = self.live.remove(id) {
                 self.ended.insert(id, Arc::clone(&gone.spec.name));
             }
         }

@@ -10,6 +10,7 @@
 mod attributes;
 mod columns;
 mod event;
+mod id_map;
 mod names;
 mod overrides;
 mod reader;
@@ -18,6 +19,7 @@ mod writer;
 
 pub use columns::Kind;
 pub use event::{Action, Event, InstanceId, LaunchSpec, Market, Markets, PublicIp, RootDevice};
+pub use id_map::IdMap;
 pub use overrides::Overrides;
 pub use reader::{Defaults, EventReader};
 pub use schedule::{Scaling, ScheduleReader};

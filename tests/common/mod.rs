@@ -98,6 +98,8 @@ pub fn instant() -> Options {
         keep_charges: false,
         spot: false,
         mixed: None,
+        skip_on_demand: false,
+        same_thread: false,
     }
 }
 
