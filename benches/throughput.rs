@@ -21,18 +21,22 @@
 //!   hourly usage, a recommendation for every pool and size, and the reserved ledger.
 //! - `simulate-all-strategies`: On-Demand, Spot, mixed (half On-Demand) and `--reserve auto`
 //!   in one replay, as `simulate --strategy all` runs them.
+//! - `spot-trials`: `simulate --strategy spot --interruptions advisor --trials N` (N from
+//!   `EC2PLAN_BENCH_TRIALS`, default 100) on its own log of 1,000 instances over the year
+//!   (about 20,000 rows), on every core; its rows are the log's rows times the trials.
 //!
 //! The last two use the embedded catalog plus ILLUSTRATIVE Reserved and Spot prices for every
 //! us-east-1 Linux type (fixed ratios of the On-Demand price, see `bench_catalog`): the
 //! bundled catalog has no Reserved prices, and speed does not depend on the figures.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use ec2plan::clock::Timestamp;
+use ec2plan::clock::{Seconds, Timestamp};
 use ec2plan::generate::{write_event_log, GenerateKind, GenerateOptions, ROWS_PER_INSTANCE};
 use ec2plan::pricing::{Catalog, OfferTerms};
 use ec2plan::scenario::{Defaults, EventReader, EventSource};
 use ec2plan::simulation::{simulate, NoTimeline, Options, ReservedPlan};
 use ec2plan::strategy::market::{Distribution, MarketAssigner};
+use ec2plan::trials::{self, TrialPlan};
 use rust_decimal::Decimal;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -145,6 +149,27 @@ fn replay_all(log: &[u8], catalog: &Catalog, reserved: &Options) -> u64 {
     outcome.events
 }
 
+/// Seeded Spot trials of the advisor interruption model, as `--trials` runs them (the
+/// CLI's default two minutes to a replacement).
+fn spot_trials(log: &[u8], rows: u64, catalog: &Catalog, trials: u64) -> u64 {
+    let open = || -> Result<Box<dyn EventSource + '_>, ec2plan::error::Error> {
+        let reader = EventReader::new("bench.csv", log, catalog, Defaults::default())?;
+        Ok(Box::new(reader))
+    };
+    let plan = TrialPlan {
+        trials,
+        seed: 42,
+        replace_after: Seconds(120),
+        until: None,
+        spot: true,
+        mixed: None,
+        daily: false,
+    };
+    let results = trials::run(&open, catalog, &Options::default(), plan).unwrap();
+    black_box(&results);
+    rows * results.len() as u64
+}
+
 /// The embedded catalog plus ILLUSTRATIVE Reserved and Spot prices for every us-east-1
 /// Linux type, so every pool of a generated log can be reserved and every interruptible
 /// launch can run on Spot: a 1-year standard no-upfront reservation at 60% of the On-Demand
@@ -225,6 +250,11 @@ fn main() {
     });
     bench.run("simulate-all-strategies", log.len(), || {
         replay_all(&log, &priced, &reserved)
+    });
+    let trials = env_number("EC2PLAN_BENCH_TRIALS", 100).max(1);
+    let (fleet, fleet_rows) = generate(&options(1_000), &catalog);
+    bench.run("spot-trials", fleet.len() * trials as usize, || {
+        spot_trials(&fleet, fleet_rows, &priced, trials)
     });
     std::fs::remove_dir_all(&dir).ok();
 }
