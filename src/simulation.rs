@@ -187,10 +187,7 @@ pub fn simulate(
     };
     // The hourly usage is grouped by pool once, for every pass that reads it, and dropped.
     let pools = match run.usage.take() {
-        Some(mut usage) => {
-            usage.sort();
-            Some(Pools::new(&usage, catalog)?)
-        }
+        Some(usage) => Some(Pools::new(usage, catalog)?),
         None => None,
     };
     let reserved = match (&options.reserved, &pools) {

@@ -15,4 +15,4 @@ mod usage;
 pub use ledger::{Ledger, Totals};
 pub use meter::{Charge, ChargeKind, MarketOf, Meter};
 pub use rules::{billed_interrupted_seconds, billed_run_seconds};
-pub use usage::{HourlyUsage, UsageKey};
+pub use usage::{HourlyUsage, Part, UsageKey};

@@ -14,6 +14,7 @@
 use super::meter::{Charge, ChargeKind};
 use crate::clock::{Timestamp, SECONDS_PER_HOUR};
 use std::borrow::Cow;
+use std::ops::Range;
 use std::sync::Arc;
 
 /// What a reservation can match: region, operating system, instance type; and the group
@@ -53,10 +54,14 @@ pub struct HourlyUsage {
     keys: Vec<UsageKey>,
     wholes: Vec<WholeMark>,
     parts: Vec<PartMark>,
-    /// Whether the marks are in time order (kept by [`HourlyUsage::sort`], lost by `add`),
-    /// so the passes that read the usage do not each sort a copy.
-    sorted: bool,
     total: u64,
+}
+
+/// The marks of some keys, contiguous after [`HourlyUsage::partition`], to be swept alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Part {
+    wholes: Range<usize>,
+    parts: Range<usize>,
 }
 
 impl HourlyUsage {
@@ -71,7 +76,6 @@ impl HourlyUsage {
             instance_type: Arc::clone(&charge.spec.instance_type),
             group: Arc::clone(&charge.spec.group),
         });
-        self.sorted = false;
         self.total = self.total.saturating_add(charge.quantity);
         let (start, end) = (charge.start.unix(), charge.end.unix());
         let length = charge.end.since(charge.start).0;
@@ -141,19 +145,23 @@ impl HourlyUsage {
     }
 
     /// Every hour with usage, in time order, with the seconds of each key used in it
-    /// (by key id, in increasing order; no key with zero seconds).
+    /// (by key id, in increasing order; no key with zero seconds). Sweeps a sorted copy of
+    /// the marks; [`HourlyUsage::hours_in`] sweeps a part in place.
     pub fn hours(&self) -> Hours<'_> {
-        let (wholes, parts) = if self.sorted {
-            (
-                Cow::Borrowed(&self.wholes[..]),
-                Cow::Borrowed(&self.parts[..]),
-            )
-        } else {
-            let (mut wholes, mut parts) = (self.wholes.clone(), self.parts.clone());
-            wholes.sort_unstable();
-            parts.sort_unstable();
-            (Cow::Owned(wholes), Cow::Owned(parts))
-        };
+        let (mut wholes, mut parts) = (self.wholes.clone(), self.parts.clone());
+        wholes.sort_unstable();
+        parts.sort_unstable();
+        self.sweep(Cow::Owned(wholes), Cow::Owned(parts))
+    }
+
+    /// The hours of one part, as [`HourlyUsage::hours`] gives them for its keys alone.
+    pub fn hours_in(&self, part: &Part) -> Hours<'_> {
+        let wholes = self.wholes.get(part.wholes.clone()).unwrap_or_default();
+        let parts = self.parts.get(part.parts.clone()).unwrap_or_default();
+        self.sweep(Cow::Borrowed(wholes), Cow::Borrowed(parts))
+    }
+
+    fn sweep<'a>(&self, wholes: Cow<'a, [WholeMark]>, parts: Cow<'a, [PartMark]>) -> Hours<'a> {
         Hours {
             wholes,
             parts,
@@ -166,11 +174,36 @@ impl HourlyUsage {
         }
     }
 
-    /// Puts the marks in time order once, for every later [`HourlyUsage::hours`].
-    pub fn sort(&mut self) {
-        self.wholes.sort_unstable();
-        self.parts.sort_unstable();
-        self.sorted = true;
+    /// Orders the marks by the part each key belongs to (`part_of[key]`, one of
+    /// `0..count`; `None` for keys no part wants), then in time, and returns where each
+    /// part's marks are: so each part can be swept on its own, and only one part's hours
+    /// need be held at once.
+    pub fn partition(&mut self, part_of: &[Option<usize>], count: usize) -> Vec<Part> {
+        let rank = |key: u32| {
+            part_of
+                .get(key as usize)
+                .copied()
+                .flatten()
+                .unwrap_or(count)
+        };
+        self.wholes.sort_unstable_by_key(|m| (rank(m.key), *m));
+        self.parts.sort_unstable_by_key(|m| (rank(m.key), *m));
+        let (wholes, parts) = (&self.wholes, &self.parts);
+        let bounds = |part: usize| {
+            (
+                wholes.partition_point(|m| rank(m.key) < part),
+                parts.partition_point(|m| rank(m.key) < part),
+            )
+        };
+        (0..count)
+            .map(|part| {
+                let ((w0, p0), (w1, p1)) = (bounds(part), bounds(part + 1));
+                Part {
+                    wholes: w0..w1,
+                    parts: p0..p1,
+                }
+            })
+            .collect()
     }
 
     pub fn total_seconds(&self) -> u64 {

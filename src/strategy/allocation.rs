@@ -62,7 +62,8 @@ pub fn allocate(
     let mut allocation = Allocation::default();
     let first_hour = start.hour_start();
     let hours = clock_hours(start, horizon);
-    for (pool, pool_usage) in &pools.pools {
+    for (pool, pool_usage) in pools.iter() {
+        let pool_usage = &pool_usage;
         let members: Vec<&PricedReservation> = priced.iter().filter(|p| &p.pool == pool).collect();
         let capacity: Decimal = members.iter().map(|m| m.capacity).sum();
         let fee: Decimal = members.iter().map(|m| m.recurring + m.amortized).sum();
@@ -137,7 +138,7 @@ fn used_units_by_hour(
     usage
         .hours()
         .map(|(hour, entries)| {
-            let used: Decimal = covered_units(usage, entries, capacity).into_iter().sum();
+            let used: Decimal = covered_units(&usage, entries, capacity).into_iter().sum();
             (hour, used)
         })
         .collect()

@@ -7,7 +7,7 @@
 //! so a reservation can cover part of a larger instance. Other platforms match the exact
 //! instance type.
 
-use crate::billing::{HourlyUsage, UsageKey};
+use crate::billing::{HourlyUsage, Part, UsageKey};
 use crate::clock::{Timestamp, SECONDS_PER_HOUR};
 use crate::money::{HourlyRate, MoneyError, Usd};
 use crate::pricing::{sizes, Catalog};
@@ -196,70 +196,78 @@ fn quarters_to_units(quarters: u128) -> Option<Decimal> {
     Decimal::from_u128(quarters)?.checked_div(Decimal::from(4))
 }
 
-/// Every pool's usage, built once from the hourly usage and shared by the recommendation,
-/// the reserved pricing and the fee allocation (building it is a pass over every hour of
-/// every key).
+/// The hourly usage of every pool, each pool's hours built when asked for.
+///
+/// A pool's hours are a pass over its marks; holding every pool's at once (2,000 keys ×
+/// 8,760 hours for a year of a large fleet) was most of the memory of a reserved run, so the
+/// usage's marks are grouped by pool once and each pool is built, used and dropped in turn.
 #[derive(Debug, Clone, Default)]
 pub struct Pools {
-    pub pools: BTreeMap<Pool, PoolUsage>,
+    usage: HourlyUsage,
+    /// Every pool with priced usage, in order, with its keys (smallest size first) and marks.
+    pools: Vec<(Pool, Vec<EntryKey>, Part)>,
+    /// Each usage key's pool (an index into `pools`) and index among the pool's keys.
+    places: Vec<Option<(usize, u32)>>,
     /// All instance-seconds billed On-Demand, priced or not: what coverage is a share of.
     pub total_seconds: u64,
 }
 
 impl Pools {
-    /// Groups hourly usage by pool, each hour's entries ordered smallest size first. Keys
-    /// with no On-Demand price are left out (nothing was billed for them to cover).
-    pub fn new(usage: &HourlyUsage, catalog: &Catalog) -> Result<Pools, MoneyError> {
+    /// Groups hourly usage by pool. Keys with no On-Demand price are left out (nothing was
+    /// billed for them to cover).
+    pub fn new(mut usage: HourlyUsage, catalog: &Catalog) -> Result<Pools, MoneyError> {
+        let (members, places) = pool_keys(usage.keys(), catalog)?;
+        let part_of: Vec<Option<usize>> = places.iter().map(|p| p.map(|(pool, _)| pool)).collect();
+        let parts = usage.partition(&part_of, members.len());
+        let pools = members
+            .into_iter()
+            .zip(parts)
+            .map(|((pool, keys), part)| (pool, keys, part))
+            .collect();
         Ok(Pools {
-            pools: by_pool(usage, catalog)?,
             total_seconds: usage.total_seconds(),
+            usage,
+            pools,
+            places,
         })
     }
 
-    pub fn get(&self, pool: &Pool) -> Option<&PoolUsage> {
-        self.pools.get(pool)
+    /// Every pool with usage, in order, with its hours.
+    pub fn iter(&self) -> impl Iterator<Item = (&Pool, PoolUsage)> + '_ {
+        (0..self.pools.len()).map(|index| (&self.pools[index].0, self.build(index)))
     }
-}
 
-fn by_pool(
-    usage: &HourlyUsage,
-    catalog: &Catalog,
-) -> Result<BTreeMap<Pool, PoolUsage>, MoneyError> {
-    let (mut pools, places) = pool_keys(usage.keys(), catalog)?;
-    let mut names: Vec<Pool> = pools.keys().cloned().collect();
-    let mut by_index: Vec<PoolUsage> = names
-        .iter()
-        .map(|name| pools.remove(name).unwrap_or_default())
-        .collect();
-    let mut this_hour: Vec<Vec<(u32, u64)>> = vec![Vec::new(); by_index.len()];
-    let mut touched: Vec<usize> = Vec::new();
-    for (hour, keys) in usage.hours() {
-        for (key, seconds) in keys {
-            let Some((pool, local)) = places[key as usize] else {
-                continue;
-            };
-            if this_hour[pool].is_empty() {
-                touched.push(pool);
-            }
-            this_hour[pool].push((local, seconds));
-        }
-        for pool in touched.drain(..) {
-            let mut entries = std::mem::take(&mut this_hour[pool]);
+    /// One pool's hours, if it has usage.
+    pub fn get(&self, pool: &Pool) -> Option<PoolUsage> {
+        let index = self.pools.binary_search_by(|(p, _, _)| p.cmp(pool)).ok()?;
+        Some(self.build(index))
+    }
+
+    /// Sweeps one pool's marks: each hour's keys, by index in the pool (smallest size first).
+    fn build(&self, index: usize) -> PoolUsage {
+        let (_, keys, part) = &self.pools[index];
+        let mut pool_usage = PoolUsage::new(keys.clone());
+        let mut entries: Vec<(u32, u64)> = Vec::new();
+        for (hour, used) in self.usage.hours_in(part) {
+            entries.extend(used.into_iter().filter_map(|(key, seconds)| {
+                let (_, local) = self.places[key as usize]?;
+                Some((local, seconds))
+            }));
             entries.sort_unstable();
-            by_index[pool].push_hour(hour, entries.drain(..));
-            this_hour[pool] = entries;
+            pool_usage.push_hour(hour, entries.drain(..));
         }
+        pool_usage.entries.shrink_to_fit();
+        pool_usage
     }
-    Ok(names.drain(..).zip(by_index).collect())
 }
 
-/// Each pool's keys, smallest size first, and where each usage key went (pool index in
-/// the map's order, key index in the pool); `None` for a key with no On-Demand price.
+/// Each pool's keys, smallest size first, in pool order, and where each usage key went
+/// (pool index, key index in the pool); `None` for a key with no On-Demand price.
 #[allow(clippy::type_complexity)]
 fn pool_keys(
     keys: &[UsageKey],
     catalog: &Catalog,
-) -> Result<(BTreeMap<Pool, PoolUsage>, Vec<Option<(usize, u32)>>), MoneyError> {
+) -> Result<(Vec<(Pool, Vec<EntryKey>)>, Vec<Option<(usize, u32)>>), MoneyError> {
     let mut members: BTreeMap<Pool, Vec<(EntryKey, usize)>> = BTreeMap::new();
     for (id, key) in keys.iter().enumerate() {
         if let Some((pool, entry_key)) = entry_key(key, catalog)? {
@@ -267,7 +275,7 @@ fn pool_keys(
         }
     }
     let mut places = vec![None; keys.len()];
-    let mut pools = BTreeMap::new();
+    let mut pools = Vec::new();
     for (index, (pool, mut keys)) in members.into_iter().enumerate() {
         keys.sort_by(|(a, _), (b, _)| {
             (a.units, &a.instance_type, &a.group).cmp(&(b.units, &b.instance_type, &b.group))
@@ -276,10 +284,7 @@ fn pool_keys(
             let local = u32::try_from(local).map_err(|_| MoneyError::overflow_of_coverage())?;
             places[*id] = Some((index, local));
         }
-        pools.insert(
-            pool,
-            PoolUsage::new(keys.into_iter().map(|(k, _)| k).collect()),
-        );
+        pools.push((pool, keys.into_iter().map(|(k, _)| k).collect()));
     }
     Ok((pools, places))
 }

@@ -87,7 +87,8 @@ pub fn recommend(
     let hours = clock_hours(start, horizon);
     let months = Decimal::from(horizon.since(start).0) / Decimal::from(SECONDS_PER_MONTH);
     let mut out = Vec::new();
-    for (pool, pool_usage) in &pools.pools {
+    for (pool, pool_usage) in pools.iter() {
+        let pool_usage = &pool_usage;
         // The same for every size: computed once, as each is a pass over every hour.
         let whole = Whole {
             on_demand: pool_usage.on_demand_cost()?,

@@ -1,6 +1,6 @@
 //! The reserved strategy: a portfolio of reservations, what it covers, what it costs.
 
-use super::coverage::{clock_hours, cover, Covered, Pool, PoolUsage, Pools};
+use super::coverage::{clock_hours, cover, Covered, Pool, Pools};
 use crate::billing::{Ledger, Totals};
 use crate::clock::{Timestamp, SECONDS_PER_HOUR};
 use crate::error::Error;
@@ -93,11 +93,10 @@ pub fn price_reserved(
     for p in &priced {
         by_pool_capacity.entry(&p.pool).or_default().push(p);
     }
-    let empty = PoolUsage::default();
     let mut commitment = Usd::ZERO;
     for (pool, members) in by_pool_capacity {
         let capacity: Decimal = members.iter().map(|p| p.capacity).sum();
-        let covered = cover(pools.get(pool).unwrap_or(&empty), capacity)?;
+        let covered = cover(&pools.get(pool).unwrap_or_default(), capacity)?;
         take_out(&mut ledger, &covered)?;
         account_pool(&mut stats, &members, capacity, hours, &covered)?;
         commitment = Usd::checked_sum(members.iter().map(|p| p.commitment).chain([commitment]))?;
