@@ -8,6 +8,7 @@ use crate::pricing::spot::ZoneSeries;
 use crate::pricing::{BillingUnit, Catalog};
 use crate::scenario::{Action, Market, Markets};
 use crate::scenario::{IdMap, InstanceId, LaunchSpec, PublicIp};
+use hashbrown::HashMap;
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
@@ -87,11 +88,37 @@ struct Run {
     seconds: u64,
 }
 
+/// An instance's account: 40 bytes, its rates an index into the meter's table (the few
+/// distinct rates of a fleet were copied into every account, 96 bytes each, which made
+/// the accounts the replay's largest table and its slowest lookup).
 #[derive(Debug)]
 struct Account {
-    rates: Rates,
+    rates: u32,
     launched: Timestamp,
     run: Option<Run>,
+}
+
+/// A rate set by exact value (the bytes of each price, so 0.10 and 0.1 stay apart, since
+/// reports print unit prices as the catalog gives them) and Spot series by identity.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct RatesKey {
+    prices: [[u8; 16]; 3],
+    unit: BillingUnit,
+    spot: Option<usize>,
+}
+
+impl Rates {
+    fn key(&self) -> RatesKey {
+        RatesKey {
+            prices: [
+                self.compute.per_hour().serialize(),
+                self.storage.per_gb_month().serialize(),
+                self.ipv4.per_hour().serialize(),
+            ],
+            unit: self.unit,
+            spot: self.spot.as_ref().map(|z| Arc::as_ptr(z) as usize),
+        }
+    }
 }
 
 /// Meters every live instance; memory is bounded by the instances alive at once.
@@ -101,6 +128,9 @@ pub struct Meter<'c> {
     /// Spot series used outside the span of their records, for the report to say so.
     outside_history: std::collections::BTreeSet<String>,
     accounts: IdMap<Account>,
+    /// Every distinct rate set, once.
+    rates: Vec<Rates>,
+    rate_ids: HashMap<RatesKey, u32>,
 }
 
 impl<'c> Meter<'c> {
@@ -116,6 +146,8 @@ impl<'c> Meter<'c> {
             market_of,
             outside_history: std::collections::BTreeSet::new(),
             accounts: IdMap::default(),
+            rates: Vec::new(),
+            rate_ids: HashMap::new(),
         }
     }
 
@@ -123,8 +155,9 @@ impl<'c> Meter<'c> {
     /// (its running seconds, plus any minimum or hour rounding of the run it closes).
     pub fn record(&mut self, span: &Span, charges: &mut Vec<Charge>) -> Result<u64, MeterError> {
         if !self.accounts.contains_key(span.instance) {
+            let rates = self.rates_for(&span.spec, span.start)?;
             let account = Account {
-                rates: self.rates_for(&span.spec, span.start)?,
+                rates: self.intern(rates),
                 launched: span.start,
                 run: None,
             };
@@ -133,15 +166,16 @@ impl<'c> Meter<'c> {
         let Some(account) = self.accounts.get_mut(span.instance) else {
             return Ok(0);
         };
-        if let (Some(zone), true) = (&account.rates.spot, span.state.bills_usage()) {
+        let rates = &self.rates[account.rates as usize];
+        if let (Some(zone), true) = (&rates.spot, span.state.bills_usage()) {
             if let Some(note) = outside_note(zone, &span.spec.instance_type, span.start, span.end) {
                 self.outside_history.insert(note);
             }
         }
-        let billed = meter_usage(account, span, charges)?;
-        meter_public_ip(account, span, charges)?;
+        let billed = meter_usage(account, rates, span, charges)?;
+        meter_public_ip(rates, span, charges)?;
         if matches!(span.next, None | Some(State::Terminated)) {
-            meter_storage(account, span, charges)?;
+            meter_storage(account.launched, rates, span, charges)?;
             self.accounts.remove(span.instance);
         }
         Ok(billed)
@@ -150,6 +184,20 @@ impl<'c> Meter<'c> {
     /// Sentences about Spot prices used outside the history's records.
     pub fn notes(&self) -> impl Iterator<Item = &String> {
         self.outside_history.iter()
+    }
+
+    /// The index of a rate set, adding it if new: computed per launch (the catalog lookups
+    /// and the Spot zone chosen at launch time), kept once.
+    fn intern(&mut self, rates: Rates) -> u32 {
+        let key = rates.key();
+        if let Some(id) = self.rate_ids.get(&key) {
+            return *id;
+        }
+        // Distinct rate sets are at most the distinct launches: below u32::MAX like the ids.
+        let id = u32::try_from(self.rates.len()).unwrap_or(u32::MAX);
+        self.rates.push(rates);
+        self.rate_ids.insert(key, id);
+        id
     }
 
     fn rates_for(&self, spec: &LaunchSpec, launched: Timestamp) -> Result<Rates, MeterError> {
@@ -208,6 +256,7 @@ impl<'c> Meter<'c> {
 /// 60-second minimum or hour rounding. A run cut by the horizon is billed as it stands.
 fn meter_usage(
     account: &mut Account,
+    rates: &Rates,
     span: &Span,
     charges: &mut Vec<Charge>,
 ) -> Result<u64, MeterError> {
@@ -229,13 +278,13 @@ fn meter_usage(
     }
     let run = *run;
     account.run = None;
-    let interrupted = account.rates.spot.is_some() && span.ended_by == Some(Action::Interrupt);
+    let interrupted = rates.spot.is_some() && span.ended_by == Some(Action::Interrupt);
     let billed = match span.next {
-        Some(_) if interrupted => billed_interrupted_seconds(account.rates.unit, run.seconds),
-        Some(_) => billed_run_seconds(account.rates.unit, run.seconds),
+        Some(_) if interrupted => billed_interrupted_seconds(rates.unit, run.seconds),
+        Some(_) => billed_run_seconds(rates.unit, run.seconds),
         None => run.seconds,
     };
-    let (cost, unit_price) = run_cost(&account.rates, run.start, span.end, run.seconds, billed)?;
+    let (cost, unit_price) = run_cost(rates, run.start, span.end, run.seconds, billed)?;
     charges.push(Charge {
         instance: span.instance,
         spec: Arc::clone(&span.spec),
@@ -246,7 +295,7 @@ fn meter_usage(
         cost,
         state: Some(State::Running),
         unit_price,
-        market: if account.rates.spot.is_some() {
+        market: if rates.spot.is_some() {
             Market::Spot
         } else {
             Market::OnDemand
@@ -321,7 +370,7 @@ fn run_cost(
 /// Public IPv4: an auto-assigned address while the instance holds it, an Elastic IP for
 /// every second from launch to termination.
 fn meter_public_ip(
-    account: &Account,
+    rates: &Rates,
     span: &Span,
     charges: &mut Vec<Charge>,
 ) -> Result<(), MeterError> {
@@ -341,9 +390,9 @@ fn meter_public_ip(
         start: span.start,
         end: span.end,
         quantity: seconds,
-        cost: account.rates.ipv4.cost_of_seconds(seconds)?,
+        cost: rates.ipv4.cost_of_seconds(seconds)?,
         state: Some(span.state),
-        unit_price: account.rates.ipv4.per_hour(),
+        unit_price: rates.ipv4.per_hour(),
         market: Market::OnDemand,
         interrupted: false,
     });
@@ -353,13 +402,14 @@ fn meter_public_ip(
 /// EBS: the volume exists from launch to termination (or the horizon), every state in
 /// between, prorated over the calendar month each second falls in.
 fn meter_storage(
-    account: &Account,
+    launched: Timestamp,
+    rates: &Rates,
     span: &Span,
     charges: &mut Vec<Charge>,
 ) -> Result<(), MeterError> {
     let gb = span.spec.ebs_gb;
-    for (month, seconds, month_seconds) in split_by_month(account.launched, span.end) {
-        let start = month.max(account.launched);
+    for (month, seconds, month_seconds) in split_by_month(launched, span.end) {
+        let start = month.max(launched);
         charges.push(Charge {
             instance: span.instance,
             spec: Arc::clone(&span.spec),
@@ -367,12 +417,9 @@ fn meter_storage(
             start,
             end: start.plus(seconds),
             quantity: gb.saturating_mul(seconds.0),
-            cost: account
-                .rates
-                .storage
-                .cost_of(gb, seconds.0, month_seconds.0)?,
+            cost: rates.storage.cost_of(gb, seconds.0, month_seconds.0)?,
             state: None,
-            unit_price: account.rates.storage.per_gb_month(),
+            unit_price: rates.storage.per_gb_month(),
             market: Market::OnDemand,
             interrupted: false,
         });

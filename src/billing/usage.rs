@@ -27,22 +27,22 @@ pub struct UsageKey {
     pub group: Arc<str>,
 }
 
-/// A change, from one clock hour (counted from the epoch) on, in the number of runs using a
+/// A change, from one clock hour (counted from the epoch, see [`hour_of`]) on, in the number of runs using a
 /// key's whole hours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct WholeMark {
-    hour: i64,
+    hour: i32,
     key: u32,
     runs: i32,
 }
 
 /// Seconds of a key used within one clock hour alone.
 ///
-/// The two kinds of mark are kept apart, 16 bytes each, rather than as one 32-byte record
+/// The two kinds of mark are kept apart, 12 bytes each, rather than as one 32-byte record
 /// with both fields: a year of 100,000 instances books millions of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct PartMark {
-    hour: i64,
+    hour: i32,
     key: u32,
     seconds: u32,
 }
@@ -101,12 +101,12 @@ impl HourlyUsage {
         self.part(key, first, seconds(start, (first + 1) * SECONDS_PER_HOUR));
         if last > first + 1 {
             self.wholes.push(WholeMark {
-                hour: first + 1,
+                hour: hour_of(first + 1),
                 key,
                 runs: 1,
             });
             self.wholes.push(WholeMark {
-                hour: last,
+                hour: hour_of(last),
                 key,
                 runs: -1,
             });
@@ -120,7 +120,7 @@ impl HourlyUsage {
         while seconds > 0 {
             let chunk = u32::try_from(seconds).unwrap_or(u32::MAX);
             self.parts.push(PartMark {
-                hour,
+                hour: hour_of(hour),
                 key,
                 seconds: chunk,
             });
@@ -211,6 +211,13 @@ impl HourlyUsage {
     }
 }
 
+/// An hour counted from the epoch, in 32 bits: timestamps have years 0000 to 9999
+/// (`clock::MIN_YEAR`..`MAX_YEAR`), within 80 million hours of 1970, far inside `i32`, so
+/// the saturation never happens.
+fn hour_of(hour: i64) -> i32 {
+    i32::try_from(hour).unwrap_or(if hour < 0 { i32::MIN } else { i32::MAX })
+}
+
 /// The sweep behind [`HourlyUsage::hours`]: memory for the marks and one counter per key,
 /// never for every hour at once.
 pub struct Hours<'a> {
@@ -235,8 +242,8 @@ impl Iterator for Hours<'_> {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            let next_whole = self.wholes.get(self.next.0).map(|m| m.hour);
-            let next_part = self.parts.get(self.next.1).map(|m| m.hour);
+            let next_whole = self.wholes.get(self.next.0).map(|m| i64::from(m.hour));
+            let next_part = self.parts.get(self.next.1).map(|m| i64::from(m.hour));
             let next_marked = match (next_whole, next_part) {
                 (Some(w), Some(p)) => Some(w.min(p)),
                 (w, p) => w.or(p),
@@ -258,7 +265,11 @@ impl Iterator for Hours<'_> {
 impl Hours<'_> {
     /// Applies the hour's marks and returns each key's seconds in it, by key id.
     fn sum_hour(&mut self, hour: i64) -> Vec<(u32, u64)> {
-        while let Some(mark) = self.wholes.get(self.next.0).filter(|m| m.hour == hour) {
+        while let Some(mark) = self
+            .wholes
+            .get(self.next.0)
+            .filter(|m| i64::from(m.hour) == hour)
+        {
             let mark = *mark;
             self.change_runs(mark.key, mark.runs);
             self.next.0 += 1;
@@ -274,7 +285,11 @@ impl Hours<'_> {
             }
             *slot = slot.saturating_add(s);
         };
-        while let Some(mark) = self.parts.get(self.next.1).filter(|m| m.hour == hour) {
+        while let Some(mark) = self
+            .parts
+            .get(self.next.1)
+            .filter(|m| i64::from(m.hour) == hour)
+        {
             book(&mut self.seconds, mark.key, u64::from(mark.seconds));
             self.next.1 += 1;
         }
@@ -426,6 +441,66 @@ mod tests {
             vec![
                 row("2026-01-01T00:00:00Z", &[("a", 1_800)]),
                 row("2026-01-01T05:00:00Z", &[("a", 60)]),
+            ]
+        );
+    }
+
+    #[test]
+    fn each_part_sweeps_as_the_whole_does_for_its_keys() {
+        let mut usage = HourlyUsage::default();
+        // Keys a (id 0), b (id 1), c (id 2); parts: {a, c} and {b}.
+        for (group, start, end, seconds) in [
+            ("a", "2026-01-01T00:30:00Z", "2026-01-01T03:15:00Z", 9_900),
+            ("b", "2026-01-01T01:00:00Z", "2026-01-01T01:00:20Z", 60),
+            ("c", "2026-01-01T02:00:00Z", "2026-01-01T05:00:00Z", 10_800),
+            ("a", "2026-01-01T04:10:00Z", "2026-01-01T04:20:00Z", 600),
+        ] {
+            usage.add(&charge(group, start, end, seconds));
+        }
+        let whole = table(&usage);
+        let parts = usage.partition(&[Some(0), Some(1), Some(0)], 2);
+        let swept = |part: &Part| -> Vec<(String, Vec<(String, u64)>)> {
+            usage
+                .hours_in(part)
+                .map(|(hour, entries)| {
+                    let entries = entries
+                        .into_iter()
+                        .map(|(k, s)| (usage.keys()[k as usize].group.to_string(), s))
+                        .collect();
+                    (hour.to_string(), entries)
+                })
+                .collect()
+        };
+        let only = |groups: &[&str]| -> Vec<(String, Vec<(String, u64)>)> {
+            whole
+                .iter()
+                .map(|(hour, entries)| {
+                    let kept = entries
+                        .iter()
+                        .filter(|(g, _)| groups.contains(&g.as_str()))
+                        .cloned()
+                        .collect::<Vec<_>>();
+                    (hour.clone(), kept)
+                })
+                .filter(|(_, entries)| !entries.is_empty())
+                .collect()
+        };
+        assert_eq!(swept(&parts[0]), only(&["a", "c"]));
+        assert_eq!(swept(&parts[1]), only(&["b"]));
+        // By hand: b is one 20-second run billed 60 s, in the 01:00 hour.
+        assert_eq!(
+            swept(&parts[1]),
+            vec![row("2026-01-01T01:00:00Z", &[("b", 60)])]
+        );
+        // a: 30 min, 1 h, 1 h, 15 min, then 10 min at 04:10; c: three whole hours from 02:00.
+        assert_eq!(
+            swept(&parts[0]),
+            vec![
+                row("2026-01-01T00:00:00Z", &[("a", 1_800)]),
+                row("2026-01-01T01:00:00Z", &[("a", 3_600)]),
+                row("2026-01-01T02:00:00Z", &[("a", 3_600), ("c", 3_600)]),
+                row("2026-01-01T03:00:00Z", &[("a", 900), ("c", 3_600)]),
+                row("2026-01-01T04:00:00Z", &[("a", 600), ("c", 3_600)]),
             ]
         );
     }

@@ -25,7 +25,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 /// How AWS meters instance usage for an operating system (billing-rules.md §2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BillingUnit {
     /// One-second increments with a 60-second minimum each time the instance enters running.
     PerSecond,
