@@ -199,6 +199,9 @@ impl<'c, R: Read> EventReader<'c, R> {
     /// Attribute cells on a non-launch row must be empty or repeat the launch value, so a
     /// user who writes `instance_type` on a later row is told it changes nothing.
     fn check_attributes_unchanged(&self, spec: &LaunchSpec) -> Result<(), LocatedError> {
+        if self.only_core_cells() {
+            return Ok(());
+        }
         for col in Col::ATTRIBUTES.into_iter().chain([Col::Group]) {
             let Some(text) = self.optional(col)? else {
                 continue;
@@ -220,6 +223,20 @@ impl<'c, R: Read> EventReader<'c, R> {
             }
         }
         Ok(())
+    }
+
+    /// Whether every cell but time, instance and action is empty, as on most rows after a
+    /// launch: the record's bytes are then those three cells' alone, so the attribute
+    /// columns need not be looked at one by one.
+    fn only_core_cells(&self) -> bool {
+        let length = |col: Col| {
+            self.header
+                .position(col)
+                .and_then(|i| self.record.get(i))
+                .map_or(0, <[u8]>::len)
+        };
+        let core = length(Col::Time) + length(Col::Instance) + length(Col::Action);
+        self.record.as_slice().len() == core
     }
 
     /// The current row as cells.
