@@ -10,7 +10,7 @@ use crate::money::Usd;
 use crate::pricing::Catalog;
 use crate::report::charts::draw_all;
 use crate::report::focus::{
-    focus_csv, line_items, monthly_csv, round_to_ledgers, sort, upfront_items, Purchase,
+    line_items, monthly_csv, round_to_ledgers, sort, upfront_items, write_focus_csv, Purchase,
 };
 use crate::report::{OutputDir, Summary, TimelineWriter};
 use crate::scenario::{
@@ -337,10 +337,16 @@ fn write_finance(
     for name in drawn {
         out.path(&name);
     }
-    out.write(
-        "line_items.csv",
-        focus_csv(label, &items, &effective).as_bytes(),
-    )?;
+    let path = out.path("line_items.csv");
+    let file =
+        File::create(&path).map_err(|e| Error::write(out.target().join("line_items.csv"), e))?;
+    write_focus_csv(std::io::BufWriter::new(file), label, &items, &effective).map_err(|e| {
+        let problem = match e.into_kind() {
+            csv::ErrorKind::Io(io) => io,
+            other => std::io::Error::other(format!("{other:?}")),
+        };
+        Error::write(out.target().join("line_items.csv"), problem)
+    })?;
     out.write("monthly.csv", monthly_csv(&items, &effective).as_bytes())?;
     Ok(())
 }
