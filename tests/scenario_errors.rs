@@ -85,6 +85,30 @@ fn nothing_happens_after_terminate() {
 }
 
 #[test]
+fn a_terminated_instance_keeps_its_name_launch_line_and_spot_flag() {
+    // After a terminate row the reader keeps only what these messages need.
+    let after = |row: &str| {
+        error_of(&with_rows(&format!(
+            "2026-03-02T01:00:00Z,a,terminate,\n{row}\n"
+        )))
+    };
+    assert_eq!(
+        after("2026-03-02T02:00:00Z,a,launch,m5.large"),
+        "test.csv:4:3 (action): a is launched twice; it was first launched on line 2"
+    );
+    assert_eq!(
+        after("2026-03-02T02:00:00Z,a,interrupt,"),
+        "test.csv:4:3 (action): interrupt of a, which was launched with interruptible=false (line 2); AWS interrupts only Spot Instances"
+    );
+    // A changed attribute on a row after the terminate is not compared any more: the row
+    // is refused for acting on a terminated instance.
+    assert_eq!(
+        after("2026-03-02T02:00:00Z,a,stop,m5.xlarge"),
+        "test.csv:4: cannot stop a: it is terminated; nothing can be done to a terminated instance"
+    );
+}
+
+#[test]
 fn reboot_needs_a_running_instance() {
     assert_eq!(
         error_of(&with_rows(

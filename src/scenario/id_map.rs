@@ -1,26 +1,36 @@
-//! Values by instance id, in dense vectors: the lookup the replay and every meter make for
-//! each event.
+//! Values by instance id, in pages of dense slots: the lookup the replay and every meter
+//! make for each event.
 //!
 //! Ids are dense by construction: the event-log reader and the schedule's scaler number
 //! instances from 0 up, and the interruption model numbers its replacements from
 //! `u32::MAX` down. A hash map from id paid for hashing, a probe of its control bytes and a
 //! second cache line for the slot on every event (and rehashed from empty in every Spot
-//! trial); here an id is one index into one of two vectors. An id far beyond either end (no
-//! source of ec2plan makes one) goes to a small hash map instead, so memory never follows a
-//! stray id.
+//! trial); here an id is one index into a page. Instances end roughly in the order they
+//! started, so a page whose instances have all ended is freed: memory follows the
+//! instances alive, not every instance the scenario ever launched. An id far beyond the
+//! pages in use (no source of ec2plan makes one) goes to a small hash map instead.
 
 use super::event::InstanceId;
 
-/// Slots past the used length an insert may grow a vector by before the id is kept aside.
-const MAX_GAP: usize = 1 << 16;
+/// Ids per page.
+const PAGE: usize = 4096;
+/// Pages past the last one an insert may add before the id is kept aside instead.
+const MAX_GAP_PAGES: usize = 64;
+
+/// One page of slots and how many hold a value.
+#[derive(Debug, Clone)]
+struct Page<V> {
+    slots: Box<[Option<V>]>,
+    used: usize,
+}
 
 /// A map from [`InstanceId`] to `V`.
 #[derive(Debug, Clone)]
 pub struct IdMap<V> {
     /// Ids from 0 up, by id.
-    up: Vec<Option<V>>,
+    up: Vec<Option<Page<V>>>,
     /// Ids from `u32::MAX` down, by `u32::MAX - id`.
-    down: Vec<Option<V>>,
+    down: Vec<Option<Page<V>>>,
     aside: hashbrown::HashMap<InstanceId, V>,
     len: usize,
 }
@@ -36,17 +46,24 @@ impl<V> Default for IdMap<V> {
     }
 }
 
-/// Where an id's slot is: which vector, and the index in it.
-fn place(id: InstanceId) -> (bool, usize) {
-    if id.0 <= u32::MAX / 2 {
+/// Where an id's slot is: which page list, the page, and the slot in it.
+fn place(id: InstanceId) -> (bool, usize, usize) {
+    let (up, index) = if id.0 <= u32::MAX / 2 {
         (true, id.0 as usize)
     } else {
         (false, (u32::MAX - id.0) as usize)
-    }
+    };
+    (up, index / PAGE, index % PAGE)
+}
+
+/// The id of slot `slot` of page `page` in the list `up` (or the one counting down).
+fn id_at(up: bool, page: usize, slot: usize) -> InstanceId {
+    let index = (page * PAGE + slot) as u32;
+    InstanceId(if up { index } else { u32::MAX - index })
 }
 
 impl<V> IdMap<V> {
-    fn vector(&self, up: bool) -> &Vec<Option<V>> {
+    fn pages(&self, up: bool) -> &Vec<Option<Page<V>>> {
         if up {
             &self.up
         } else {
@@ -54,7 +71,7 @@ impl<V> IdMap<V> {
         }
     }
 
-    fn vector_mut(&mut self, up: bool) -> &mut Vec<Option<V>> {
+    fn pages_mut(&mut self, up: bool) -> &mut Vec<Option<Page<V>>> {
         if up {
             &mut self.up
         } else {
@@ -62,10 +79,14 @@ impl<V> IdMap<V> {
         }
     }
 
-    /// An id kept aside is looked for there too, even once a vector has grown past it.
+    fn slot(&self, id: InstanceId) -> Option<&V> {
+        let (up, page, slot) = place(id);
+        self.pages(up).get(page)?.as_ref()?.slots[slot].as_ref()
+    }
+
+    /// An id kept aside is looked for there too, even once the pages have grown past it.
     pub fn get(&self, id: InstanceId) -> Option<&V> {
-        let (up, index) = place(id);
-        match self.vector(up).get(index).and_then(Option::as_ref) {
+        match self.slot(id) {
             Some(value) => Some(value),
             None if self.aside.is_empty() => None,
             None => self.aside.get(&id),
@@ -73,10 +94,9 @@ impl<V> IdMap<V> {
     }
 
     pub fn get_mut(&mut self, id: InstanceId) -> Option<&mut V> {
-        let (up, index) = place(id);
-        let in_vector = self.vector(up).get(index).is_some_and(Option::is_some);
-        if in_vector {
-            return self.vector_mut(up)[index].as_mut();
+        if self.slot(id).is_some() {
+            let (up, page, slot) = place(id);
+            return self.pages_mut(up)[page].as_mut()?.slots[slot].as_mut();
         }
         self.aside.get_mut(&id)
     }
@@ -87,25 +107,42 @@ impl<V> IdMap<V> {
 
     /// Sets the value of `id`, returning the one it replaces.
     pub fn insert(&mut self, id: InstanceId, value: V) -> Option<V> {
-        let (up, index) = place(id);
-        let length = self.vector(up).len();
-        if index >= length && index - length > MAX_GAP || self.aside.contains_key(&id) {
+        let (up, page, slot) = place(id);
+        let too_far = page >= self.pages(up).len() + MAX_GAP_PAGES;
+        if too_far || self.aside.contains_key(&id) {
             let old = self.aside.insert(id, value);
             self.len += usize::from(old.is_none());
             return old;
         }
-        let vector = self.vector_mut(up);
-        if index >= vector.len() {
-            vector.resize_with(index + 1, || None);
+        let pages = self.pages_mut(up);
+        if page >= pages.len() {
+            pages.resize_with(page + 1, || None);
         }
-        let old = vector[index].replace(value);
-        self.len += usize::from(old.is_none());
+        let page = pages[page].get_or_insert_with(|| Page {
+            slots: (0..PAGE).map(|_| None).collect(),
+            used: 0,
+        });
+        let old = page.slots[slot].replace(value);
+        if old.is_none() {
+            page.used += 1;
+            self.len += 1;
+        }
         old
     }
 
+    /// Takes the value of `id` out; a page left empty is freed.
     pub fn remove(&mut self, id: InstanceId) -> Option<V> {
-        let (up, index) = place(id);
-        let old = match self.vector_mut(up).get_mut(index).and_then(Option::take) {
+        let (up, page, slot) = place(id);
+        let in_page = self.pages_mut(up).get_mut(page).and_then(|p| {
+            let entry = p.as_mut()?;
+            let old = entry.slots[slot].take()?;
+            entry.used -= 1;
+            if entry.used == 0 {
+                *p = None;
+            }
+            Some(old)
+        });
+        let old = match in_page {
             Some(value) => Some(value),
             None => self.aside.remove(&id),
         };
@@ -124,27 +161,22 @@ impl<V> IdMap<V> {
 
     /// Every id with a value, in increasing order.
     pub fn ids(&self) -> Vec<InstanceId> {
-        let numbered = |v: &Vec<Option<V>>, id: fn(usize) -> InstanceId| {
-            v.iter()
-                .enumerate()
-                .filter(|(_, slot)| slot.is_some())
-                .map(move |(i, _)| id(i))
-                .collect::<Vec<_>>()
-        };
-        let mut ids = numbered(&self.up, |i| InstanceId(i as u32));
-        ids.extend(self.aside.keys().copied());
-        ids.extend(numbered(&self.down, |i| InstanceId(u32::MAX - i as u32)));
+        let mut ids: Vec<InstanceId> = self.aside.keys().copied().collect();
+        for up in [true, false] {
+            for (number, page) in self.pages(up).iter().enumerate() {
+                let Some(page) = page else { continue };
+                let used = page.slots.iter().enumerate().filter(|(_, v)| v.is_some());
+                ids.extend(used.map(|(slot, _)| id_at(up, number, slot)));
+            }
+        }
         ids.sort_unstable();
         ids
     }
 
-    /// Empties the map, keeping its memory for the next use.
-    pub fn clear(&mut self) {
-        for slot in self.up.iter_mut().chain(self.down.iter_mut()) {
-            *slot = None;
-        }
-        self.aside.clear();
-        self.len = 0;
+    /// Pages allocated (for tests of the memory they follow).
+    #[cfg(test)]
+    fn pages_held(&self) -> usize {
+        self.up.iter().chain(&self.down).flatten().count()
     }
 }
 
@@ -167,7 +199,7 @@ mod tests {
         assert_eq!(map.get(InstanceId(1)), None);
         assert_eq!(map.get(InstanceId(u32::MAX - 1)), None);
         assert_eq!(map.get(far), Some(&'e'));
-        // The far id did not grow the vector to reach it.
+        // The far id did not grow the pages to reach it.
         assert!(map.up.len() < 10);
         assert_eq!(
             map.ids(),
@@ -181,16 +213,14 @@ mod tests {
         );
         assert_eq!(map.remove(InstanceId(u32::MAX)), Some('c'));
         assert_eq!(map.remove(InstanceId(u32::MAX)), None);
-        // An id put aside stays found when the vector later grows past it.
-        let near = InstanceId(MAX_GAP as u32 + 100);
+        // An id put aside stays found when the pages later grow past it.
+        let near = InstanceId(((MAX_GAP_PAGES + 1) * PAGE) as u32 + 100);
         assert_eq!(map.insert(near, 'f'), None);
-        let filled = (4..MAX_GAP as u32 + 200)
-            .map(InstanceId)
-            .filter(|id| *id != near);
+        let filled = (4..near.0 + 200).map(InstanceId).filter(|id| *id != near);
         for id in filled.clone() {
             map.insert(id, 'x');
         }
-        assert!(map.up.len() > MAX_GAP + 100);
+        assert!(map.up.len() > MAX_GAP_PAGES + 1);
         assert_eq!(map.get(near), Some(&'f'));
         assert_eq!(map.insert(near, 'g'), Some('f'));
         assert_eq!(map.remove(near), Some('g'));
@@ -204,8 +234,33 @@ mod tests {
         }
         assert_eq!(map.get(InstanceId(0)), Some(&'z'));
         assert_eq!(map.len(), 3);
-        map.clear();
-        assert!(map.is_empty());
-        assert_eq!(map.get(InstanceId(0)), None);
+    }
+
+    #[test]
+    fn a_page_is_freed_when_its_last_instance_ends() {
+        let mut map = IdMap::default();
+        for i in 0..(2 * PAGE) as u32 {
+            map.insert(InstanceId(i), i);
+        }
+        map.insert(InstanceId(u32::MAX), 0);
+        assert_eq!(map.pages_held(), 3);
+        for i in 0..PAGE as u32 - 1 {
+            assert_eq!(map.remove(InstanceId(i)), Some(i));
+        }
+        assert_eq!(
+            map.pages_held(),
+            3,
+            "one instance still holds the first page"
+        );
+        map.remove(InstanceId(PAGE as u32 - 1));
+        map.remove(InstanceId(u32::MAX));
+        assert_eq!(map.pages_held(), 1);
+        assert_eq!(map.len(), PAGE);
+        assert_eq!(map.get(InstanceId(3)), None);
+        assert_eq!(map.get(InstanceId(PAGE as u32)), Some(&(PAGE as u32)));
+        // A freed page comes back when an id of it is used again.
+        map.insert(InstanceId(7), 7);
+        assert_eq!(map.pages_held(), 2);
+        assert_eq!(map.ids().first(), Some(&InstanceId(7)));
     }
 }

@@ -68,6 +68,17 @@ impl<V> NameTable<V> {
             .map(|(_, id, value)| (*id, value))
     }
 
+    /// Replaces the value of a name in the table (nothing if it is not there).
+    pub fn replace(&mut self, name: &str, value: V) {
+        let hash = self.hasher.hash_one(name.as_bytes());
+        let found = self
+            .table
+            .find_mut(hash, |(key, _, _)| key.as_bytes() == name.as_bytes());
+        if let Some((_, _, slot)) = found {
+            *slot = value;
+        }
+    }
+
     /// Adds a name not yet in the table, numbering it after the others; `None` past
     /// `u32::MAX` names.
     pub fn insert(&mut self, name: &str, value: V) -> Option<InstanceId> {
@@ -97,6 +108,10 @@ mod tests {
         assert_eq!(names.get(""), Some((InstanceId(2), &'c')));
         assert_eq!(names.get("i-2"), None);
         assert_eq!(names.get(&long[..22]), None);
+        names.replace(&long, 'B');
+        names.replace("i-9", 'z');
+        assert_eq!(names.get(&long), Some((InstanceId(1), &'B')));
+        assert_eq!(names.get("i-9"), None);
     }
 
     #[test]

@@ -30,6 +30,32 @@ impl Default for Defaults {
     }
 }
 
+/// What the reader keeps of an instance it has seen launched.
+#[derive(Debug)]
+enum Known {
+    /// Launched and not yet terminated by a row: its attributes, to check later rows by.
+    Live(Arc<LaunchSpec>),
+    /// Terminated or interrupted by a row: only what messages about it need, so the
+    /// attributes of instances long gone are not kept for the rest of the file.
+    Ended { line: u64, interruptible: bool },
+}
+
+impl Known {
+    fn launch_line(&self) -> u64 {
+        match self {
+            Known::Live(spec) => spec.line,
+            Known::Ended { line, .. } => *line,
+        }
+    }
+
+    fn interruptible(&self) -> bool {
+        match self {
+            Known::Live(spec) => spec.interruptible,
+            Known::Ended { interruptible, .. } => *interruptible,
+        }
+    }
+}
+
 /// Reads an event log one validated [`Event`] at a time.
 pub struct EventReader<'c, R: Read> {
     file: Arc<str>,
@@ -39,7 +65,7 @@ pub struct EventReader<'c, R: Read> {
     record: csv::ByteRecord,
     line: u64,
     specs: SpecBuilder<'c>,
-    instances: NameTable<Arc<LaunchSpec>>,
+    instances: NameTable<Known>,
     last_time: Option<(Timestamp, u64)>,
 }
 
@@ -152,10 +178,10 @@ impl<'c, R: Read> EventReader<'c, R> {
     }
 
     fn launch(&mut self, name: String) -> Result<(InstanceId, Arc<LaunchSpec>), LocatedError> {
-        if let Some((_, spec)) = self.instances.get(&name) {
+        if let Some((_, known)) = self.instances.get(&name) {
             let problem = format!(
                 "{name} is launched twice; it was first launched on line {}",
-                spec.line
+                known.launch_line()
             );
             return Err(self.error(Col::Action, problem));
         }
@@ -169,7 +195,7 @@ impl<'c, R: Read> EventReader<'c, R> {
         let spec = Arc::new(self.specs.build(&name, &row)?);
         let id = self
             .instances
-            .insert(&name, Arc::clone(&spec))
+            .insert(&name, Known::Live(Arc::clone(&spec)))
             .ok_or_else(|| {
                 self.error(
                     Col::Instance,
@@ -179,19 +205,41 @@ impl<'c, R: Read> EventReader<'c, R> {
         Ok((id, spec))
     }
 
-    fn existing(&self, action: Action) -> Result<InstanceId, LocatedError> {
+    /// The id of the instance a non-launch row acts on. After a row that terminates or
+    /// interrupts it, only its launch line and Spot flag are kept (the replay refuses
+    /// anything later done to it).
+    fn existing(&mut self, action: Action) -> Result<InstanceId, LocatedError> {
         let name = self.required(Col::Instance)?;
-        let Some((id, spec)) = self.instances.get(name) else {
+        let Some((id, known)) = self.instances.get(name) else {
             let problem = format!("{action} of {name}, which no earlier row launches");
             return Err(self.error(Col::Instance, problem));
         };
-        self.check_attributes_unchanged(spec)?;
-        if action == Action::Interrupt && !spec.interruptible {
+        if let Known::Live(spec) = known {
+            self.check_attributes_unchanged(spec)?;
+        }
+        if action == Action::Interrupt && !known.interruptible() {
             let problem = format!(
                 "interrupt of {name}, which was launched with interruptible=false (line {}); AWS interrupts only Spot Instances",
-                spec.line
+                known.launch_line()
             );
             return Err(self.error(Col::Action, problem));
+        }
+        if matches!(action, Action::Terminate | Action::Interrupt) {
+            let ended = Known::Ended {
+                line: known.launch_line(),
+                interruptible: known.interruptible(),
+            };
+            // The name again, borrowed from the record alone so the table can change.
+            let row = Row {
+                file: &self.file,
+                header: &self.header,
+                names: &self.header_names,
+                record: &self.record,
+                line: self.line,
+            };
+            if let Some(name) = row.cell(Col::Instance)? {
+                self.instances.replace(name, ended);
+            }
         }
         Ok(id)
     }
