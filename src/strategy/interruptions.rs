@@ -13,9 +13,9 @@
 use crate::clock::{Seconds, Timestamp};
 use crate::location::LocatedError;
 use crate::pricing::Catalog;
-use crate::scenario::{Action, Event, EventSource, InstanceId, LaunchSpec, Market, Markets};
+use crate::scenario::{Action, Event, EventSource, IdMap, InstanceId, LaunchSpec, Market, Markets};
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 const MODEL_MONTH_SECONDS: f64 = 30.0 * 86_400.0;
@@ -52,6 +52,10 @@ struct Incarnation {
     replacements: u32,
     runs: u64,
     status: Status,
+    /// Interruptions per second on Spot; `None` when the instance is not on Spot or its type
+    /// has no Spot Instance Advisor band. Every replacement has the same, so it is looked up
+    /// once per launch row rather than per run (a catalog lookup by three names).
+    rate: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -65,7 +69,7 @@ pub struct Interrupter<'a> {
     inner: Box<dyn EventSource + 'a>,
     catalog: &'a Catalog,
     model: AdvisorModel,
-    instances: HashMap<InstanceId, Incarnation>,
+    instances: IdMap<Incarnation>,
     queue: BinaryHeap<Reverse<(Timestamp, u64, Pending)>>,
     sequence: u64,
     lookahead: Option<Event>,
@@ -83,7 +87,7 @@ impl<'a> Interrupter<'a> {
             inner,
             catalog,
             model,
-            instances: HashMap::new(),
+            instances: IdMap::default(),
             queue: BinaryHeap::new(),
             sequence: 0,
             lookahead: None,
@@ -98,23 +102,26 @@ impl<'a> Interrupter<'a> {
     }
 
     /// Draws when AWS interrupts the run that starts now, if it is on Spot.
+    /// The rate [`Incarnation::rate`] holds for a launch.
+    fn rate_of(&self, spec: &LaunchSpec) -> Option<f64> {
+        if (self.model.market_of)(&spec.markets) != Market::Spot {
+            return None;
+        }
+        let band = self
+            .catalog
+            .interruption_band(&spec.region, &spec.instance_type, &spec.os)?;
+        let p = band.monthly_probability();
+        Some(-(1.0 - p).ln() / MODEL_MONTH_SECONDS)
+    }
+
     fn draw(&mut self, original: InstanceId, now: Timestamp) {
-        let Some(incarnation) = self.instances.get_mut(&original) else {
+        let Some(incarnation) = self.instances.get_mut(original) else {
             return;
         };
         incarnation.runs += 1;
-        let spec = Arc::clone(&incarnation.spec);
-        if (self.model.market_of)(&spec.markets) != Market::Spot {
-            return;
-        }
-        let Some(band) =
-            self.catalog
-                .interruption_band(&spec.region, &spec.instance_type, &spec.os)
-        else {
+        let Some(rate) = incarnation.rate else {
             return;
         };
-        let p = band.monthly_probability();
-        let rate = -(1.0 - p).ln() / MODEL_MONTH_SECONDS;
         let key = mix(
             self.model.seed,
             &incarnation.original_name,
@@ -148,7 +155,7 @@ impl<'a> Interrupter<'a> {
     fn fire(&mut self, at: Timestamp, pending: Pending) -> Option<Event> {
         match pending {
             Pending::Interrupt { original, run } => {
-                let incarnation = self.instances.get_mut(&original)?;
+                let incarnation = self.instances.get_mut(original)?;
                 if incarnation.status != Status::Running || incarnation.runs != run {
                     return None;
                 }
@@ -161,7 +168,7 @@ impl<'a> Interrupter<'a> {
                 Some(event)
             }
             Pending::Replace { original } => {
-                let status = self.instances.get(&original)?.status;
+                let status = self.instances.get(original)?.status;
                 if status == Status::AwaitingReplacement {
                     self.replace(original, at)
                 } else {
@@ -174,7 +181,7 @@ impl<'a> Interrupter<'a> {
     /// Launches a new incarnation of an interrupted instance.
     fn replace(&mut self, original: InstanceId, at: Timestamp) -> Option<Event> {
         let id = InstanceId(self.next_id);
-        let incarnation = self.instances.get_mut(&original)?;
+        let incarnation = self.instances.get_mut(original)?;
         self.next_id = self.next_id.saturating_sub(1);
         incarnation.replacements += 1;
         let mut spec = (*incarnation.spec).clone();
@@ -194,6 +201,7 @@ impl<'a> Interrupter<'a> {
     fn map(&mut self, mut event: Event) -> Option<Event> {
         let original = event.instance;
         if let (Action::Launch, Some(spec)) = (event.action, &event.spec) {
+            let rate = self.rate_of(spec);
             self.instances.insert(
                 original,
                 Incarnation {
@@ -203,12 +211,13 @@ impl<'a> Interrupter<'a> {
                     replacements: 0,
                     runs: 0,
                     status: Status::Running,
+                    rate,
                 },
             );
             self.draw(original, event.time);
             return Some(event);
         }
-        let status = self.instances.get(&original)?.status;
+        let status = self.instances.get(original)?.status;
         let action = if event.action == Action::Interrupt {
             Action::Terminate
         } else {
@@ -231,7 +240,7 @@ impl<'a> Interrupter<'a> {
                 status != Status::AwaitingReplacement && status != Status::ReplacementDeferred,
             ),
         };
-        let incarnation = self.instances.get_mut(&original)?;
+        let incarnation = self.instances.get_mut(original)?;
         incarnation.status = next;
         if !forward {
             return None;
