@@ -368,8 +368,12 @@ mod tests {
     }
 
     fn table(usage: &HourlyUsage) -> Vec<(String, Vec<(String, u64)>)> {
-        usage
-            .hours()
+        named(usage, usage.hours())
+    }
+
+    /// Hours with each key shown by its group.
+    fn named(usage: &HourlyUsage, hours: Hours<'_>) -> Vec<(String, Vec<(String, u64)>)> {
+        hours
             .map(|(hour, entries)| {
                 let entries = entries
                     .into_iter()
@@ -459,18 +463,7 @@ mod tests {
         }
         let whole = table(&usage);
         let parts = usage.partition(&[Some(0), Some(1), Some(0)], 2);
-        let swept = |part: &Part| -> Vec<(String, Vec<(String, u64)>)> {
-            usage
-                .hours_in(part)
-                .map(|(hour, entries)| {
-                    let entries = entries
-                        .into_iter()
-                        .map(|(k, s)| (usage.keys()[k as usize].group.to_string(), s))
-                        .collect();
-                    (hour.to_string(), entries)
-                })
-                .collect()
-        };
+        let swept = |part: &Part| named(&usage, usage.hours_in(part));
         let only = |groups: &[&str]| -> Vec<(String, Vec<(String, u64)>)> {
             whole
                 .iter()

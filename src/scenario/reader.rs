@@ -56,12 +56,17 @@ impl Known {
     }
 }
 
+/// What every row is read through: the file's name and its header.
+struct Layout {
+    file: Arc<str>,
+    header: Header,
+    names: Vec<String>,
+}
+
 /// Reads an event log one validated [`Event`] at a time.
 pub struct EventReader<'c, R: Read> {
-    file: Arc<str>,
+    layout: Layout,
     csv: csv::Reader<R>,
-    header: Header,
-    header_names: Vec<String>,
     record: csv::ByteRecord,
     line: u64,
     specs: SpecBuilder<'c>,
@@ -100,10 +105,12 @@ impl<'c, R: Read> EventReader<'c, R> {
                 LocatedError::new(location, problem)
             })?;
         Ok(EventReader {
-            file,
+            layout: Layout {
+                file,
+                header,
+                names: header_names,
+            },
             csv,
-            header,
-            header_names,
             record: csv::ByteRecord::new(),
             line: 1,
             specs: SpecBuilder::new(catalog, &defaults),
@@ -123,7 +130,7 @@ impl<'c, R: Read> EventReader<'c, R> {
             Err(e) => {
                 let line = e.position().map_or(self.line + 1, |p| p.line());
                 Err(LocatedError::new(
-                    Location::line(&self.file, line),
+                    Location::line(&self.layout.file, line),
                     csv_problem(&e),
                 ))
             }
@@ -185,13 +192,7 @@ impl<'c, R: Read> EventReader<'c, R> {
             );
             return Err(self.error(Col::Action, problem));
         }
-        let row = Row {
-            file: &self.file,
-            header: &self.header,
-            names: &self.header_names,
-            record: &self.record,
-            line: self.line,
-        };
+        let row = Row::new(&self.layout, &self.record, self.line);
         let spec = Arc::new(self.specs.build(&name, &row)?);
         let id = self
             .instances
@@ -230,13 +231,7 @@ impl<'c, R: Read> EventReader<'c, R> {
                 interruptible: known.interruptible(),
             };
             // The name again, borrowed from the record alone so the table can change.
-            let row = Row {
-                file: &self.file,
-                header: &self.header,
-                names: &self.header_names,
-                record: &self.record,
-                line: self.line,
-            };
+            let row = Row::new(&self.layout, &self.record, self.line);
             if let Some(name) = row.cell(Col::Instance)? {
                 self.instances.replace(name, ended);
             }
@@ -278,7 +273,8 @@ impl<'c, R: Read> EventReader<'c, R> {
     /// columns need not be looked at one by one.
     fn only_core_cells(&self) -> bool {
         let length = |col: Col| {
-            self.header
+            self.layout
+                .header
                 .position(col)
                 .and_then(|i| self.record.get(i))
                 .map_or(0, <[u8]>::len)
@@ -289,13 +285,7 @@ impl<'c, R: Read> EventReader<'c, R> {
 
     /// The current row as cells.
     fn row(&self) -> Row<'_> {
-        Row {
-            file: &self.file,
-            header: &self.header,
-            names: &self.header_names,
-            record: &self.record,
-            line: self.line,
-        }
+        Row::new(&self.layout, &self.record, self.line)
     }
 
     fn optional(&self, col: Col) -> Result<Option<&str>, LocatedError> {
@@ -318,7 +308,7 @@ impl<R: Read + Send> EventSource for EventReader<'_, R> {
     }
 
     fn file(&self) -> &Arc<str> {
-        &self.file
+        &self.layout.file
     }
 
     fn unknown_override_groups(&self) -> Result<(), String> {
@@ -336,6 +326,18 @@ struct Row<'a> {
 }
 
 impl<'a> Row<'a> {
+    /// The current record, borrowing only the reader's layout and record (so its instance
+    /// table and attribute builder can change while the row is in use).
+    fn new(layout: &'a Layout, record: &'a csv::ByteRecord, line: u64) -> Row<'a> {
+        Row {
+            file: &layout.file,
+            header: &layout.header,
+            names: &layout.names,
+            record,
+            line,
+        }
+    }
+
     /// The trimmed cell, borrowed from the record rather than from this view.
     fn cell(&self, col: Col) -> Result<Option<&'a str>, LocatedError> {
         let Some(index) = self.header.position(col) else {
