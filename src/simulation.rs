@@ -9,6 +9,10 @@
 //! The source is read on a thread of its own and its events handed over in batches, in
 //! order, so parsing and the instance-name lookups run on one core while the replay and the
 //! meters run on another; errors come out exactly as they would one event at a time.
+//! (Spot trials, already one per core, read their in-memory recording on their own thread.)
+//!
+//! With reservations, the hourly usage is grouped by reservation pool once the replay is
+//! done, and each pool's hours are built, priced and dropped in turn.
 
 use crate::billing::{Charge, HourlyUsage, Ledger, Meter};
 use crate::clock::Timestamp;

@@ -27,8 +27,8 @@ pub struct UsageKey {
     pub group: Arc<str>,
 }
 
-/// A change, from one clock hour (counted from the epoch, see [`hour_of`]) on, in the number of runs using a
-/// key's whole hours.
+/// A change, from one clock hour (counted from the epoch, see [`hour_of`]) on, in the
+/// number of runs using a key's whole hours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct WholeMark {
     hour: i32,
