@@ -62,13 +62,19 @@ pub fn allocate(
     let mut allocation = Allocation::default();
     let first_hour = start.hour_start();
     let hours = clock_hours(start, horizon);
+    // Each reserved pool's capacity and the units of it used in each hour, for the fees.
+    let mut used: BTreeMap<&Pool, (Decimal, BTreeMap<Timestamp, Decimal>)> = BTreeMap::new();
     for (pool, pool_usage) in pools.iter() {
         let pool_usage = &pool_usage;
         let members: Vec<&PricedReservation> = priced.iter().filter(|p| &p.pool == pool).collect();
-        let capacity: Decimal = members.iter().map(|m| m.capacity).sum();
+        let capacity = pool_capacity_of(&priced, pool);
         let fee: Decimal = members.iter().map(|m| m.recurring + m.amortized).sum();
+        let mut used_by_hour = BTreeMap::new();
         for (hour, entries) in pool_usage.hours() {
             let covered = covered_units(pool_usage, entries, capacity);
+            if !members.is_empty() {
+                used_by_hour.insert(hour, covered.iter().sum::<Decimal>());
+            }
             for (entry, units) in entries.iter().zip(covered) {
                 let key = &pool_usage.keys[entry.key as usize];
                 let covered_seconds = units / key.units;
@@ -91,14 +97,17 @@ pub fn allocate(
                 });
             }
         }
+        if !members.is_empty() {
+            used.insert(pool, (capacity, used_by_hour));
+        }
     }
+    let none = BTreeMap::new();
     for member in &priced {
-        let used_by_hour = used_units_by_hour(pools, &member.pool, &priced);
-        let pool_capacity: Decimal = priced
-            .iter()
-            .filter(|p| p.pool == member.pool)
-            .map(|p| p.capacity)
-            .sum();
+        let (pool_capacity, used_by_hour) = match used.get(&member.pool) {
+            Some((capacity, by_hour)) => (*capacity, by_hour),
+            // A reserved pool with no usage: idle every hour.
+            None => (pool_capacity_of(&priced, &member.pool), &none),
+        };
         for h in 0..hours {
             let hour = Timestamp::from_unix(
                 first_hour.unix() + i64::try_from(h).unwrap_or(i64::MAX) * SECONDS_PER_HOUR,
@@ -121,25 +130,11 @@ pub fn allocate(
     Ok(allocation)
 }
 
-/// Units of a pool's capacity used in each hour.
-fn used_units_by_hour(
-    pools: &Pools,
-    pool: &Pool,
-    priced: &[PricedReservation],
-) -> BTreeMap<Timestamp, Decimal> {
-    let capacity: Decimal = priced
+/// The capacity of all reservations in a pool.
+fn pool_capacity_of(priced: &[PricedReservation], pool: &Pool) -> Decimal {
+    priced
         .iter()
         .filter(|p| &p.pool == pool)
         .map(|p| p.capacity)
-        .sum();
-    let Some(usage) = pools.get(pool) else {
-        return BTreeMap::new();
-    };
-    usage
-        .hours()
-        .map(|(hour, entries)| {
-            let used: Decimal = covered_units(&usage, entries, capacity).into_iter().sum();
-            (hour, used)
-        })
-        .collect()
+        .sum()
 }
