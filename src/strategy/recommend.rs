@@ -8,7 +8,7 @@
 //! size of the family that has a price, so the choice is optimal by construction among
 //! single-size portfolios and the whole cost curve can be shown.
 
-use super::coverage::{clock_hours, cover, cover_curve, Pool, PoolUsage, Pools};
+use super::coverage::{clock_hours, cover, cover_curve, units_to_quarters, Pool, PoolUsage, Pools};
 use super::reserved::{Portfolio, Reservation};
 use crate::clock::{Timestamp, SECONDS_PER_HOUR};
 use crate::error::Error;
@@ -209,11 +209,12 @@ fn max_count(peak: Decimal, per: Decimal) -> u64 {
 
 /// Coverage of a pool at every multiple of a capacity step that each size's reservation is a
 /// whole number of: how much a capacity covers does not depend on which size buys it, so
-/// the sizes of a family (normalization factors 0.25, 0.5, 1, 2, … 12 …) share one sweep over
-/// the pool's hours instead of one each.
+/// the sizes of a family share one sweep over the pool's hours instead of one each. Every
+/// normalization factor is a whole number of quarters (0.25, 0.5, 1, 2, … 12 …), so the step
+/// is the quarters' greatest common divisor.
 struct SharedCurve {
-    /// Unit-seconds per step; `None` when the sizes have no common step (each then sweeps).
-    step: Option<Decimal>,
+    /// Unit-seconds per step.
+    step: Decimal,
     points: Vec<(Usd, Decimal)>,
 }
 
@@ -223,48 +224,42 @@ impl SharedCurve {
         sizes: &[(Arc<str>, Candidate)],
         whole: Whole,
     ) -> Result<SharedCurve, Error> {
-        let hundredths = |c: &Candidate| {
-            let h = c.units * Decimal::ONE_HUNDRED;
-            h.fract().is_zero().then(|| h.to_u64()).flatten()
-        };
-        let step = sizes
-            .iter()
-            .map(|(_, c)| hundredths(c).filter(|h| *h > 0))
-            .try_fold(0u64, |g, h| h.map(|h| gcd(g, h)))
-            .filter(|g| *g > 0)
-            .map(|g| (Decimal::new(g as i64, 2) * Decimal::from(SECONDS_PER_HOUR)).normalize());
-        let Some(step) = step else {
+        let quarters = sizes.iter().try_fold(0u64, |g, (_, c)| {
+            units_to_quarters(c.units)
+                .and_then(|q| u64::try_from(q).ok())
+                .filter(|q| *q > 0)
+                .map(|q| gcd(g, q))
+                .ok_or_else(MoneyError::overflow_of_coverage)
+        })?;
+        // A quarter unit for an hour is 900 unit-seconds.
+        let step = Decimal::from(quarters) * Decimal::from(SECONDS_PER_HOUR / 4);
+        if step.is_zero() {
+            // No size to buy: nothing will be read.
             return Ok(SharedCurve {
-                step: None,
+                step,
                 points: Vec::new(),
             });
-        };
+        }
         let last = sizes
             .iter()
             .map(|(_, c)| max_count(whole.peak, c.capacity(1)) * steps_per(c, step))
             .max()
             .unwrap_or(0);
         Ok(SharedCurve {
-            step: Some(step),
+            step,
             points: cover_curve(usage, step, last)?,
         })
     }
 
     /// Covered value and capacity used for `0..=max` reservations of `c`'s size.
-    fn for_size(&self, c: &Candidate, max: u64) -> Result<Vec<(Usd, Decimal)>, Error> {
-        match self.step {
-            Some(step) => {
-                let every = steps_per(c, step) as usize;
-                Ok(self
-                    .points
-                    .iter()
-                    .step_by(every.max(1))
-                    .take(max as usize + 1)
-                    .copied()
-                    .collect())
-            }
-            None => Ok(cover_curve(c.usage, c.capacity(1), max)?),
-        }
+    fn for_size(&self, c: &Candidate, max: u64) -> Vec<(Usd, Decimal)> {
+        let every = steps_per(c, self.step) as usize;
+        self.points
+            .iter()
+            .step_by(every.max(1))
+            .take(max as usize + 1)
+            .copied()
+            .collect()
     }
 }
 
@@ -291,7 +286,7 @@ fn cost_curves(
         cost: Vec::new(),
         used: Vec::new(),
     };
-    for (count, (covered, used_units)) in shared.for_size(c, max_count)?.into_iter().enumerate() {
+    for (count, (covered, used_units)) in shared.for_size(c, max_count).into_iter().enumerate() {
         let fees = c.fee_per_hour * Decimal::from(count as u64) * Decimal::from(c.hours);
         curves.cost.push(
             on_demand
