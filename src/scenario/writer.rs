@@ -1,7 +1,7 @@
 //! Writing events back out as an event log, the format `simulate` reads.
 
-use super::event::{Action, Event, InstanceId, PublicIp, RootDevice};
-use std::collections::HashMap;
+use super::event::{Action, Event, PublicIp, RootDevice};
+use super::id_map::IdMap;
 use std::io::Write;
 use std::sync::Arc;
 
@@ -25,7 +25,7 @@ const HEADER: [&str; 13] = [
 pub struct EventLogWriter<W: Write> {
     csv: csv::Writer<W>,
     /// Names of the instances launched and not yet terminated (later events carry none).
-    names: HashMap<InstanceId, Arc<str>>,
+    names: IdMap<Arc<str>>,
 }
 
 impl<W: Write> EventLogWriter<W> {
@@ -34,7 +34,7 @@ impl<W: Write> EventLogWriter<W> {
         csv.write_record(HEADER)?;
         Ok(EventLogWriter {
             csv,
-            names: HashMap::new(),
+            names: IdMap::default(),
         })
     }
 
@@ -46,8 +46,8 @@ impl<W: Write> EventLogWriter<W> {
             .filter(|_| event.action == Action::Launch)
         else {
             let name = match event.action {
-                Action::Terminate | Action::Interrupt => self.names.remove(&event.instance),
-                _ => self.names.get(&event.instance).cloned(),
+                Action::Terminate | Action::Interrupt => self.names.remove(event.instance),
+                _ => self.names.get(event.instance).cloned(),
             }
             .unwrap_or_default();
             let empty = [""; 10];
