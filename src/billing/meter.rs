@@ -127,6 +127,10 @@ pub struct Meter<'c> {
     market_of: MarketOf,
     /// Spot series used outside the span of their records, for the report to say so.
     outside_history: std::collections::BTreeSet<String>,
+    /// Which series and edge already have their sentence: a billed Spot span past the
+    /// history's end is common (every span of a run after the last record), and the
+    /// sentence was formatted for each of them only to be found already there.
+    outside_seen: hashbrown::HashSet<(usize, Edge)>,
     accounts: IdMap<Account>,
     /// Every distinct rate set, once.
     rates: Vec<Rates>,
@@ -145,6 +149,7 @@ impl<'c> Meter<'c> {
             catalog,
             market_of,
             outside_history: std::collections::BTreeSet::new(),
+            outside_seen: hashbrown::HashSet::new(),
             accounts: IdMap::default(),
             rates: Vec::new(),
             rate_ids: HashMap::new(),
@@ -168,8 +173,11 @@ impl<'c> Meter<'c> {
         };
         let rates = &self.rates[account.rates as usize];
         if let (Some(zone), true) = (&rates.spot, span.state.bills_usage()) {
-            if let Some(note) = outside_note(zone, &span.spec.instance_type, span.start, span.end) {
-                self.outside_history.insert(note);
+            if let Some((edge, records)) = outside_edge(zone, span.start, span.end) {
+                if self.outside_seen.insert((Arc::as_ptr(zone) as usize, edge)) {
+                    let note = outside_note(zone, &span.spec.instance_type, edge, records);
+                    self.outside_history.insert(note);
+                }
             }
         }
         let billed = meter_usage(account, rates, span, charges)?;
@@ -305,32 +313,59 @@ fn meter_usage(
     Ok((length + billed).saturating_sub(run.seconds))
 }
 
-/// A sentence when `[start, end)` reaches before a zone's first Spot record (its first price
-/// is used) or after its last (the last price is assumed to hold).
+/// Which end of a zone's Spot records a span reached beyond.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Edge {
+    /// Before the first record: its price is used.
+    Before,
+    /// More than a day after the last: its price is assumed to hold.
+    After,
+}
+
+/// Whether `[start, end)` reaches before a zone's first Spot record or more than a day
+/// after its last (a span can do both; the start is named), with the first and last
+/// records' times.
+fn outside_edge(
+    zone: &ZoneSeries,
+    start: Timestamp,
+    end: Timestamp,
+) -> Option<(Edge, (Timestamp, Timestamp))> {
+    let (first, last) = zone.span()?;
+    if start < first {
+        return Some((Edge::Before, (first, last)));
+    }
+    if end > last.plus(crate::clock::Seconds(86_400)) {
+        return Some((Edge::After, (first, last)));
+    }
+    None
+}
+
+/// The sentence for a series used beyond `edge` of its records (the series' instance type
+/// and product are fixed, so the sentence depends on nothing else).
 fn outside_note(
     zone: &ZoneSeries,
     instance_type: &str,
-    start: Timestamp,
-    end: Timestamp,
-) -> Option<String> {
-    let (first, last) = zone.span()?;
-    if start < first {
-        let price = zone.points.first().map(|p| p.1).unwrap_or_default();
-        return Some(format!(
-            "{instance_type} in {} ran before its Spot history starts ({first}); its first price, ${}/h, was used",
-            zone.zone,
-            price.normalize()
-        ));
+    edge: Edge,
+    (first, last): (Timestamp, Timestamp),
+) -> String {
+    match edge {
+        Edge::Before => {
+            let price = zone.points.first().map(|p| p.1).unwrap_or_default();
+            format!(
+                "{instance_type} in {} ran before its Spot history starts ({first}); its first price, ${}/h, was used",
+                zone.zone,
+                price.normalize()
+            )
+        }
+        Edge::After => {
+            let price = zone.points.last().map(|p| p.1).unwrap_or_default();
+            format!(
+                "{instance_type} in {} ran more than a day after its Spot history ends ({last}); its last price, ${}/h, was assumed to hold",
+                zone.zone,
+                price.normalize()
+            )
+        }
     }
-    if end > last.plus(crate::clock::Seconds(86_400)) {
-        let price = zone.points.last().map(|p| p.1).unwrap_or_default();
-        return Some(format!(
-            "{instance_type} in {} ran more than a day after its Spot history ends ({last}); its last price, ${}/h, was assumed to hold",
-            zone.zone,
-            price.normalize()
-        ));
-    }
-    None
 }
 
 /// What a run costs, and its price per hour: On-Demand at the rate, Spot at the prices in
