@@ -302,11 +302,13 @@ fn finance(outcome: &Outcome, catalog: &Catalog) {
         },
         _ => None,
     };
-    let mut items = line_items(
+    let Ok(mut items) = line_items(
         outcome,
         Period::Daily,
         allocation.as_ref().map(|(a, p)| (a, p.terms)),
-    );
+    ) else {
+        return;
+    };
     if let Some((_, portfolio)) = &allocation {
         let mut purchases = Vec::new();
         for r in &portfolio.reservations {

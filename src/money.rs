@@ -33,6 +33,10 @@ impl MoneyError {
         MoneyError::overflow("a Spot charge")
     }
 
+    pub(crate) fn overflow_of_sum() -> MoneyError {
+        MoneyError::overflow("a sum of charges")
+    }
+
     pub(crate) fn overflow_of_coverage() -> MoneyError {
         MoneyError::overflow("a reservation coverage figure")
     }

@@ -14,7 +14,7 @@
 //! With reservations, the hourly usage is grouped by reservation pool once the replay is
 //! done, and each pool's hours are built, priced and dropped in turn.
 
-use crate::billing::{Charge, HourlyUsage, Ledger, Meter};
+use crate::billing::{Book, Charge, HourlyUsage, Ledger, Meter};
 use crate::clock::Timestamp;
 use crate::error::Error;
 use crate::lifecycle::{Replay, Span, Timings};
@@ -117,20 +117,20 @@ pub fn simulate(
 ) -> Result<Outcome, Error> {
     let mut meters = Vec::new();
     if !options.skip_on_demand || options.reserved.is_some() {
-        meters.push((Strategy::OnDemand, Meter::new(catalog), Ledger::default()));
+        meters.push((Strategy::OnDemand, Meter::new(catalog), Book::default()));
     }
     if options.spot {
         meters.push((
             Strategy::Spot,
             Meter::for_market(catalog, |m| m.spot),
-            Ledger::default(),
+            Book::default(),
         ));
     }
     if options.mixed.is_some() {
         meters.push((
             Strategy::Mixed,
             Meter::for_market(catalog, |m| m.mixed),
-            Ledger::default(),
+            Book::default(),
         ));
     }
     let mut run = Pipeline {
@@ -183,8 +183,10 @@ pub fn simulate(
             .iter()
             .flat_map(|(s, m, _)| m.notes().map(move |n| format!("{s}: {n}"))),
     );
-    let mut ledgers: Vec<(Strategy, Ledger)> =
-        run.meters.into_iter().map(|(s, _, l)| (s, l)).collect();
+    let mut ledgers = Vec::with_capacity(run.meters.len() + 1);
+    for (strategy, _, book) in run.meters {
+        ledgers.push((strategy, book.close()?));
+    }
     let on_demand_total = match ledgers.first() {
         Some((Strategy::OnDemand, ledger)) => ledger.overall.rounded_total()?,
         _ => crate::money::Usd::ZERO,
@@ -337,8 +339,8 @@ use crate::clock::{MAX_SPAN, MAX_SPAN_YEARS};
 
 struct Pipeline<'a, 'c> {
     replay: Replay,
-    /// One meter and ledger per metered strategy, On-Demand first.
-    meters: Vec<(Strategy, Meter<'c>, Ledger)>,
+    /// One meter and book per metered strategy, On-Demand first.
+    meters: Vec<(Strategy, Meter<'c>, Book)>,
     spans: Vec<Span>,
     charges: Vec<Charge>,
     /// Compute usage by clock hour, kept only when reservations are to be priced.
@@ -383,7 +385,7 @@ impl Pipeline<'_, '_> {
     /// Meters the spans the replay produced and books their charges.
     fn drain(&mut self, file: &Arc<str>) -> Result<(), Error> {
         for span in self.spans.drain(..) {
-            for (strategy, meter, ledger) in &mut self.meters {
+            for (strategy, meter, book) in &mut self.meters {
                 let billed = meter.record(&span, &mut self.charges).map_err(|e| {
                     LocatedError::new(Location::line(file, span.spec.line), e.to_string())
                 })?;
@@ -392,7 +394,7 @@ impl Pipeline<'_, '_> {
                     self.timeline.record(&span, billed)?;
                 }
                 for charge in self.charges.drain(..) {
-                    ledger.add(&charge)?;
+                    book.add(&charge)?;
                     if let (true, Some(usage)) = (on_demand, &mut self.usage) {
                         usage.add(&charge);
                     }

@@ -182,7 +182,7 @@ fn one(
         };
         let outcome = simulate(&mut source, catalog, &trial_options, &mut NoTimeline)?;
         if plan.daily {
-            daily.push((strategy, cumulative_by_day(&outcome, strategy)));
+            daily.push((strategy, cumulative_by_day(&outcome, strategy)?));
         }
         if let Some((_, ledger)) = outcome.ledgers.into_iter().find(|(s, _)| *s == strategy) {
             ledgers.push((strategy, ledger));
@@ -204,7 +204,7 @@ fn one(
 fn cumulative_by_day(
     outcome: &crate::simulation::Outcome,
     strategy: Strategy,
-) -> Vec<(i64, Decimal)> {
+) -> Result<Vec<(i64, Decimal)>, crate::money::MoneyError> {
     let day = crate::clock::SECONDS_PER_DAY;
     let first = outcome.start.unix().div_euclid(day);
     let last = outcome.horizon.unix().div_euclid(day);
@@ -218,7 +218,7 @@ fn cumulative_by_day(
     };
     for (_, charge) in outcome.charges.iter().filter(|(s, _)| *s == strategy) {
         let (start, end) = (charge.start.unix(), charge.end.unix());
-        let cost = charge.cost.amount();
+        let cost = charge.cost()?.amount();
         let (first_day, last_day) = (start.div_euclid(day), (end - 1).div_euclid(day));
         if end <= start {
             per_day[index(end.div_euclid(day))] += cost;
@@ -235,7 +235,7 @@ fn cumulative_by_day(
         whole_days[index(last_day)] -= per_second;
     }
     let (mut total, mut rate) = (Decimal::ZERO, Decimal::ZERO);
-    per_day
+    Ok(per_day
         .into_iter()
         .enumerate()
         .map(|(i, cost)| {
@@ -244,7 +244,7 @@ fn cumulative_by_day(
             let end = ((first + i as i64 + 1) * day).min(outcome.horizon.unix());
             (end, total)
         })
-        .collect()
+        .collect())
 }
 
 /// The band chart's data: p5 / p50 / p95 of the cumulative cost at each day's end.

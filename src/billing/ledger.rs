@@ -22,20 +22,38 @@ pub struct Totals {
 }
 
 impl Totals {
-    fn add(&mut self, charge: &Charge) -> Result<(), MoneyError> {
-        let slot = match charge.kind {
-            ChargeKind::Compute => {
-                self.billed_seconds = self.billed_seconds.saturating_add(charge.quantity);
-                if charge.market == crate::scenario::Market::Spot {
-                    self.spot_seconds = self.spot_seconds.saturating_add(charge.quantity);
-                }
-                self.interruptions += u64::from(charge.interrupted);
-                &mut self.compute
-            }
+    /// Counts a charge's instance seconds (compute only): billed, on Spot, interrupted.
+    pub(super) fn count(&mut self, charge: &Charge) {
+        if charge.kind != ChargeKind::Compute {
+            return;
+        }
+        self.billed_seconds = self.billed_seconds.saturating_add(charge.quantity);
+        if charge.market == crate::scenario::Market::Spot {
+            self.spot_seconds = self.spot_seconds.saturating_add(charge.quantity);
+        }
+        self.interruptions += u64::from(charge.interrupted);
+    }
+
+    /// Adds a cost to the column of its kind.
+    pub(super) fn add_cost(&mut self, kind: ChargeKind, cost: Usd) -> Result<(), MoneyError> {
+        let slot = match kind {
+            ChargeKind::Compute => &mut self.compute,
             ChargeKind::Storage => &mut self.storage,
             ChargeKind::PublicIpv4 => &mut self.public_ipv4,
         };
-        *slot = slot.checked_add(charge.cost)?;
+        *slot = slot.checked_add(cost)?;
+        Ok(())
+    }
+
+    /// Adds another set of totals (a group's, to the overall).
+    pub(super) fn absorb(&mut self, other: &Totals) -> Result<(), MoneyError> {
+        self.compute = self.compute.checked_add(other.compute)?;
+        self.storage = self.storage.checked_add(other.storage)?;
+        self.public_ipv4 = self.public_ipv4.checked_add(other.public_ipv4)?;
+        self.commitment = self.commitment.checked_add(other.commitment)?;
+        self.billed_seconds = self.billed_seconds.saturating_add(other.billed_seconds);
+        self.spot_seconds = self.spot_seconds.saturating_add(other.spot_seconds);
+        self.interruptions = self.interruptions.saturating_add(other.interruptions);
         Ok(())
     }
 
@@ -62,17 +80,4 @@ pub struct Ledger {
     pub overall: Totals,
     /// Hashed, not ordered: a charge is booked per group, and reports sort the names once.
     pub groups: HashMap<Arc<str>, Totals>,
-}
-
-impl Ledger {
-    pub fn add(&mut self, charge: &Charge) -> Result<(), MoneyError> {
-        self.overall.add(charge)?;
-        if let Some(totals) = self.groups.get_mut(&charge.spec.group) {
-            return totals.add(charge);
-        }
-        let mut totals = Totals::default();
-        totals.add(charge)?;
-        self.groups.insert(Arc::clone(&charge.spec.group), totals);
-        Ok(())
-    }
 }

@@ -43,7 +43,8 @@ pub struct Charge {
     pub end: Timestamp,
     /// Billed seconds (compute, IPv4) or GB-seconds (storage).
     pub quantity: u64,
-    pub cost: Usd,
+    /// How the cost follows from the quantity ([`Charge::cost`]).
+    pub pricing: Pricing,
     /// The lifecycle state the charge accrued in, where there is one (storage accrues in all).
     pub state: Option<State>,
     /// The list price per unit: USD per hour (compute, IPv4) or per GB-month (storage);
@@ -52,6 +53,69 @@ pub struct Charge {
     pub market: Market,
     /// A Spot run AWS interrupted (its billing follows the interruption rules).
     pub interrupted: bool,
+}
+
+/// How a charge's cost follows from its quantity.
+///
+/// The meter does not divide: a charge's cost is worked out where it is read (a line
+/// item), and the ledger sums quantities per price and divides once per price and group
+/// (`billing::book`), so totals are rounded once, at the end, instead of once per charge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pricing {
+    /// The quantity is seconds at this hourly rate: rate × seconds / 3600.
+    Hourly(HourlyRate),
+    /// The quantity is GB-seconds at this GB-month rate, prorated over a calendar month of
+    /// the given seconds: rate × GB-seconds / month seconds.
+    Monthly(MonthlyRate, u64),
+    /// A cost already worked out: a Spot run at the prices in effect each second.
+    Amount(Usd),
+}
+
+impl Charge {
+    /// What the charge costs, at full precision.
+    pub fn cost(&self) -> Result<Usd, crate::money::MoneyError> {
+        match self.pricing {
+            Pricing::Hourly(rate) => rate.cost_of_seconds(self.quantity),
+            Pricing::Monthly(rate, month_seconds) => rate.cost_of(1, self.quantity, month_seconds),
+            Pricing::Amount(cost) => Ok(cost),
+        }
+    }
+}
+
+#[cfg(test)]
+impl Charge {
+    /// A zero-length, zero-cost compute charge of an m5.large Linux instance in us-east-1
+    /// in `group`: tests set the fields they are about with struct update syntax.
+    pub(crate) fn example(group: &str) -> Charge {
+        let spec = LaunchSpec {
+            name: Arc::from("i-1"),
+            instance_type: Arc::from("m5.large"),
+            region: Arc::from("us-east-1"),
+            os: Arc::from("linux"),
+            ebs_gb: 8,
+            ebs_type: crate::pricing::VolumeType::Gp3,
+            root: crate::scenario::RootDevice::Ebs,
+            public_ip: PublicIp::None,
+            interruptible: false,
+            hibernation: false,
+            group: Arc::from(group),
+            line: 2,
+            markets: Markets::default(),
+        };
+        Charge {
+            instance: InstanceId(0),
+            spec: Arc::new(spec),
+            kind: ChargeKind::Compute,
+            start: Timestamp::from_unix(0),
+            end: Timestamp::from_unix(0),
+            quantity: 0,
+            pricing: Pricing::Amount(Usd::ZERO),
+            state: None,
+            unit_price: Decimal::ZERO,
+            market: Market::OnDemand,
+            interrupted: false,
+        }
+    }
 }
 
 /// Why the meter could not price a span.
@@ -292,7 +356,7 @@ fn meter_usage(
         Some(_) => billed_run_seconds(rates.unit, run.seconds),
         None => run.seconds,
     };
-    let (cost, unit_price) = run_cost(rates, run.start, span.end, run.seconds, billed)?;
+    let (pricing, unit_price) = run_cost(rates, run.start, span.end, run.seconds, billed)?;
     charges.push(Charge {
         instance: span.instance,
         spec: Arc::clone(&span.spec),
@@ -300,7 +364,7 @@ fn meter_usage(
         start: run.start,
         end: span.end,
         quantity: billed,
-        cost,
+        pricing,
         state: Some(State::Running),
         unit_price,
         market: if rates.spot.is_some() {
@@ -368,8 +432,8 @@ fn outside_note(
     }
 }
 
-/// What a run costs, and its price per hour: On-Demand at the rate, Spot at the prices in
-/// effect each second (the seconds billed beyond the run at the last price; seconds not
+/// How a run is priced, and its price per hour: On-Demand at the rate, Spot at the prices
+/// in effect each second (the seconds billed beyond the run at the last price; seconds not
 /// billed after an interruption are the run's last ones).
 fn run_cost(
     rates: &Rates,
@@ -377,12 +441,9 @@ fn run_cost(
     end: Timestamp,
     seconds: u64,
     billed: u64,
-) -> Result<(Usd, Decimal), MeterError> {
+) -> Result<(Pricing, Decimal), MeterError> {
     let Some(zone) = &rates.spot else {
-        return Ok((
-            rates.compute.cost_of_seconds(billed)?,
-            rates.compute.per_hour(),
-        ));
+        return Ok((Pricing::Hourly(rates.compute), rates.compute.per_hour()));
     };
     let paid_end = start
         .plus(crate::clock::Seconds(billed.min(seconds)))
@@ -399,7 +460,7 @@ fn run_cost(
     } else {
         cost / hours
     };
-    Ok((Usd::new(cost), unit))
+    Ok((Pricing::Amount(Usd::new(cost)), unit))
 }
 
 /// Public IPv4: an auto-assigned address while the instance holds it, an Elastic IP for
@@ -425,7 +486,7 @@ fn meter_public_ip(
         start: span.start,
         end: span.end,
         quantity: seconds,
-        cost: rates.ipv4.cost_of_seconds(seconds)?,
+        pricing: Pricing::Hourly(rates.ipv4),
         state: Some(span.state),
         unit_price: rates.ipv4.per_hour(),
         market: Market::OnDemand,
@@ -445,14 +506,23 @@ fn meter_storage(
     let gb = span.spec.ebs_gb;
     for (month, seconds, month_seconds) in split_by_month(launched, span.end) {
         let start = month.max(launched);
+        // GB-seconds fit easily (a volume is at most 64 TiB); were they not to, the cost is
+        // worked out here and the quantity saturates, as it did before.
+        let (quantity, pricing) = match gb.checked_mul(seconds.0) {
+            Some(quantity) => (quantity, Pricing::Monthly(rates.storage, month_seconds.0)),
+            None => (
+                u64::MAX,
+                Pricing::Amount(rates.storage.cost_of(gb, seconds.0, month_seconds.0)?),
+            ),
+        };
         charges.push(Charge {
             instance: span.instance,
             spec: Arc::clone(&span.spec),
             kind: ChargeKind::Storage,
             start,
             end: start.plus(seconds),
-            quantity: gb.saturating_mul(seconds.0),
-            cost: rates.storage.cost_of(gb, seconds.0, month_seconds.0)?,
+            quantity,
+            pricing,
             state: None,
             unit_price: rates.storage.per_gb_month(),
             market: Market::OnDemand,

@@ -7,12 +7,14 @@
 //! second (§5). It reads prices from the catalog and states from the lifecycle; it does not
 //! know how a report looks.
 
+mod book;
 mod ledger;
 mod meter;
 mod rules;
 mod usage;
 
+pub use book::Book;
 pub use ledger::{Ledger, Totals};
-pub use meter::{Charge, ChargeKind, MarketOf, Meter};
+pub use meter::{Charge, ChargeKind, MarketOf, Meter, Pricing};
 pub use rules::{billed_interrupted_seconds, billed_run_seconds};
 pub use usage::{HourlyUsage, Part, UsageKey};

@@ -333,37 +333,13 @@ impl Hours<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::billing::meter::ChargeKind;
-    use crate::scenario::{InstanceId, LaunchSpec, Market, Markets, PublicIp, RootDevice};
 
     fn charge(group: &str, start: &str, end: &str, quantity: u64) -> Charge {
-        let spec = LaunchSpec {
-            name: Arc::from("i-1"),
-            instance_type: Arc::from("m5.large"),
-            region: Arc::from("us-east-1"),
-            os: Arc::from("linux"),
-            ebs_gb: 8,
-            ebs_type: crate::pricing::VolumeType::Gp3,
-            root: RootDevice::Ebs,
-            public_ip: PublicIp::None,
-            interruptible: false,
-            hibernation: false,
-            group: Arc::from(group),
-            line: 2,
-            markets: Markets::default(),
-        };
         Charge {
-            instance: InstanceId(0),
-            spec: Arc::new(spec),
-            kind: ChargeKind::Compute,
             start: Timestamp::parse(start).unwrap_or(Timestamp::from_unix(0)),
             end: Timestamp::parse(end).unwrap_or(Timestamp::from_unix(0)),
             quantity,
-            cost: crate::money::Usd::ZERO,
-            state: None,
-            unit_price: rust_decimal::Decimal::ZERO,
-            market: Market::OnDemand,
-            interrupted: false,
+            ..Charge::example(group)
         }
     }
 

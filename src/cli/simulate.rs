@@ -313,7 +313,7 @@ fn write_finance(
         outcome,
         period,
         reserved.as_ref().map(|(a, p)| (a, p.terms)),
-    );
+    )?;
     if let Some((_, portfolio)) = &reserved {
         upfront_items(
             &mut items,

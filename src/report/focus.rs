@@ -89,19 +89,19 @@ pub fn line_items(
     outcome: &Outcome,
     period: Period,
     allocation: Option<(&Allocation, OfferTerms)>,
-) -> Vec<LineItem> {
+) -> Result<Vec<LineItem>, MoneyError> {
     let mut items = Vec::new();
     for (strategy, _) in &outcome.ledgers {
         match (strategy, allocation) {
             (Strategy::Reserved, Some((allocation, terms))) => {
-                charge_items(&mut items, *strategy, outcome, period, false);
+                charge_items(&mut items, *strategy, outcome, period, false)?;
                 reserved_items(&mut items, allocation, terms, period);
             }
-            _ => charge_items(&mut items, *strategy, outcome, period, true),
+            _ => charge_items(&mut items, *strategy, outcome, period, true)?,
         }
     }
     sort(&mut items);
-    items
+    Ok(items)
 }
 
 /// Strategy, then time, then kind and resource: the order a reader scans a bill in.
@@ -129,7 +129,7 @@ fn charge_items(
     outcome: &Outcome,
     period: Period,
     with_compute: bool,
-) {
+) -> Result<(), MoneyError> {
     // The reserved strategy shares On-Demand's storage and IPv4 charges.
     let source = if strategy == Strategy::Reserved {
         Strategy::OnDemand
@@ -140,10 +140,12 @@ fn charge_items(
         if *of != source || (charge.kind == ChargeKind::Compute && !with_compute) {
             continue;
         }
+        let cost = charge.cost()?.amount();
         for (start, end, share) in pieces(charge, period) {
-            items.push(charge_item(strategy, charge, start, end, share));
+            items.push(charge_item(strategy, (charge, cost), start, end, share));
         }
     }
+    Ok(())
 }
 
 /// A charge cut at period boundaries: (start, end, billed units in the piece). A compute
@@ -183,9 +185,10 @@ fn pieces(charge: &Charge, period: Period) -> Vec<(Timestamp, Timestamp, Decimal
     out
 }
 
+/// One piece of a charge (whose whole cost is `cost`) as a line item.
 fn charge_item(
     strategy: Strategy,
-    charge: &Charge,
+    (charge, charge_cost): (&Charge, Decimal),
     start: Timestamp,
     end: Timestamp,
     share: Decimal,
@@ -216,8 +219,8 @@ fn charge_item(
             )
         }
         ChargeKind::Storage => {
-            let quantity = charge_quantity_share(charge, share);
-            let cost = charge.cost.amount() * share;
+            let quantity = charge_quantity_share(charge, charge_cost, share);
+            let cost = charge_cost * share;
             let resource = Resource {
                 id: format!("{}/volume", spec.name),
                 name: format!("{} {} GB {}", spec.name, spec.ebs_gb, spec.ebs_type),
@@ -296,11 +299,11 @@ fn charge_item(
 }
 
 /// GB-months of a storage piece: the charge's GB-months in proportion to its seconds.
-fn charge_quantity_share(charge: &Charge, share: Decimal) -> Decimal {
+fn charge_quantity_share(charge: &Charge, cost: Decimal, share: Decimal) -> Decimal {
     if charge.unit_price.is_zero() {
         return Decimal::ZERO;
     }
-    charge.cost.amount() * share / charge.unit_price
+    cost * share / charge.unit_price
 }
 
 /// The reserved strategy's compute: uncovered usage at On-Demand rates, covered usage

@@ -253,7 +253,8 @@ pub fn focus_items(
         outcome,
         period,
         allocation.as_ref().map(|(a, p)| (a, p.terms)),
-    );
+    )
+    .unwrap();
     if let Some((_, portfolio)) = &allocation {
         let purchases: Vec<ec2plan::report::focus::Purchase> = portfolio
             .reservations
