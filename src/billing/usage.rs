@@ -62,6 +62,8 @@ pub struct HourlyUsage {
 pub struct Part {
     wholes: Range<usize>,
     parts: Range<usize>,
+    /// The part's key ids: contiguous, in the order the partition was asked for.
+    pub keys: Range<u32>,
 }
 
 impl HourlyUsage {
@@ -170,22 +172,34 @@ impl HourlyUsage {
             running: Vec::new(),
             slots: vec![None; self.keys.len()],
             seconds: vec![0; self.keys.len()],
+            touched: Vec::new(),
             hour: None,
         }
     }
 
-    /// Orders the marks by the part each key belongs to (`part_of[key]`, one of
-    /// `0..count`; `None` for keys no part wants), then in time, and returns where each
+    /// Groups the keys into parts, `places[key]` = (part, place in the part) with part one
+    /// of `0..count` (`None`, or no entry, for keys no part wants), and returns where each
     /// part's marks are: so each part can be swept on its own, and only one part's hours
     /// need be held at once.
-    pub fn partition(&mut self, part_of: &[Option<usize>], count: usize) -> Vec<Part> {
-        let rank = |key: u32| {
-            part_of
-                .get(key as usize)
-                .copied()
-                .flatten()
-                .unwrap_or(count)
+    ///
+    /// The keys are renumbered (as [`HourlyUsage::keys`] and the sweeps then give them) so
+    /// that each part's are contiguous and in the order of their places: a part's sweep
+    /// then gives every hour's keys in that order, with nothing to sort again.
+    pub fn partition(&mut self, places: &[Option<(usize, u32)>], count: usize) -> Vec<Part> {
+        let place = |key: usize| match places.get(key).copied().flatten() {
+            Some((part, local)) if part < count => (part, local),
+            _ => (count, 0),
         };
+        let mut order: Vec<usize> = (0..self.keys.len()).collect();
+        order.sort_by_key(|&key| (place(key), key));
+        let mut new_id = vec![0u32; order.len()];
+        for (id, &key) in order.iter().enumerate() {
+            // Below u32::MAX: there are no more keys than the ids `id_of` gave.
+            new_id[key] = u32::try_from(id).unwrap_or(u32::MAX);
+        }
+        self.renumber(&new_id, &order);
+        let part_of: Vec<usize> = order.iter().map(|&key| place(key).0).collect();
+        let rank = |key: u32| part_of.get(key as usize).copied().unwrap_or(count);
         self.wholes.sort_unstable_by_key(|m| (rank(m.key), *m));
         self.parts.sort_unstable_by_key(|m| (rank(m.key), *m));
         let (wholes, parts) = (&self.wholes, &self.parts);
@@ -193,17 +207,37 @@ impl HourlyUsage {
             (
                 wholes.partition_point(|m| rank(m.key) < part),
                 parts.partition_point(|m| rank(m.key) < part),
+                part_of.partition_point(|&p| p < part) as u32,
             )
         };
         (0..count)
             .map(|part| {
-                let ((w0, p0), (w1, p1)) = (bounds(part), bounds(part + 1));
+                let ((w0, p0, k0), (w1, p1, k1)) = (bounds(part), bounds(part + 1));
                 Part {
                     wholes: w0..w1,
                     parts: p0..p1,
+                    keys: k0..k1,
                 }
             })
             .collect()
+    }
+
+    /// Gives key `k` the id `new_id[k]`; `order` lists the old keys by new id.
+    fn renumber(&mut self, new_id: &[u32], order: &[usize]) {
+        let mut old: Vec<Option<UsageKey>> = std::mem::take(&mut self.keys)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.keys = order.iter().filter_map(|&key| old[key].take()).collect();
+        for id in self.ids.values_mut() {
+            *id = new_id[*id as usize];
+        }
+        for mark in &mut self.wholes {
+            mark.key = new_id[mark.key as usize];
+        }
+        for mark in &mut self.parts {
+            mark.key = new_id[mark.key as usize];
+        }
     }
 
     pub fn total_seconds(&self) -> u64 {
@@ -233,6 +267,8 @@ pub struct Hours<'a> {
     slots: Vec<Option<usize>>,
     /// Seconds of each key in the hour being summed (zero outside it).
     seconds: Vec<u64>,
+    /// The keys with seconds in the hour being summed.
+    touched: Vec<u32>,
     /// The last hour returned.
     hour: Option<i64>,
 }
@@ -241,6 +277,16 @@ impl Iterator for Hours<'_> {
     type Item = (Timestamp, Vec<(u32, u64)>);
 
     fn next(&mut self) -> Option<Self::Item> {
+        let mut entries = Vec::new();
+        let hour = self.next_into(&mut entries)?;
+        Some((hour, entries))
+    }
+}
+
+impl Hours<'_> {
+    /// The next hour with usage, its entries written into `entries` (cleared first): the
+    /// iterator without a new vector for every hour of every pool.
+    pub fn next_into(&mut self, entries: &mut Vec<(u32, u64)>) -> Option<Timestamp> {
         loop {
             let next_whole = self.wholes.get(self.next.0).map(|m| i64::from(m.hour));
             let next_part = self.parts.get(self.next.1).map(|m| i64::from(m.hour));
@@ -254,17 +300,15 @@ impl Iterator for Hours<'_> {
                 _ => return None,
             };
             self.hour = Some(hour);
-            let entries = self.sum_hour(hour);
+            self.sum_hour(hour, entries);
             if !entries.is_empty() {
-                return Some((Timestamp::from_unix(hour * SECONDS_PER_HOUR), entries));
+                return Some(Timestamp::from_unix(hour * SECONDS_PER_HOUR));
             }
         }
     }
-}
 
-impl Hours<'_> {
-    /// Applies the hour's marks and returns each key's seconds in it, by key id.
-    fn sum_hour(&mut self, hour: i64) -> Vec<(u32, u64)> {
+    /// Applies the hour's marks and writes each key's seconds in it, by key id.
+    fn sum_hour(&mut self, hour: i64, entries: &mut Vec<(u32, u64)>) {
         while let Some(mark) = self
             .wholes
             .get(self.next.0)
@@ -274,7 +318,8 @@ impl Hours<'_> {
             self.change_runs(mark.key, mark.runs);
             self.next.0 += 1;
         }
-        let mut touched: Vec<u32> = Vec::with_capacity(self.running.len());
+        let touched = &mut self.touched;
+        touched.clear();
         let mut book = |seconds: &mut Vec<u64>, key: u32, s: u64| {
             let slot = &mut seconds[key as usize];
             if s == 0 {
@@ -301,12 +346,14 @@ impl Hours<'_> {
                 runs.saturating_mul(SECONDS_PER_HOUR.unsigned_abs()),
             );
         }
-        touched.sort_unstable();
-        touched
-            .into_iter()
-            .map(|key| (key, std::mem::take(&mut self.seconds[key as usize])))
-            .filter(|(_, s)| *s > 0)
-            .collect()
+        self.touched.sort_unstable();
+        entries.clear();
+        entries.extend(
+            self.touched
+                .iter()
+                .map(|&key| (key, std::mem::take(&mut self.seconds[key as usize])))
+                .filter(|(_, s)| *s > 0),
+        );
     }
 
     fn change_runs(&mut self, key: u32, change: i32) {
@@ -438,7 +485,7 @@ mod tests {
             usage.add(&charge(group, start, end, seconds));
         }
         let whole = table(&usage);
-        let parts = usage.partition(&[Some(0), Some(1), Some(0)], 2);
+        let parts = usage.partition(&[Some((0, 0)), Some((1, 0)), Some((0, 1))], 2);
         let swept = |part: &Part| named(&usage, usage.hours_in(part));
         let only = |groups: &[&str]| -> Vec<(String, Vec<(String, u64)>)> {
             whole
@@ -470,6 +517,30 @@ mod tests {
                 row("2026-01-01T02:00:00Z", &[("a", 3_600), ("c", 3_600)]),
                 row("2026-01-01T03:00:00Z", &[("a", 900), ("c", 3_600)]),
                 row("2026-01-01T04:00:00Z", &[("a", 600), ("c", 3_600)]),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_part_sweeps_its_keys_in_the_order_of_their_places() {
+        let mut usage = HourlyUsage::default();
+        // a (id 0) and c (id 1) in one part, c placed first; b (id 2) in no part.
+        for (group, start, end, seconds) in [
+            ("a", "2026-01-01T00:00:00Z", "2026-01-01T02:00:00Z", 7_200),
+            ("c", "2026-01-01T01:00:00Z", "2026-01-01T01:30:00Z", 1_800),
+            ("b", "2026-01-01T01:00:00Z", "2026-01-01T02:00:00Z", 3_600),
+        ] {
+            usage.add(&charge(group, start, end, seconds));
+        }
+        let parts = usage.partition(&[Some((0, 1)), Some((0, 0)), None], 1);
+        assert_eq!(parts[0].keys, 0..2);
+        let names: Vec<&str> = usage.keys().iter().map(|k| &*k.group).collect();
+        assert_eq!(names, ["c", "a", "b"]);
+        assert_eq!(
+            named(&usage, usage.hours_in(&parts[0])),
+            vec![
+                row("2026-01-01T00:00:00Z", &[("a", 3_600)]),
+                row("2026-01-01T01:00:00Z", &[("c", 1_800), ("a", 3_600)]),
             ]
         );
     }

@@ -204,10 +204,9 @@ fn quarters_to_units(quarters: u128) -> Option<Decimal> {
 #[derive(Debug, Clone, Default)]
 pub struct Pools {
     usage: HourlyUsage,
-    /// Every pool with priced usage, in order, with its keys (smallest size first) and marks.
+    /// Every pool with priced usage, in order, with its keys (smallest size first) and marks
+    /// (the part's usage keys are the pool's keys, in the same order).
     pools: Vec<(Pool, Vec<EntryKey>, Part)>,
-    /// Each usage key's pool (an index into `pools`) and index among the pool's keys.
-    places: Vec<Option<(usize, u32)>>,
     /// All instance-seconds billed On-Demand, priced or not: what coverage is a share of.
     pub total_seconds: u64,
 }
@@ -217,8 +216,7 @@ impl Pools {
     /// billed for them to cover).
     pub fn new(mut usage: HourlyUsage, catalog: &Catalog) -> Result<Pools, MoneyError> {
         let (members, places) = pool_keys(usage.keys(), catalog)?;
-        let part_of: Vec<Option<usize>> = places.iter().map(|p| p.map(|(pool, _)| pool)).collect();
-        let parts = usage.partition(&part_of, members.len());
+        let parts = usage.partition(&places, members.len());
         let pools = members
             .into_iter()
             .zip(parts)
@@ -228,7 +226,6 @@ impl Pools {
             total_seconds: usage.total_seconds(),
             usage,
             pools,
-            places,
         })
     }
 
@@ -243,18 +240,21 @@ impl Pools {
         Some(self.build(index))
     }
 
-    /// Sweeps one pool's marks: each hour's keys, by index in the pool (smallest size first).
+    /// Sweeps one pool's marks: each hour's keys, by index in the pool (smallest size first,
+    /// as the partition numbered them).
     fn build(&self, index: usize) -> PoolUsage {
         let (_, keys, part) = &self.pools[index];
         let mut pool_usage = PoolUsage::new(keys.clone());
         let mut entries: Vec<(u32, u64)> = Vec::new();
-        for (hour, used) in self.usage.hours_in(part) {
-            entries.extend(used.into_iter().filter_map(|(key, seconds)| {
-                let (_, local) = self.places[key as usize]?;
-                Some((local, seconds))
-            }));
-            entries.sort_unstable();
-            pool_usage.push_hour(hour, entries.drain(..));
+        let mut hours = self.usage.hours_in(part);
+        let first = part.keys.start;
+        while let Some(hour) = hours.next_into(&mut entries) {
+            pool_usage.push_hour(
+                hour,
+                entries
+                    .iter()
+                    .map(|&(key, s)| (key.saturating_sub(first), s)),
+            );
         }
         pool_usage.entries.shrink_to_fit();
         pool_usage
