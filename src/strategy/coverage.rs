@@ -391,22 +391,19 @@ pub fn cover_curve(
     let mut covered: Vec<Lines> = prices.iter().map(|_| Lines::new(n)).collect();
     let mut used = Lines::new(n);
     for (_, entries) in pool.hours() {
-        let mut filled: i128 = 0;
+        // The quarters the entries before this one fill, and the first count covering them.
+        let (mut filled, mut filled_count): (i128, usize) = (0, 0);
         for entry in entries {
             let need = i128::try_from(pool.quarters(entry)).map_err(|_| overflow())?;
             let next = filled.checked_add(need).ok_or_else(overflow)?;
+            let next_count = first_count(next, per);
             let lines = &mut covered[price_of_key[entry.key as usize]];
             // Partly covered: `count × per − filled`; then wholly: `need`.
-            lines.add(
-                first_count(filled, per),
-                first_count(next, per),
-                -filled,
-                per,
-            )?;
-            lines.add(first_count(next, per), usize::MAX, need, 0)?;
-            filled = next;
+            lines.add(filled_count, next_count, -filled, per)?;
+            lines.add(next_count, usize::MAX, need, 0)?;
+            (filled, filled_count) = (next, next_count);
         }
-        let all = first_count(filled, per);
+        let all = filled_count;
         used.add(0, all, 0, per)?;
         used.add(all, usize::MAX, filled, 0)?;
     }
@@ -437,8 +434,13 @@ pub fn cover_curve(
 }
 
 /// The first count of reservations of `per` quarter-unit-seconds that covers `quarters`.
+/// (One 64-bit division when both fit, as they do for any real fleet: a 128-bit division
+/// per entry was a sixth of the recommendation's time.)
 fn first_count(quarters: i128, per: i128) -> usize {
-    let count = quarters.div_euclid(per) + i128::from(quarters.rem_euclid(per) != 0);
+    let count = match (u64::try_from(quarters), u64::try_from(per)) {
+        (Ok(q), Ok(p)) if p > 0 => i128::from(q.div_ceil(p)),
+        _ => quarters.div_euclid(per) + i128::from(quarters.rem_euclid(per) != 0),
+    };
     usize::try_from(count).unwrap_or(usize::MAX)
 }
 
@@ -602,5 +604,9 @@ mod tests {
         assert_eq!(first_count(1, 4), 1);
         assert_eq!(first_count(4, 4), 1);
         assert_eq!(first_count(5, 4), 2);
+        // Either side of 64 bits: 2^64 − 1 = 4 × (2^62 − 1) + 3; 2^64 + 4 = 4 × (2^62 + 1).
+        let max = i128::from(u64::MAX);
+        assert_eq!(first_count(max, 4), 1 << 62);
+        assert_eq!(first_count(max + 5, 4), (1 << 62) + 1);
     }
 }
