@@ -22,7 +22,7 @@ use crate::location::{LocatedError, Location};
 use crate::pricing::Catalog;
 use crate::pricing::OfferTerms;
 use crate::scenario::{Action, Event, EventSource};
-use crate::strategy::coverage::Pools;
+use crate::strategy::coverage::{CoverCache, Pools};
 use crate::strategy::{
     portfolio_of, price_reserved, recommend, Portfolio, Recommendation, ReservedStats, Strategy,
 };
@@ -255,14 +255,16 @@ fn price_plan(
     catalog: &Catalog,
     window: (Timestamp, Timestamp),
 ) -> Result<(Ledger, ReservedFit), Error> {
+    let mut covered = CoverCache::default();
     let (portfolio, recommendations) = match plan {
         ReservedPlan::Fixed(portfolio) => (portfolio.clone(), Vec::new()),
         ReservedPlan::Auto(terms) => {
-            let recommendations = recommend(pools, catalog, *terms, window)?;
+            let recommendations = recommend(pools, catalog, *terms, window, &mut covered)?;
             (portfolio_of(&recommendations, *terms), recommendations)
         }
     };
-    let (ledger, stats) = price_reserved(on_demand, pools, &portfolio, catalog, window)?;
+    let (ledger, stats) =
+        price_reserved(on_demand, pools, &portfolio, catalog, window, &mut covered)?;
     let fit = ReservedFit {
         portfolio,
         stats,

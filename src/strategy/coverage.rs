@@ -308,6 +308,32 @@ fn entry_key(key: &UsageKey, catalog: &Catalog) -> Result<Option<(Pool, EntryKey
     Ok(Some((pool, entry_key)))
 }
 
+/// Coverage already worked out, by pool and capacity: recommending a count covers its pool
+/// with it, and pricing the reservations bought then need not sweep the pool again.
+#[derive(Debug, Default)]
+pub struct CoverCache(BTreeMap<Pool, (Decimal, Covered)>);
+
+impl CoverCache {
+    /// Keeps how `capacity` unit-seconds per hour cover `pool`.
+    pub fn keep(&mut self, pool: &Pool, capacity: Decimal, covered: Covered) {
+        self.0.insert(pool.clone(), (capacity, covered));
+    }
+
+    /// How `capacity` covers `pool`: as kept, when it was kept for that capacity, else
+    /// worked out from the pool's hours.
+    pub fn cover(
+        &mut self,
+        pools: &Pools,
+        pool: &Pool,
+        capacity: Decimal,
+    ) -> Result<Covered, MoneyError> {
+        match self.0.remove(pool) {
+            Some((kept, covered)) if kept == capacity => Ok(covered),
+            _ => cover(&pools.get(pool).unwrap_or_default(), capacity),
+        }
+    }
+}
+
 /// What coverage saved in one pool: On-Demand value no longer billed, by group.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Covered {
@@ -596,6 +622,36 @@ mod tests {
         let covered = cover(&pool, Decimal::from(3_600_000_000u64)).unwrap_or_default();
         assert_eq!(covered.value, Usd::new(Decimal::from(10_000)));
         assert_eq!(covered.seconds, Decimal::from(3_600_000_000u64));
+    }
+
+    #[test]
+    fn kept_coverage_is_used_once_and_only_for_its_capacity() {
+        let pool = Pool {
+            region: Arc::from("us-east-1"),
+            os: Arc::from("linux"),
+            scope: Arc::from("m5"),
+            flexible: true,
+        };
+        let kept = Covered {
+            value: Usd::new(Decimal::from(7)),
+            ..Covered::default()
+        };
+        // No usage at all: anything worked out from the hours covers nothing.
+        let pools = Pools::default();
+        let hour = Decimal::from(3_600);
+        let mut cache = CoverCache::default();
+        cache.keep(&pool, hour, kept.clone());
+        assert_eq!(cache.cover(&pools, &pool, hour).unwrap(), kept);
+        assert_eq!(
+            cache.cover(&pools, &pool, hour).unwrap(),
+            Covered::default()
+        );
+        cache.keep(&pool, hour, kept);
+        let twice = hour * Decimal::from(2);
+        assert_eq!(
+            cache.cover(&pools, &pool, twice).unwrap(),
+            Covered::default()
+        );
     }
 
     #[test]

@@ -8,7 +8,9 @@
 //! size of the family that has a price, so the choice is optimal by construction among
 //! single-size portfolios and the whole cost curve can be shown.
 
-use super::coverage::{clock_hours, cover, cover_curve, units_to_quarters, Pool, PoolUsage, Pools};
+use super::coverage::{
+    clock_hours, cover, cover_curve, units_to_quarters, CoverCache, Covered, Pool, PoolUsage, Pools,
+};
 use super::reserved::{Portfolio, Reservation};
 use crate::clock::{Timestamp, SECONDS_PER_HOUR};
 use crate::error::Error;
@@ -67,22 +69,24 @@ impl Candidate<'_> {
         self.units * Decimal::from(count) * Decimal::from(SECONDS_PER_HOUR)
     }
 
-    fn cost(&self, count: u64, on_demand: Usd) -> Result<(Usd, Decimal), Error> {
+    fn cost(&self, count: u64, on_demand: Usd) -> Result<(Usd, Covered), Error> {
         let covered = cover(self.usage, self.capacity(count))?;
         let fees = self.fee_per_hour * Decimal::from(count) * Decimal::from(self.hours);
         let cost = on_demand
             .checked_sub(covered.value)?
             .checked_add(Usd::new(fees))?;
-        Ok((cost, covered.used_units))
+        Ok((cost, covered))
     }
 }
 
-/// Recommends a count per pool that has usage and a Reserved Instance price.
+/// Recommends a count per pool that has usage and a Reserved Instance price, and keeps in
+/// `covered` how each recommended count covers its pool.
 pub fn recommend(
     pools: &Pools,
     catalog: &Catalog,
     terms: OfferTerms,
     (start, horizon): (Timestamp, Timestamp),
+    covered: &mut CoverCache,
 ) -> Result<Vec<Recommendation>, Error> {
     let hours = clock_hours(start, horizon);
     let months = Decimal::from(horizon.since(start).0) / Decimal::from(SECONDS_PER_MONTH);
@@ -107,14 +111,16 @@ pub fn recommend(
             }
         }
         if let Some((_, instance_type, candidate, curves)) = best {
-            out.push(best_count(
+            let (recommendation, coverage) = best_count(
                 pool,
                 instance_type,
                 &candidate,
                 whole,
                 curves,
                 (months, terms),
-            )?);
+            )?;
+            covered.keep(pool, candidate.capacity(recommendation.count), coverage);
+            out.push(recommendation);
         }
     }
     Ok(out)
@@ -308,11 +314,12 @@ fn best_count(
         used,
     }: Curves,
     (months, terms): (Decimal, OfferTerms),
-) -> Result<Recommendation, Error> {
+) -> Result<(Recommendation, Covered), Error> {
     let per_reservation = c.capacity(1);
     let best = (0..curve.len()).min_by_key(|&n| (curve[n], n)).unwrap_or(0);
     // The chosen count's cost exactly as the reserved strategy will compute it.
-    curve[best] = c.cost(best as u64, on_demand)?.0;
+    let (exact, covered) = c.cost(best as u64, on_demand)?;
+    curve[best] = exact;
     let count = best as u64;
     let capacity_total = per_reservation * Decimal::from(count) * Decimal::from(c.hours);
     let utilization_pct = pct(used[best], capacity_total);
@@ -336,7 +343,7 @@ fn best_count(
         next_one_changes_cost_by,
         terms,
     );
-    Ok(Recommendation {
+    let recommendation = Recommendation {
         pool: pool.clone(),
         instance_type,
         count,
@@ -348,7 +355,8 @@ fn best_count(
         next_one_changes_cost_by,
         curve,
         explanation,
-    })
+    };
+    Ok((recommendation, covered))
 }
 
 /// Months of cash savings (On-Demand avoided minus recurring fees) to repay the upfront.

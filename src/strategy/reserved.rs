@@ -1,6 +1,6 @@
 //! The reserved strategy: a portfolio of reservations, what it covers, what it costs.
 
-use super::coverage::{clock_hours, cover, Covered, Pool, Pools};
+use super::coverage::{clock_hours, CoverCache, Covered, Pool, Pools};
 use crate::billing::{Ledger, Totals};
 use crate::clock::{Timestamp, SECONDS_PER_HOUR};
 use crate::error::Error;
@@ -74,12 +74,15 @@ struct Priced<'a> {
 
 /// Prices the reserved strategy: the On-Demand ledger with covered usage taken out and the
 /// reservations' fees for every clock hour of the replay added as commitment.
+/// Coverage already worked out for a pool at the capacity held (`known`, by the
+/// recommendation) is used as it is.
 pub fn price_reserved(
     on_demand: &Ledger,
     pools: &Pools,
     portfolio: &Portfolio,
     catalog: &Catalog,
     (start, horizon): (Timestamp, Timestamp),
+    known: &mut CoverCache,
 ) -> Result<(Ledger, ReservedStats), Error> {
     let hours = clock_hours(start, horizon);
     let priced = price_portfolio(portfolio, catalog, hours)?;
@@ -96,7 +99,7 @@ pub fn price_reserved(
     let mut commitment = Usd::ZERO;
     for (pool, members) in by_pool_capacity {
         let capacity: Decimal = members.iter().map(|p| p.capacity).sum();
-        let covered = cover(&pools.get(pool).unwrap_or_default(), capacity)?;
+        let covered = known.cover(pools, pool, capacity)?;
         take_out(&mut ledger, &covered)?;
         account_pool(&mut stats, &members, capacity, hours, &covered)?;
         commitment = Usd::checked_sum(members.iter().map(|p| p.commitment).chain([commitment]))?;
