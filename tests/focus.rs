@@ -58,7 +58,7 @@ fn cents_are_given_to_the_largest_remainders() {
         .iter()
         .zip(&effective)
         .filter(|(i, _)| i.kind == Kind::Compute)
-        .map(|(i, e)| (i.resource.as_ref().unwrap().id.clone(), *e))
+        .map(|(i, e)| (i.resource.as_ref().unwrap().id.to_string(), *e))
         .collect();
     assert_eq!(
         compute,

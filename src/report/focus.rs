@@ -39,11 +39,12 @@ impl Kind {
     }
 }
 
-/// A resource a line item is about.
+/// A resource a line item is about. (Text shared by every piece of one charge: a month of
+/// storage is thirty daily items, and each held its own copies.)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resource {
-    pub id: String,
-    pub name: String,
+    pub id: Arc<str>,
+    pub name: Arc<str>,
     pub kind: &'static str,
 }
 
@@ -69,8 +70,8 @@ pub struct LineItem {
     pub resource: Option<Resource>,
     pub region: Arc<str>,
     pub service: (&'static str, &'static str),
-    pub sku: String,
-    pub description: String,
+    pub sku: Arc<str>,
+    pub description: Arc<str>,
     pub pricing_quantity: Decimal,
     pub pricing_unit: &'static str,
     pub consumed_quantity: Option<Decimal>,
@@ -109,14 +110,14 @@ pub fn sort(items: &mut [LineItem]) {
     // Borrowed keys: cloning the two strings per comparison was most of the time of writing
     // a year's line items.
     fn key(i: &LineItem) -> (Strategy, Timestamp, Kind, bool, &str, &str) {
-        let resource = i.resource.as_ref().map_or("", |r| r.id.as_str());
+        let resource = i.resource.as_ref().map_or("", |r| &*r.id);
         (
             i.strategy,
             i.start,
             i.kind,
             i.purchase,
             resource,
-            i.description.as_str(),
+            &*i.description,
         )
     }
     items.sort_by(|a, b| key(a).cmp(&key(b)));
@@ -141,8 +142,15 @@ fn charge_items(
             continue;
         }
         let cost = charge.cost()?.amount();
+        let labels = labels(charge);
         for (start, end, share) in pieces(charge, period) {
-            items.push(charge_item(strategy, (charge, cost), start, end, share));
+            items.push(charge_item(
+                strategy,
+                (charge, cost, &labels),
+                start,
+                end,
+                share,
+            ));
         }
     }
     Ok(())
@@ -185,78 +193,103 @@ fn pieces(charge: &Charge, period: Period) -> Vec<(Timestamp, Timestamp, Decimal
     out
 }
 
+/// What every piece of one charge says about it: its resource, SKU and description.
+struct Labels {
+    resource: Resource,
+    sku: Arc<str>,
+    description: Arc<str>,
+}
+
+fn labels(charge: &Charge) -> Labels {
+    let spec = &charge.spec;
+    let (resource, sku) = match charge.kind {
+        ChargeKind::Compute => (
+            Resource {
+                id: Arc::clone(&spec.name),
+                name: Arc::clone(&spec.name),
+                kind: "Instance",
+            },
+            format!(
+                "AmazonEC2/{}/BoxUsage:{}/{}",
+                spec.region, spec.instance_type, spec.os
+            ),
+        ),
+        ChargeKind::Storage => (
+            Resource {
+                id: format!("{}/volume", spec.name).into(),
+                name: format!("{} {} GB {}", spec.name, spec.ebs_gb, spec.ebs_type).into(),
+                kind: "Volume",
+            },
+            format!(
+                "AmazonEC2/{}/EBS:VolumeUsage.{}",
+                spec.region, spec.ebs_type
+            ),
+        ),
+        ChargeKind::PublicIpv4 => (
+            Resource {
+                id: format!("{}/public-ipv4", spec.name).into(),
+                name: format!("{} public IPv4 ({:?})", spec.name, spec.public_ip)
+                    .to_lowercase()
+                    .into(),
+                kind: "IP Address",
+            },
+            format!("AmazonVPC/{}/PublicIPv4", spec.region),
+        ),
+    };
+    let (kind, unit) = kind_and_unit(charge.kind);
+    Labels {
+        resource,
+        sku: sku.into(),
+        description: format!(
+            "{} {} for {}",
+            kind.name().replace('_', " "),
+            unit.to_lowercase(),
+            spec.name
+        )
+        .into(),
+    }
+}
+
+/// The summary column and pricing unit of a charge kind.
+fn kind_and_unit(kind: ChargeKind) -> (Kind, &'static str) {
+    match kind {
+        ChargeKind::Compute => (Kind::Compute, "Hours"),
+        ChargeKind::Storage => (Kind::Storage, "GB-Months"),
+        ChargeKind::PublicIpv4 => (Kind::PublicIpv4, "Hours"),
+    }
+}
+
 /// One piece of a charge (whose whole cost is `cost`) as a line item.
 fn charge_item(
     strategy: Strategy,
-    (charge, charge_cost): (&Charge, Decimal),
+    (charge, charge_cost, labels): (&Charge, Decimal, &Labels),
     start: Timestamp,
     end: Timestamp,
     share: Decimal,
 ) -> LineItem {
     let spec = &charge.spec;
     let hour = Decimal::from(SECONDS_PER_HOUR);
-    let (kind, service, unit, quantity, cost, resource, sku) = match charge.kind {
+    let (kind, unit) = kind_and_unit(charge.kind);
+    let (service, quantity, cost) = match charge.kind {
         ChargeKind::Compute => {
             let hours = share / hour;
-            let cost = charge.unit_price * hours;
-            let resource = Resource {
-                id: spec.name.to_string(),
-                name: spec.name.to_string(),
-                kind: "Instance",
-            };
-            let sku = format!(
-                "AmazonEC2/{}/BoxUsage:{}/{}",
-                spec.region, spec.instance_type, spec.os
-            );
             (
-                Kind::Compute,
                 ("Amazon Elastic Compute Cloud", "Compute"),
-                "Hours",
                 hours,
-                cost,
-                resource,
-                sku,
+                charge.unit_price * hours,
             )
         }
-        ChargeKind::Storage => {
-            let quantity = charge_quantity_share(charge, charge_cost, share);
-            let cost = charge_cost * share;
-            let resource = Resource {
-                id: format!("{}/volume", spec.name),
-                name: format!("{} {} GB {}", spec.name, spec.ebs_gb, spec.ebs_type),
-                kind: "Volume",
-            };
-            let sku = format!(
-                "AmazonEC2/{}/EBS:VolumeUsage.{}",
-                spec.region, spec.ebs_type
-            );
-            (
-                Kind::Storage,
-                ("Amazon Elastic Block Store", "Storage"),
-                "GB-Months",
-                quantity,
-                cost,
-                resource,
-                sku,
-            )
-        }
+        ChargeKind::Storage => (
+            ("Amazon Elastic Block Store", "Storage"),
+            charge_quantity_share(charge, charge_cost, share),
+            charge_cost * share,
+        ),
         ChargeKind::PublicIpv4 => {
             let hours = Decimal::from(end.since(start).0) / hour;
-            let cost = charge.unit_price * hours;
-            let resource = Resource {
-                id: format!("{}/public-ipv4", spec.name),
-                name: format!("{} public IPv4 ({:?})", spec.name, spec.public_ip).to_lowercase(),
-                kind: "IP Address",
-            };
-            let sku = format!("AmazonVPC/{}/PublicIPv4", spec.region);
             (
-                Kind::PublicIpv4,
                 ("Amazon Virtual Private Cloud", "Networking"),
-                "Hours",
                 hours,
-                cost,
-                resource,
-                sku,
+                charge.unit_price * hours,
             )
         }
     };
@@ -272,16 +305,11 @@ fn charge_item(
         commitment: None,
         start,
         end,
-        description: format!(
-            "{} {} for {}",
-            kind.name().replace('_', " "),
-            unit.to_lowercase(),
-            spec.name
-        ),
-        resource: Some(resource),
+        description: Arc::clone(&labels.description),
+        resource: Some(labels.resource.clone()),
         region: Arc::clone(&spec.region),
         service,
-        sku,
+        sku: Arc::clone(&labels.sku),
         pricing_quantity: quantity,
         pricing_unit: unit,
         consumed_quantity: Some(match charge.kind {
@@ -356,10 +384,11 @@ fn reserved_items(
             resource: None,
             region: Arc::clone(&region),
             service: ("Amazon Elastic Compute Cloud", "Compute"),
-            sku,
+            sku: sku.into(),
             description: format!(
                 "{instance_type} usage of group {group} not covered by reservations"
-            ),
+            )
+            .into(),
             pricing_quantity: (seconds - covered) / hour,
             pricing_unit: "Hours",
             consumed_quantity: Some((seconds - covered) / hour),
@@ -387,7 +416,8 @@ fn reserved_items(
                 )),
                 description: format!(
                     "{instance_type} usage of group {group} covered by reservations"
-                ),
+                )
+                .into(),
                 pricing_quantity: covered / hour,
                 consumed_quantity: Some(covered / hour),
                 list_cost: covered_value,
@@ -443,8 +473,9 @@ fn fee_items(
             resource: None,
             region: Arc::clone(&region),
             service: ("Amazon Elastic Compute Cloud", "Compute"),
-            sku,
-            description: format!("unused capacity of {count} × {instance_type} reservations"),
+            sku: sku.into(),
+            description: format!("unused capacity of {count} × {instance_type} reservations")
+                .into(),
             pricing_quantity: hours * Decimal::from(count),
             pricing_unit: "Hours",
             consumed_quantity: None,
@@ -467,7 +498,8 @@ fn fee_items(
                 commitment: Some(commitment),
                 description: format!(
                     "recurring fee of {count} × {instance_type} reservations ({terms})"
-                ),
+                )
+                .into(),
                 list_cost: recurring,
                 billed: Some(recurring),
                 effective: Decimal::ZERO,
@@ -539,8 +571,9 @@ pub fn upfront_items(
             resource: None,
             region: Arc::clone(region),
             service: ("Amazon Elastic Compute Cloud", "Compute"),
-            sku: format!("AmazonEC2/{region}/HeavyUsage:{instance_type}/{os}/{terms}"),
-            description: format!("upfront fee of {count} × {instance_type} reservations ({terms})"),
+            sku: format!("AmazonEC2/{region}/HeavyUsage:{instance_type}/{os}/{terms}").into(),
+            description: format!("upfront fee of {count} × {instance_type} reservations ({terms})")
+                .into(),
             pricing_quantity: Decimal::from(*count),
             pricing_unit: "Reservations",
             consumed_quantity: None,
@@ -716,7 +749,7 @@ fn row(scenario: &str, item: &LineItem, effective: Decimal) -> Vec<String> {
     };
     let month = item.start.month_start();
     let (resource_id, resource_name, resource_type) = match &item.resource {
-        Some(r) => (r.id.clone(), r.name.clone(), r.kind.to_string()),
+        Some(r) => (r.id.to_string(), r.name.to_string(), r.kind.to_string()),
         None => (String::new(), String::new(), String::new()),
     };
     let (c_category, c_id, c_name, c_status, c_type) = match &item.commitment {
@@ -741,7 +774,7 @@ fn row(scenario: &str, item: &LineItem, effective: Decimal) -> Vec<String> {
         month.to_string(),
         if item.purchase { "Purchase" } else { "Usage" }.to_string(),
         String::new(),
-        item.description.clone(),
+        item.description.to_string(),
         item.frequency.to_string(),
         item.end.to_string(),
         item.start.to_string(),
@@ -774,7 +807,7 @@ fn row(scenario: &str, item: &LineItem, effective: Decimal) -> Vec<String> {
         resource_type,
         item.service.1.to_string(),
         item.service.0.to_string(),
-        item.sku.clone(),
+        item.sku.to_string(),
         format!("{}/{}", item.sku, item.pricing_category),
         String::new(),
         String::new(),
