@@ -64,7 +64,8 @@ pub struct LineItem {
     pub purchase: bool,
     pub frequency: &'static str,
     pub pricing_category: &'static str,
-    pub commitment: Option<Commitment>,
+    /// Boxed: most items have none, and the item is kept in memory for every period.
+    pub commitment: Option<Box<Commitment>>,
     pub start: Timestamp,
     pub end: Timestamp,
     pub resource: Option<Resource>,
@@ -407,13 +408,13 @@ fn reserved_items(
             items.push(LineItem {
                 kind: Kind::Commitment,
                 pricing_category: "Committed",
-                commitment: Some(pool_commitment(
+                commitment: Some(Box::new(pool_commitment(
                     &region,
                     &os,
                     &instance_type,
                     terms,
                     Some("Used"),
-                )),
+                ))),
                 description: format!(
                     "{instance_type} usage of group {group} covered by reservations"
                 )
@@ -464,10 +465,10 @@ fn fee_items(
             purchase: false,
             frequency: "Usage-Based",
             pricing_category: "Committed",
-            commitment: Some(Commitment {
+            commitment: Some(Box::new(Commitment {
                 status: Some("Unused"),
                 ..commitment.clone()
-            }),
+            })),
             start,
             end,
             resource: None,
@@ -495,7 +496,7 @@ fn fee_items(
                 purchase: true,
                 frequency: "Recurring",
                 pricing_category: "Standard",
-                commitment: Some(commitment),
+                commitment: Some(Box::new(commitment)),
                 description: format!(
                     "recurring fee of {count} × {instance_type} reservations ({terms})"
                 )
@@ -565,7 +566,7 @@ pub fn upfront_items(
             purchase: true,
             frequency: "One-Time",
             pricing_category: "Standard",
-            commitment: Some(commitment),
+            commitment: Some(Box::new(commitment)),
             start: at.hour_start(),
             end: Timestamp::from_unix(at.hour_start().unix() + SECONDS_PER_HOUR),
             resource: None,
