@@ -14,14 +14,14 @@
 //! With reservations, the hourly usage is grouped by reservation pool once the replay is
 //! done, and each pool's hours are built, priced and dropped in turn.
 
-use crate::billing::{Book, Charge, HourlyUsage, Ledger, Meter};
+use crate::billing::{Book, Charge, HourlyUsage, Ledger, MarketOf, Meter};
 use crate::clock::Timestamp;
 use crate::error::Error;
 use crate::lifecycle::{Replay, Span, Timings};
 use crate::location::{LocatedError, Location};
 use crate::pricing::Catalog;
 use crate::pricing::OfferTerms;
-use crate::scenario::{Action, Event, EventSource};
+use crate::scenario::{Action, Event, EventSource, Market};
 use crate::strategy::coverage::{CoverCache, Pools};
 use crate::strategy::{
     portfolio_of, price_reserved, recommend, Portfolio, Recommendation, ReservedStats, Strategy,
@@ -115,29 +115,26 @@ pub fn simulate(
     options: &Options,
     timeline: &mut dyn TimelineSink,
 ) -> Result<Outcome, Error> {
-    let mut meters = Vec::new();
+    let mut metered: Vec<(Strategy, MarketOf)> = Vec::new();
     if !options.skip_on_demand || options.reserved.is_some() {
-        meters.push((Strategy::OnDemand, Meter::new(catalog), Book::default()));
+        metered.push((Strategy::OnDemand, |_| Market::OnDemand));
     }
     if options.spot {
-        meters.push((
-            Strategy::Spot,
-            Meter::for_market(catalog, |m| m.spot),
-            Book::default(),
-        ));
+        metered.push((Strategy::Spot, |m| m.spot));
     }
     if options.mixed.is_some() {
-        meters.push((
-            Strategy::Mixed,
-            Meter::for_market(catalog, |m| m.mixed),
-            Book::default(),
-        ));
+        metered.push((Strategy::Mixed, |m| m.mixed));
     }
+    let markets: Vec<MarketOf> = metered.iter().map(|(_, market)| *market).collect();
     let mut run = Pipeline {
         replay: Replay::new(options.timings),
-        meters,
+        meter: Meter::for_markets(catalog, &markets),
+        books: metered
+            .iter()
+            .map(|(strategy, _)| (*strategy, Book::default()))
+            .collect(),
         spans: Vec::new(),
-        charges: Vec::new(),
+        charges: metered.iter().map(|_| Vec::new()).collect(),
         usage: options.reserved.as_ref().map(|_| HourlyUsage::default()),
         kept: Vec::new(),
         keep_charges: options.keep_charges,
@@ -178,13 +175,15 @@ pub fn simulate(
     std::mem::take(replay).finish(horizon, &mut run.spans);
     run.drain(&file)?;
     let mut notes: Vec<String> = reader.notes();
+    let meter = &run.meter;
     notes.extend(
-        run.meters
+        run.books
             .iter()
-            .flat_map(|(s, m, _)| m.notes().map(move |n| format!("{s}: {n}"))),
+            .enumerate()
+            .flat_map(|(market, (s, _))| meter.notes(market).map(move |n| format!("{s}: {n}"))),
     );
-    let mut ledgers = Vec::with_capacity(run.meters.len() + 1);
-    for (strategy, _, book) in run.meters {
+    let mut ledgers = Vec::with_capacity(run.books.len() + 1);
+    for (strategy, book) in run.books {
         ledgers.push((strategy, book.close()?));
     }
     let on_demand_total = match ledgers.first() {
@@ -341,10 +340,13 @@ use crate::clock::{MAX_SPAN, MAX_SPAN_YEARS};
 
 struct Pipeline<'a, 'c> {
     replay: Replay,
-    /// One meter and book per metered strategy, On-Demand first.
-    meters: Vec<(Strategy, Meter<'c>, Book)>,
+    /// The meter, pricing every metered strategy (a market each, in the order of `books`).
+    meter: Meter<'c>,
+    /// One book per metered strategy, On-Demand first.
+    books: Vec<(Strategy, Book)>,
     spans: Vec<Span>,
-    charges: Vec<Charge>,
+    /// Each strategy's charges from the span being metered.
+    charges: Vec<Vec<Charge>>,
     /// Compute usage by clock hour, kept only when reservations are to be priced.
     usage: Option<HourlyUsage>,
     kept: Vec<(Strategy, Charge)>,
@@ -387,15 +389,16 @@ impl Pipeline<'_, '_> {
     /// Meters the spans the replay produced and books their charges.
     fn drain(&mut self, file: &Arc<str>) -> Result<(), Error> {
         for span in self.spans.drain(..) {
-            for (strategy, meter, book) in &mut self.meters {
-                let billed = meter.record(&span, &mut self.charges).map_err(|e| {
-                    LocatedError::new(Location::line(file, span.spec.line), e.to_string())
-                })?;
+            // The billed seconds are the first strategy's: On-Demand's, when it is metered.
+            let billed = self.meter.record(&span, &mut self.charges).map_err(|e| {
+                LocatedError::new(Location::line(file, span.spec.line), e.to_string())
+            })?;
+            for ((strategy, book), charges) in self.books.iter_mut().zip(&mut self.charges) {
                 let on_demand = *strategy == Strategy::OnDemand;
                 if on_demand {
                     self.timeline.record(&span, billed)?;
                 }
-                for charge in self.charges.drain(..) {
+                for charge in charges.drain(..) {
                     book.add(&charge)?;
                     if let (true, Some(usage)) = (on_demand, &mut self.usage) {
                         usage.add(&charge);

@@ -133,3 +133,31 @@ fn a_huge_on_demand_base_is_on_demand() {
     );
     assert_eq!(run.of(Strategy::Mixed), run.of(Strategy::OnDemand));
 }
+
+#[test]
+fn addresses_and_volumes_cost_the_same_in_every_strategy() {
+    // One meter prices every strategy; only compute differs between them. 30 GB of gp3 at
+    // $0.08/GB-month for 2 h of March's 2,678,400 s: 0.08 × 30 × 7,200 / 2,678,400
+    // = $17,280 / 2,678,400 = $1/155; an Elastic IP at $0.005/h for 2 h: $0.01.
+    // Compute: Spot $0.073 (as above), On-Demand 2 × $0.096 = $0.192, and mixed with Auto
+    // Scaling's default distribution (100% On-Demand) the same as On-Demand.
+    let run = replay_markets(
+        "time,instance,action,instance_type,interruptible,ebs_gb,ebs_type,public_ip
+2026-03-02T00:30:00Z,a,launch,m5.large,true,30,gp3,elastic
+2026-03-02T02:30:00Z,a,terminate,,,,,
+",
+        spot_only(),
+    );
+    let storage = rust_decimal::Decimal::from(17_280) / rust_decimal::Decimal::from(2_678_400);
+    for strategy in [Strategy::OnDemand, Strategy::Spot, Strategy::Mixed] {
+        assert_eq!(run.of(strategy).storage.amount(), storage, "{strategy}");
+        assert_eq!(
+            run.of(strategy).public_ipv4.amount(),
+            usd("0.01"),
+            "{strategy}"
+        );
+    }
+    assert_eq!(run.of(Strategy::OnDemand).compute.amount(), usd("0.192"));
+    assert_eq!(run.of(Strategy::Spot).compute.amount(), usd("0.073"));
+    assert_eq!(run.of(Strategy::Mixed).compute.amount(), usd("0.192"));
+}

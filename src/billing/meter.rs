@@ -142,8 +142,11 @@ struct Rates {
     spot: Option<Arc<ZoneSeries>>,
 }
 
-/// Which of a launch's markets this meter prices (one meter per strategy).
+/// Which of a launch's markets a strategy prices it in.
 pub type MarketOf = fn(&Markets) -> Market;
+
+/// The most strategies one meter prices at once: On-Demand, Spot and mixed.
+pub const MAX_MARKETS: usize = 3;
 
 /// A run: from entering running until leaving the billed states.
 #[derive(Debug, Clone, Copy)]
@@ -152,14 +155,27 @@ struct Run {
     seconds: u64,
 }
 
-/// An instance's account: 40 bytes, its rates an index into the meter's table (the few
-/// distinct rates of a fleet were copied into every account, 96 bytes each, which made
-/// the accounts the replay's largest table and its slowest lookup).
+/// An instance's account, shared by every strategy the meter prices: its rates in each (an
+/// index into the meter's table; the few distinct rates of a fleet were copied into every
+/// account, 96 bytes each) and the run it is in, which is the same in all of them. One
+/// meter per strategy kept one account per instance each: a cache miss per strategy on
+/// every span of a large fleet, where this is one.
 #[derive(Debug)]
 struct Account {
-    rates: u32,
     launched: Timestamp,
     run: Option<Run>,
+    rates: [u32; MAX_MARKETS],
+}
+
+/// What the meter says about Spot prices used outside one market's history.
+#[derive(Debug, Default)]
+struct Outside {
+    /// Spot series used outside the span of their records, for the report to say so.
+    notes: std::collections::BTreeSet<String>,
+    /// Which series and edge already have their sentence: a billed Spot span past the
+    /// history's end is common (every span of a run after the last record), and the
+    /// sentence was formatted for each of them only to be found already there.
+    seen: hashbrown::HashSet<(usize, Edge)>,
 }
 
 /// A rate set by exact value (the bytes of each price, so 0.10 and 0.1 stay apart, since
@@ -185,16 +201,12 @@ impl Rates {
     }
 }
 
-/// Meters every live instance; memory is bounded by the instances alive at once.
+/// Meters every live instance in one or more markets (one per strategy priced); memory is
+/// bounded by the instances alive at once.
 pub struct Meter<'c> {
     catalog: &'c Catalog,
-    market_of: MarketOf,
-    /// Spot series used outside the span of their records, for the report to say so.
-    outside_history: std::collections::BTreeSet<String>,
-    /// Which series and edge already have their sentence: a billed Spot span past the
-    /// history's end is common (every span of a run after the last record), and the
-    /// sentence was formatted for each of them only to be found already there.
-    outside_seen: hashbrown::HashSet<(usize, Edge)>,
+    markets: Vec<MarketOf>,
+    outside: Vec<Outside>,
     accounts: IdMap<Account>,
     /// Every distinct rate set, once.
     rates: Vec<Rates>,
@@ -204,29 +216,42 @@ pub struct Meter<'c> {
 impl<'c> Meter<'c> {
     /// A meter for On-Demand prices only.
     pub fn new(catalog: &'c Catalog) -> Meter<'c> {
-        Meter::for_market(catalog, |_| Market::OnDemand)
+        Meter::for_markets(catalog, &[|_| Market::OnDemand])
     }
 
-    /// A meter that prices each launch in the market `market_of` picks from its markets.
-    pub fn for_market(catalog: &'c Catalog, market_of: MarketOf) -> Meter<'c> {
+    /// A meter that prices each launch in every market of `markets` (the first
+    /// [`MAX_MARKETS`]), each picking one of the launch's markets: charges and notes are
+    /// then per market, in this order.
+    pub fn for_markets(catalog: &'c Catalog, markets: &[MarketOf]) -> Meter<'c> {
+        let markets: Vec<MarketOf> = markets.iter().take(MAX_MARKETS).copied().collect();
         Meter {
             catalog,
-            market_of,
-            outside_history: std::collections::BTreeSet::new(),
-            outside_seen: hashbrown::HashSet::new(),
+            outside: markets.iter().map(|_| Outside::default()).collect(),
+            markets,
             accounts: IdMap::default(),
             rates: Vec::new(),
             rate_ids: HashMap::new(),
         }
     }
 
-    /// Prices one span, pushing its charges; returns the instance seconds billed for it
-    /// (its running seconds, plus any minimum or hour rounding of the run it closes).
-    pub fn record(&mut self, span: &Span, charges: &mut Vec<Charge>) -> Result<u64, MeterError> {
+    /// How many markets the meter prices.
+    pub fn markets(&self) -> usize {
+        self.markets.len()
+    }
+
+    /// Prices one span in every market, pushing each market's charges onto its vector of
+    /// `charges` (one per market; a missing one gets none); returns the instance seconds
+    /// billed for it in the first market (its running seconds, plus any minimum or hour
+    /// rounding of the run it closes).
+    pub fn record(&mut self, span: &Span, charges: &mut [Vec<Charge>]) -> Result<u64, MeterError> {
         if !self.accounts.contains_key(span.instance) {
-            let rates = self.rates_for(&span.spec, span.start)?;
+            let mut rates = [0; MAX_MARKETS];
+            for (market, slot) in rates.iter_mut().enumerate().take(self.markets.len()) {
+                let found = self.rates_for(&span.spec, span.start, self.markets[market])?;
+                *slot = self.intern(found);
+            }
             let account = Account {
-                rates: self.intern(rates),
+                rates,
                 launched: span.start,
                 run: None,
             };
@@ -235,27 +260,43 @@ impl<'c> Meter<'c> {
         let Some(account) = self.accounts.get_mut(span.instance) else {
             return Ok(0);
         };
-        let rates = &self.rates[account.rates as usize];
-        if let (Some(zone), true) = (&rates.spot, span.state.bills_usage()) {
-            if let Some((edge, records)) = outside_edge(zone, span.start, span.end) {
-                if self.outside_seen.insert((Arc::as_ptr(zone) as usize, edge)) {
-                    let note = outside_note(zone, &span.spec.instance_type, edge, records);
-                    self.outside_history.insert(note);
-                }
+        let used = advance_run(account, span);
+        let mut first_billed = None;
+        for (market, charges) in charges.iter_mut().enumerate().take(self.markets.len()) {
+            let rates = &self.rates[account.rates[market] as usize];
+            if let (Some(zone), true) = (&rates.spot, span.state.bills_usage()) {
+                note_outside(&mut self.outside[market], zone, span);
             }
+            let billed = match used {
+                None => 0,
+                Some((length, None)) => length,
+                Some((length, Some(run))) => close_run(rates, run, span, length, charges)?,
+            };
+            first_billed.get_or_insert(billed);
         }
-        let billed = meter_usage(account, rates, span, charges)?;
-        meter_public_ip(rates, span, charges)?;
+        // Addresses and volumes are priced alike in every market.
+        let rates = &self.rates[account.rates[0] as usize];
+        let mut shared = Vec::new();
+        meter_public_ip(rates, span, &mut shared)?;
         if matches!(span.next, None | Some(State::Terminated)) {
-            meter_storage(account.launched, rates, span, charges)?;
+            meter_storage(account.launched, rates, span, &mut shared)?;
             self.accounts.remove(span.instance);
         }
-        Ok(billed)
+        if !shared.is_empty() {
+            let markets = self.markets.len().min(charges.len());
+            for charges in &mut charges[..markets] {
+                charges.extend(shared.iter().cloned());
+            }
+        }
+        Ok(first_billed.unwrap_or(0))
     }
 
-    /// Sentences about Spot prices used outside the history's records.
-    pub fn notes(&self) -> impl Iterator<Item = &String> {
-        self.outside_history.iter()
+    /// Sentences about Spot prices used outside the history's records, in `market`.
+    pub fn notes(&self, market: usize) -> impl Iterator<Item = &String> {
+        self.outside
+            .get(market)
+            .into_iter()
+            .flat_map(|o| o.notes.iter())
     }
 
     /// The index of a rate set, adding it if new: computed per launch (the catalog lookups
@@ -272,7 +313,12 @@ impl<'c> Meter<'c> {
         id
     }
 
-    fn rates_for(&self, spec: &LaunchSpec, launched: Timestamp) -> Result<Rates, MeterError> {
+    fn rates_for(
+        &self,
+        spec: &LaunchSpec,
+        launched: Timestamp,
+        market_of: MarketOf,
+    ) -> Result<Rates, MeterError> {
         let missing = |what: &'static str, detail: String| MeterError::NoPrice {
             what,
             instance: Arc::clone(&spec.name),
@@ -300,7 +346,7 @@ impl<'c> Meter<'c> {
             .catalog
             .public_ipv4(&spec.region)
             .ok_or_else(|| missing("public IPv4 price", spec.region.to_string()))?;
-        let spot = match (self.market_of)(&spec.markets) {
+        let spot = match market_of(&spec.markets) {
             Market::OnDemand => None,
             Market::Spot => Some(
                 self.catalog
@@ -324,16 +370,12 @@ impl<'c> Meter<'c> {
     }
 }
 
-/// Instance usage: billed states add to the open run; leaving them closes it with the
-/// 60-second minimum or hour rounding. A run cut by the horizon is billed as it stands.
-fn meter_usage(
-    account: &mut Account,
-    rates: &Rates,
-    span: &Span,
-    charges: &mut Vec<Charge>,
-) -> Result<u64, MeterError> {
+/// Instance usage, the same in every market: billed states add to the open run. `None`
+/// for a span not billed; else its length, and the run when the span closes it (leaving
+/// the billed states, or cut by the horizon).
+fn advance_run(account: &mut Account, span: &Span) -> Option<(u64, Option<Run>)> {
     if !span.state.bills_usage() {
-        return Ok(0);
+        return None;
     }
     let length = span.end.since(span.start).0;
     let run = account.run.get_or_insert(Run {
@@ -346,10 +388,23 @@ fn meter_usage(
         None => true,
     };
     if !closes {
-        return Ok(length);
+        return Some((length, None));
     }
     let run = *run;
     account.run = None;
+    Some((length, Some(run)))
+}
+
+/// Closes a run in one market with the 60-second minimum or hour rounding (a run cut by
+/// the horizon is billed as it stands), pushing its compute charge; returns the seconds
+/// billed for the span that closed it.
+fn close_run(
+    rates: &Rates,
+    run: Run,
+    span: &Span,
+    length: u64,
+    charges: &mut Vec<Charge>,
+) -> Result<u64, MeterError> {
     let interrupted = rates.spot.is_some() && span.ended_by == Some(Action::Interrupt);
     let billed = match span.next {
         Some(_) if interrupted => billed_interrupted_seconds(rates.unit, run.seconds),
@@ -375,6 +430,16 @@ fn meter_usage(
         interrupted,
     });
     Ok((length + billed).saturating_sub(run.seconds))
+}
+
+/// Notes, once per series and edge, a billed span of a Spot run outside its history.
+fn note_outside(outside: &mut Outside, zone: &Arc<ZoneSeries>, span: &Span) {
+    if let Some((edge, records)) = outside_edge(zone, span.start, span.end) {
+        if outside.seen.insert((Arc::as_ptr(zone) as usize, edge)) {
+            let note = outside_note(zone, &span.spec.instance_type, edge, records);
+            outside.notes.insert(note);
+        }
+    }
 }
 
 /// Which end of a zone's Spot records a span reached beyond.
