@@ -214,11 +214,6 @@ pub struct Meter<'c> {
 }
 
 impl<'c> Meter<'c> {
-    /// A meter for On-Demand prices only.
-    pub fn new(catalog: &'c Catalog) -> Meter<'c> {
-        Meter::for_markets(catalog, &[|_| Market::OnDemand])
-    }
-
     /// A meter that prices each launch in every market of `markets` (the first
     /// [`MAX_MARKETS`]), each picking one of the launch's markets: charges and notes are
     /// then per market, in this order.
@@ -232,11 +227,6 @@ impl<'c> Meter<'c> {
             rates: Vec::new(),
             rate_ids: HashMap::new(),
         }
-    }
-
-    /// How many markets the meter prices.
-    pub fn markets(&self) -> usize {
-        self.markets.len()
     }
 
     /// Prices one span in every market, pushing each market's charges onto its vector of
@@ -282,11 +272,12 @@ impl<'c> Meter<'c> {
             meter_storage(account.launched, rates, span, &mut shared)?;
             self.accounts.remove(span.instance);
         }
-        if !shared.is_empty() {
-            let markets = self.markets.len().min(charges.len());
-            for charges in &mut charges[..markets] {
+        let markets = self.markets.len().min(charges.len());
+        if let (false, [first, others @ ..]) = (shared.is_empty(), &mut charges[..markets]) {
+            for charges in others {
                 charges.extend(shared.iter().cloned());
             }
+            first.append(&mut shared);
         }
         Ok(first_billed.unwrap_or(0))
     }
