@@ -9,6 +9,8 @@
 #   2. generates the log (ec2plan::generate, seed $SEED) into $WORK/events.csv;
 #   3. times, $RUNS times each (the median is reported, and the largest peak RSS):
 #      (a) the read floor: the csv crate reading every record into one reused ByteRecord;
+#          and the same with one hash-map lookup of the row's instance and an update of a
+#          32-byte state per row (`read_floor --lookup`): the least a per-instance replay does;
 #      (b) target/release/ec2plan simulate FILE --strategy on-demand --format csv;
 #      (c) the same On-Demand compute cost in DuckDB SQL (window lead() per instance, joined
 #          with pricing/on_demand.csv; scripts/duckdb_on_demand.py), with DuckDB's default
@@ -107,6 +109,8 @@ printf 'generated %s rows, %.1f MB in %.2f s (peak RSS %.1f MiB)\n' "$ROWS" \
 echo "== timings"
 bench read-floor target/release/examples/read_floor "$LOG"
 FLOOR_S=$MEDIAN_S FLOOR_CPU=$MEDIAN_CPU FLOOR_KB=$PEAK_KB
+bench read-lookup target/release/examples/read_floor "$LOG" --lookup
+LOOKUP_S=$MEDIAN_S LOOKUP_CPU=$MEDIAN_CPU LOOKUP_KB=$PEAK_KB
 bench ec2plan target/release/ec2plan simulate "$LOG" --strategy on-demand --format csv
 EC2_S=$MEDIAN_S EC2_CPU=$MEDIAN_CPU EC2_KB=$PEAK_KB
 bench duckdb "$VENV/bin/python" scripts/duckdb_on_demand.py "$LOG" pricing/on_demand.csv
@@ -133,6 +137,7 @@ row() { # NAME SECONDS CPU PEAK_KB
         "$(echo "$ROWS / $2" | bc -l)" "$(echo "$BYTES / 1000000 / $2" | bc -l)" "$(echo "$4 / 1024" | bc -l)"
 }
 row "(a) csv read floor" "$FLOOR_S" "$FLOOR_CPU" "$FLOOR_KB"
+row "(a) + a lookup per row" "$LOOKUP_S" "$LOOKUP_CPU" "$LOOKUP_KB"
 row "(b) ec2plan on-demand" "$EC2_S" "$EC2_CPU" "$EC2_KB"
 row "(c) duckdb ($(nproc) threads)" "$DUCK_S" "$DUCK_CPU" "$DUCK_KB"
 row "(c) duckdb (1 thread)" "$DUCK1_S" "$DUCK1_CPU" "$DUCK1_KB"
@@ -140,6 +145,7 @@ echo "duckdb query only (no Python start): $(echo "$DUCK_OUT" | sed -n 's/.*quer
 # ratio A B: A / B to two decimals, or n/a when B is zero (CPU times too short to measure).
 ratio() { if [ "$(echo "$2 > 0" | bc -l)" = 1 ]; then printf '%.2f' "$(echo "$1 / $2" | bc -l)"; else echo n/a; fi; }
 echo "ratio ec2plan / read floor:      $(ratio "$EC2_S" "$FLOOR_S") wall, $(ratio "$EC2_CPU" "$FLOOR_CPU") cpu"
+echo "ratio read+lookup / read floor:  $(ratio "$LOOKUP_S" "$FLOOR_S") wall"
 echo "ratio duckdb / ec2plan:          $(ratio "$DUCK_S" "$EC2_S") wall, $(ratio "$DUCK_CPU" "$EC2_CPU") cpu" \
     "(1 thread: $(ratio "$DUCK1_S" "$EC2_S") wall, $(ratio "$DUCK1_CPU" "$EC2_CPU") cpu)"
 echo "ratio duckdb / ec2plan peak RSS: $(ratio "$DUCK_KB" "$EC2_KB") (1 thread: $(ratio "$DUCK1_KB" "$EC2_KB"))"
