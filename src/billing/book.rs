@@ -16,13 +16,13 @@ use rust_decimal::Decimal;
 use std::sync::Arc;
 
 /// Which sum a rate-priced charge adds to: its group (by index), kind and price (the
-/// price's exact bytes, and the month's seconds for storage).
+/// price's exact bytes, and the seconds it is per: an hour, or the charge's month).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 struct SumKey {
     group: u32,
     kind: ChargeKind,
     price: [u8; 16],
-    month_seconds: u64,
+    per: u64,
 }
 
 /// A strategy's charges, summed exactly until [`Book::close`].
@@ -46,16 +46,16 @@ impl Book {
         let group = self.group_of(&charge.spec.group)?;
         let totals = &mut self.groups[group as usize].1;
         totals.count(charge);
-        let (price, month_seconds) = match charge.pricing {
+        let (price, per) = match charge.pricing {
             Pricing::Amount(cost) => return totals.add_cost(charge.kind, cost),
-            Pricing::Hourly(rate) => (rate.per_hour(), 0),
+            Pricing::Hourly(rate) => (rate.per_hour(), SECONDS_PER_HOUR),
             Pricing::Monthly(rate, month_seconds) => (rate.per_gb_month(), month_seconds),
         };
         let key = SumKey {
             group,
             kind: charge.kind,
             price: price.serialize(),
-            month_seconds,
+            per,
         };
         let sum = self.sums.entry(key).or_insert(0);
         *sum = sum
@@ -111,10 +111,7 @@ impl Book {
 /// before dividing (as a single charge is) so that whole hours and months come out exact.
 fn price_of(key: &SumKey, quantity: u128) -> Result<Usd, MoneyError> {
     let price = Decimal::deserialize(key.price);
-    let per = match key.kind {
-        ChargeKind::Storage => key.month_seconds,
-        ChargeKind::Compute | ChargeKind::PublicIpv4 => SECONDS_PER_HOUR,
-    };
+    let per = key.per;
     i128::try_from(quantity)
         .ok()
         .and_then(|q| Decimal::try_from_i128_with_scale(q, 0).ok())
