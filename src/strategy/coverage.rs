@@ -429,9 +429,8 @@ pub fn cover_curve(
             lines.add(next_count, usize::MAX, need, 0)?;
             (filled, filled_count) = (next, next_count);
         }
-        let all = filled_count;
-        used.add(0, all, 0, per)?;
-        used.add(all, usize::MAX, filled, 0)?;
+        used.add(0, filled_count, 0, per)?;
+        used.add(filled_count, usize::MAX, filled, 0)?;
     }
     let mut value = vec![Usd::ZERO; n];
     for ((price, quarters), lines) in prices.iter().zip(covered) {
