@@ -1,4 +1,5 @@
-//! The ledger: charges summed by kind, overall and per group.
+//! The ledger: charges summed by kind, overall and per group, as a strategy's
+//! [`super::Book`] closes into it once the replay is done.
 
 use super::meter::{Charge, ChargeKind};
 use crate::money::{MoneyError, Usd};

@@ -1,4 +1,5 @@
-//! Billing: the meter that turns lifecycle spans into charges, and the ledger that sums them.
+//! Billing: the meter that turns lifecycle spans into charges (in every strategy's market
+//! at once), and the book and ledger that sum them.
 //!
 //! Owns the billing rules of billing-rules.md: per-second instance usage with a 60-second
 //! minimum each time an instance enters running (§2), whole started hours for the operating
