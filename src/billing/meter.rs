@@ -146,7 +146,7 @@ struct Rates {
 pub type MarketOf = fn(&Markets) -> Market;
 
 /// The most strategies one meter prices at once: On-Demand, Spot and mixed.
-pub const MAX_MARKETS: usize = 3;
+const MAX_MARKETS: usize = 3;
 
 /// A run: from entering running until leaving the billed states.
 #[derive(Debug, Clone, Copy)]
@@ -214,9 +214,9 @@ pub struct Meter<'c> {
 }
 
 impl<'c> Meter<'c> {
-    /// A meter that prices each launch in every market of `markets` (the first
-    /// [`MAX_MARKETS`]), each picking one of the launch's markets: charges and notes are
-    /// then per market, in this order.
+    /// A meter that prices each launch in every market of `markets` (the first three: a
+    /// simulation prices at most On-Demand, Spot and mixed), each picking one of the
+    /// launch's markets: charges and notes are then per market, in this order.
     pub fn for_markets(catalog: &'c Catalog, markets: &[MarketOf]) -> Meter<'c> {
         let markets: Vec<MarketOf> = markets.iter().take(MAX_MARKETS).copied().collect();
         Meter {
