@@ -129,10 +129,8 @@ pub fn simulate(
     let mut run = Pipeline {
         replay: Replay::new(options.timings),
         meter: Meter::for_markets(catalog, &markets),
-        books: metered
-            .iter()
-            .map(|(strategy, _)| (*strategy, Book::default()))
-            .collect(),
+        strategies: metered.iter().map(|(strategy, _)| *strategy).collect(),
+        book: Book::new(metered.len()),
         spans: Vec::new(),
         charges: metered.iter().map(|_| Vec::new()).collect(),
         usage: options.reserved.as_ref().map(|_| HourlyUsage::default()),
@@ -177,15 +175,13 @@ pub fn simulate(
     let mut notes: Vec<String> = reader.notes();
     let meter = &run.meter;
     notes.extend(
-        run.books
+        run.strategies
             .iter()
             .enumerate()
-            .flat_map(|(market, (s, _))| meter.notes(market).map(move |n| format!("{s}: {n}"))),
+            .flat_map(|(market, s)| meter.notes(market).map(move |n| format!("{s}: {n}"))),
     );
-    let mut ledgers = Vec::with_capacity(run.books.len() + 1);
-    for (strategy, book) in run.books {
-        ledgers.push((strategy, book.close()?));
-    }
+    let mut ledgers: Vec<(Strategy, Ledger)> =
+        run.strategies.into_iter().zip(run.book.close()?).collect();
     let on_demand_total = match ledgers.first() {
         Some((Strategy::OnDemand, ledger)) => ledger.overall.rounded_total()?,
         _ => crate::money::Usd::ZERO,
@@ -340,10 +336,13 @@ use crate::clock::{MAX_SPAN, MAX_SPAN_YEARS};
 
 struct Pipeline<'a, 'c> {
     replay: Replay,
-    /// The meter, pricing every metered strategy (a market each, in the order of `books`).
+    /// The meter, pricing every metered strategy (a market each, in the order of
+    /// `strategies`).
     meter: Meter<'c>,
-    /// One book per metered strategy, On-Demand first.
-    books: Vec<(Strategy, Book)>,
+    /// The metered strategies, On-Demand first.
+    strategies: Vec<Strategy>,
+    /// Their charges, booked by strategy index.
+    book: Book,
     spans: Vec<Span>,
     /// Each strategy's charges from the span being metered.
     charges: Vec<Vec<Charge>>,
@@ -393,13 +392,15 @@ impl Pipeline<'_, '_> {
             let billed = self.meter.record(&span, &mut self.charges).map_err(|e| {
                 LocatedError::new(Location::line(file, span.spec.line), e.to_string())
             })?;
-            for ((strategy, book), charges) in self.books.iter_mut().zip(&mut self.charges) {
+            for (index, (strategy, charges)) in
+                self.strategies.iter().zip(&mut self.charges).enumerate()
+            {
                 let on_demand = *strategy == Strategy::OnDemand;
                 if on_demand {
                     self.timeline.record(&span, billed)?;
                 }
                 for charge in charges.drain(..) {
-                    book.add(&charge)?;
+                    self.book.add(index, &charge)?;
                     if let (true, Some(usage)) = (on_demand, &mut self.usage) {
                         usage.add(&charge);
                     }
