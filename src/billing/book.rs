@@ -1,5 +1,5 @@
-//! The book: one strategy's charges summed while the replay runs, closed into its
-//! [`Ledger`] at the end.
+//! The book: every metered strategy's charges summed while the replay runs, closed into a
+//! [`Ledger`] per strategy at the end.
 //!
 //! A charge priced at a rate (instance usage and public IPv4 by the hour, EBS by the
 //! GB-month) adds its quantity to the sum for its group, kind and price, in integers; each
