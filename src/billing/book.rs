@@ -198,6 +198,16 @@ mod tests {
         }
     }
 
+    /// A Spot run of `seconds` priced from the history at `cost`.
+    fn spot(group: &str, seconds: u64, cost: Decimal) -> Charge {
+        Charge {
+            quantity: seconds,
+            pricing: Pricing::Amount(Usd::new(cost)),
+            market: Market::Spot,
+            ..Charge::example(group)
+        }
+    }
+
     #[test]
     fn a_rate_is_divided_once_per_sum_so_thirds_add_up_exactly() {
         // m5.large at $0.096/h for 1 s costs $0.0000266…(6 repeating): each charge alone
@@ -242,17 +252,11 @@ mod tests {
         )
         .unwrap();
         // batch: a Spot run priced from the history at $0.0123, 600 s, interrupted.
-        book.add(
-            0,
-            &Charge {
-                quantity: 600,
-                pricing: Pricing::Amount(Usd::new(dec!(0.0123))),
-                market: Market::Spot,
-                interrupted: true,
-                ..Charge::example("batch")
-            },
-        )
-        .unwrap();
+        let interrupted = Charge {
+            interrupted: true,
+            ..spot("batch", 600, dec!(0.0123))
+        };
+        book.add(0, &interrupted).unwrap();
         let ledger = book.close().unwrap().remove(0);
         let web = &ledger.groups[&Arc::<str>::from("web")];
         // $0.096 + $0.192 / 2 = $0.192; $4.00 = 0.08 × 100 × 15/30.
@@ -292,17 +296,12 @@ mod tests {
         book.add(1, &address).unwrap();
         book.add(0, &hourly("web", ChargeKind::Compute, dec!(0.096), 3_600))
             .unwrap();
-        let spot = Charge {
-            quantity: 3_600,
-            pricing: Pricing::Amount(Usd::new(dec!(0.0123))),
-            market: Market::Spot,
-            ..Charge::example("web")
-        };
-        book.add(1, &spot).unwrap();
+        let run = spot("web", 3_600, dec!(0.0123));
+        book.add(1, &run).unwrap();
         book.add(0, &hourly("batch", ChargeKind::Compute, dec!(0.096), 60))
             .unwrap();
         // A strategy the book does not keep is ignored.
-        book.add(2, &spot).unwrap();
+        book.add(2, &run).unwrap();
         let ledgers = book.close().unwrap();
         assert_eq!(ledgers.len(), 2);
         let (on_demand, spot) = (&ledgers[0], &ledgers[1]);
