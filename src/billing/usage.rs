@@ -13,6 +13,7 @@
 
 use super::meter::{Charge, ChargeKind};
 use crate::clock::{Timestamp, SECONDS_PER_HOUR};
+use crate::scenario::LaunchSpec;
 use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
@@ -25,6 +26,27 @@ pub struct UsageKey {
     pub os: Arc<str>,
     pub instance_type: Arc<str>,
     pub group: Arc<str>,
+}
+
+/// A [`UsageKey`] borrowed from a launch spec, to look one up without cloning its four names
+/// (each clone and drop is an atomic update of a count the reading thread updates too, as
+/// it shares the names with every launch). Hashes as the key does: the same fields in the
+/// same order.
+#[derive(Hash)]
+struct KeyRef<'a> {
+    region: &'a str,
+    os: &'a str,
+    instance_type: &'a str,
+    group: &'a str,
+}
+
+impl hashbrown::Equivalent<UsageKey> for KeyRef<'_> {
+    fn equivalent(&self, key: &UsageKey) -> bool {
+        self.region == &*key.region
+            && self.os == &*key.os
+            && self.instance_type == &*key.instance_type
+            && self.group == &*key.group
+    }
 }
 
 /// A change, from one clock hour (counted from the epoch, see [`hour_of`]) on, in the
@@ -72,12 +94,7 @@ impl HourlyUsage {
         if charge.kind != ChargeKind::Compute {
             return;
         }
-        let key = self.id_of(UsageKey {
-            region: Arc::clone(&charge.spec.region),
-            os: Arc::clone(&charge.spec.os),
-            instance_type: Arc::clone(&charge.spec.instance_type),
-            group: Arc::clone(&charge.spec.group),
-        });
+        let key = self.id_of(&charge.spec);
         self.total = self.total.saturating_add(charge.quantity);
         let (start, end) = (charge.start.unix(), charge.end.unix());
         let length = charge.end.since(charge.start).0;
@@ -130,10 +147,22 @@ impl HourlyUsage {
         }
     }
 
-    fn id_of(&mut self, key: UsageKey) -> u32 {
-        if let Some(id) = self.ids.get(&key) {
+    fn id_of(&mut self, spec: &LaunchSpec) -> u32 {
+        let borrowed = KeyRef {
+            region: &spec.region,
+            os: &spec.os,
+            instance_type: &spec.instance_type,
+            group: &spec.group,
+        };
+        if let Some(id) = self.ids.get(&borrowed) {
             return *id;
         }
+        let key = UsageKey {
+            region: Arc::clone(&spec.region),
+            os: Arc::clone(&spec.os),
+            instance_type: Arc::clone(&spec.instance_type),
+            group: Arc::clone(&spec.group),
+        };
         // Keys are (region, OS, type, group) combinations: far fewer than u32::MAX.
         let id = u32::try_from(self.keys.len()).unwrap_or(u32::MAX);
         self.keys.push(key.clone());
@@ -484,6 +513,8 @@ mod tests {
         ] {
             usage.add(&charge(group, start, end, seconds));
         }
+        // Charges of one group found its key, though each names it in an allocation of its own.
+        assert_eq!(usage.keys().len(), 3);
         let whole = table(&usage);
         let parts = usage.partition(&[Some((0, 0)), Some((1, 0)), Some((0, 1))], 2);
         let swept = |part: &Part| named(&usage, usage.hours_in(part));
