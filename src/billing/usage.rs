@@ -513,7 +513,7 @@ mod tests {
         ] {
             usage.add(&charge(group, start, end, seconds));
         }
-        // Charges of one group found its key, though each names it in an allocation of its own.
+        // The two charges of group a find one key, though each names it in its own allocation.
         assert_eq!(usage.keys().len(), 3);
         let whole = table(&usage);
         let parts = usage.partition(&[Some((0, 0)), Some((1, 0)), Some((0, 1))], 2);
