@@ -211,6 +211,9 @@ pub struct Meter<'c> {
     /// Every distinct rate set, once.
     rates: Vec<Rates>,
     rate_ids: HashMap<RatesKey, u32>,
+    /// The charges every market shares (addresses, volumes) of the span being metered,
+    /// kept between spans so that metering allocates nothing per span.
+    shared: Vec<Charge>,
 }
 
 impl<'c> Meter<'c> {
@@ -226,6 +229,7 @@ impl<'c> Meter<'c> {
             accounts: IdMap::default(),
             rates: Vec::new(),
             rate_ids: HashMap::new(),
+            shared: Vec::new(),
         }
     }
 
@@ -266,10 +270,11 @@ impl<'c> Meter<'c> {
         }
         // Addresses and volumes are priced alike in every market.
         let rates = &self.rates[account.rates[0] as usize];
-        let mut shared = Vec::new();
-        meter_public_ip(rates, span, &mut shared)?;
+        let shared = &mut self.shared;
+        shared.clear();
+        meter_public_ip(rates, span, shared)?;
         if matches!(span.next, None | Some(State::Terminated)) {
-            meter_storage(account.launched, rates, span, &mut shared)?;
+            meter_storage(account.launched, rates, span, shared)?;
             self.accounts.remove(span.instance);
         }
         let markets = self.markets.len().min(charges.len());
@@ -277,7 +282,7 @@ impl<'c> Meter<'c> {
             for charges in others {
                 charges.extend(shared.iter().cloned());
             }
-            first.append(&mut shared);
+            first.append(shared);
         }
         Ok(first_billed.unwrap_or(0))
     }
