@@ -111,13 +111,8 @@ impl HourlyRate {
     }
 
     /// The cost of `seconds` at this rate: `rate × seconds / 3600`.
-    ///
-    /// Multiplies before dividing so that whole hours come out exact.
     pub fn cost_of_seconds(self, seconds: u64) -> Result<Usd, MoneyError> {
-        self.0
-            .checked_mul(Decimal::from(seconds))
-            .and_then(|x| x.checked_div(Decimal::from(SECONDS_PER_HOUR)))
-            .map(Usd)
+        prorate(self.0, u128::from(seconds), SECONDS_PER_HOUR)
             .ok_or_else(|| MoneyError::overflow("an hourly charge"))
     }
 }
@@ -138,13 +133,29 @@ impl MonthlyRate {
     /// The cost of `gb` provisioned for `seconds` of a month that lasts `month_seconds`:
     /// `rate × gb × seconds / month_seconds`, AWS's own proration (billing-rules.md §4).
     pub fn cost_of(self, gb: u64, seconds: u64, month_seconds: u64) -> Result<Usd, MoneyError> {
-        self.0
-            .checked_mul(Decimal::from(gb))
-            .and_then(|x| x.checked_mul(Decimal::from(seconds)))
-            .and_then(|x| x.checked_div(Decimal::from(month_seconds)))
-            .map(Usd)
+        self.cost_of_gb_seconds(u128::from(gb) * u128::from(seconds), month_seconds)
+    }
+
+    /// The cost of `gb_seconds` GB-seconds in a month that lasts `month_seconds`.
+    pub fn cost_of_gb_seconds(
+        self,
+        gb_seconds: u128,
+        month_seconds: u64,
+    ) -> Result<Usd, MoneyError> {
+        prorate(self.0, gb_seconds, month_seconds)
             .ok_or_else(|| MoneyError::overflow("a storage charge"))
     }
+}
+
+/// `price × quantity / per`: a price per `per` units applied to `quantity` of them, as every
+/// rate-priced charge (and every sum of such charges) is costed. Multiplies before dividing
+/// so that whole periods come out exact; `None` when it does not fit the money type.
+pub(crate) fn prorate(price: Decimal, quantity: u128, per: u64) -> Option<Usd> {
+    let quantity = Decimal::try_from_i128_with_scale(i128::try_from(quantity).ok()?, 0).ok()?;
+    price
+        .checked_mul(quantity)?
+        .checked_div(Decimal::from(per))
+        .map(Usd)
 }
 
 /// Why a price string from a file is not a usable rate.

@@ -10,7 +10,7 @@
 
 use super::ledger::{Ledger, Totals};
 use super::meter::{Charge, ChargeKind, Pricing};
-use crate::money::{MoneyError, Usd, SECONDS_PER_HOUR};
+use crate::money::{prorate, MoneyError, Usd, SECONDS_PER_HOUR};
 use hashbrown::HashMap;
 use rust_decimal::Decimal;
 use std::sync::Arc;
@@ -168,17 +168,10 @@ impl Book {
     }
 }
 
-/// A sum's cost: rate × seconds / 3600, or rate × GB-seconds / month seconds, multiplied
-/// before dividing (as a single charge is) so that whole hours and months come out exact.
+/// A sum's cost: rate × seconds / 3600, or rate × GB-seconds / month seconds, prorated as a
+/// single charge is.
 fn price_of(key: &SumKey, quantity: u128) -> Result<Usd, MoneyError> {
-    let price = Decimal::deserialize(key.price);
-    let per = key.per;
-    i128::try_from(quantity)
-        .ok()
-        .and_then(|q| Decimal::try_from_i128_with_scale(q, 0).ok())
-        .and_then(|q| price.checked_mul(q))
-        .and_then(|cost| cost.checked_div(Decimal::from(per)))
-        .map(Usd::new)
+    prorate(Decimal::deserialize(key.price), quantity, key.per)
         .ok_or_else(MoneyError::overflow_of_sum)
 }
 

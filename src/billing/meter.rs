@@ -76,7 +76,9 @@ impl Charge {
     pub fn cost(&self) -> Result<Usd, crate::money::MoneyError> {
         match self.pricing {
             Pricing::Hourly(rate) => rate.cost_of_seconds(self.quantity),
-            Pricing::Monthly(rate, month_seconds) => rate.cost_of(1, self.quantity, month_seconds),
+            Pricing::Monthly(rate, month_seconds) => {
+                rate.cost_of_gb_seconds(u128::from(self.quantity), month_seconds)
+            }
             Pricing::Amount(cost) => Ok(cost),
         }
     }
