@@ -2,6 +2,7 @@
 //!
 //! Money becomes `f64` here and only here, at the last moment before drawing.
 
+use super::by_hour::ByHour;
 use super::focus::{Kind, LineItem};
 use crate::billing::{Charge, ChargeKind};
 use crate::chart::{self, ChartError, TimeSeries};
@@ -48,13 +49,12 @@ pub fn draw_all(
             &values,
         ),
     )?;
-    let on_demand: Vec<Charge> = outcome
+    let on_demand = outcome
         .charges
         .iter()
         .filter(|(s, _)| *s == crate::strategy::Strategy::OnDemand)
-        .map(|(_, c)| c.clone())
-        .collect();
-    let (times, categories) = fleet(&on_demand, allocation);
+        .map(|(_, c)| c);
+    let (times, categories) = fleet(on_demand, allocation);
     draw(
         "fleet_composition.png",
         chart::fleet_composition(
@@ -98,7 +98,7 @@ fn cumulative(
     effective: &[Decimal],
     (start, horizon): (Timestamp, Timestamp),
 ) -> Vec<TimeSeries> {
-    let mut by_strategy: BTreeMap<&str, BTreeMap<i64, Decimal>> = BTreeMap::new();
+    let mut by_strategy: BTreeMap<&str, ByHour<Decimal>> = BTreeMap::new();
     for (item, value) in items.iter().zip(effective) {
         if item.purchase {
             continue;
@@ -107,21 +107,17 @@ fn cumulative(
         let (from, to) = (item.start.max(start), item.end.min(horizon));
         let seconds = Decimal::from(to.since(from).0);
         if seconds.is_zero() {
-            *hours.entry(from.hour_start().unix()).or_default() += *value;
+            hours.add_at(from, *value);
             continue;
         }
-        let mut shares = BTreeMap::new();
-        spread_by_hour(&mut shares, from, to);
-        for (hour, part) in shares {
-            *hours.entry(hour).or_default() += *value * part / seconds;
-        }
+        hours.spread(from, to, |part| *value * Decimal::from(part) / seconds);
     }
     by_strategy
         .into_iter()
         .map(|(name, hours)| {
             let mut total = Decimal::ZERO;
             let mut points = vec![(start.unix(), 0.0)];
-            for (hour, v) in hours {
+            for (hour, v) in hours.hours() {
                 total += v;
                 let end = (hour + SECONDS_PER_HOUR)
                     .min(horizon.unix())
@@ -142,28 +138,32 @@ type Monthly = (
     BTreeMap<(String, String, String), f64>,
 );
 
+/// Totals by strategy, month and kind. Keyed by the month's start while summing (a label
+/// per line item was three strings allocated per item); months sort the same either way.
 fn monthly(items: &[LineItem], effective: &[Decimal]) -> Monthly {
-    let mut totals: BTreeMap<(String, String, String), Decimal> = BTreeMap::new();
+    let mut totals: BTreeMap<(&str, Timestamp, &str), Decimal> = BTreeMap::new();
     let mut strategies: Vec<String> = Vec::new();
     for (item, value) in items.iter().zip(effective) {
         if item.purchase {
             continue;
         }
-        let strategy = item.strategy.name().to_string();
-        if !strategies.contains(&strategy) {
-            strategies.push(strategy.clone());
+        let strategy = item.strategy.name();
+        if !strategies.iter().any(|s| s == strategy) {
+            strategies.push(strategy.to_string());
         }
-        let key = (
-            strategy,
-            item.start.month_label(),
-            kind_name(item.kind).to_string(),
-        );
+        let key = (strategy, item.start.month_start(), kind_name(item.kind));
         *totals.entry(key).or_default() += *value;
     }
-    let mut months: Vec<String> = totals.keys().map(|(_, m, _)| m.clone()).collect();
+    let mut months: Vec<String> = totals.keys().map(|(_, m, _)| m.month_label()).collect();
     months.sort();
     months.dedup();
-    let values = totals.into_iter().map(|(k, v)| (k, money(v))).collect();
+    let values = totals
+        .into_iter()
+        .map(|((strategy, month, kind), v)| {
+            let key = (strategy.to_string(), month.month_label(), kind.to_string());
+            (key, money(v))
+        })
+        .collect();
     (strategies, months, values)
 }
 
@@ -173,20 +173,25 @@ fn kind_name(kind: Kind) -> &'static str {
 
 /// Average instances per clock hour: running On-Demand, covered by reservations, stopped
 /// (an instance exists, so its volume bills, but it does not run).
-fn fleet(
-    charges: &[Charge],
+fn fleet<'a>(
+    charges: impl Iterator<Item = &'a Charge>,
     allocation: Option<&Allocation>,
 ) -> (Vec<i64>, Vec<(String, Vec<f64>)>) {
-    let mut running: BTreeMap<i64, Decimal> = BTreeMap::new();
-    let mut existing: BTreeMap<i64, Decimal> = BTreeMap::new();
+    let mut running: ByHour<i64> = ByHour::default();
+    let mut existing: ByHour<i64> = ByHour::default();
     for charge in charges {
         let target = match charge.kind {
             ChargeKind::Compute => &mut running,
             ChargeKind::Storage => &mut existing,
             ChargeKind::PublicIpv4 => continue,
         };
-        spread_by_hour(target, charge.start, charge.end);
+        target.spread(charge.start, charge.end, |seconds| seconds);
     }
+    let seconds = |hours: ByHour<i64>| -> BTreeMap<i64, Decimal> {
+        let hours = hours.hours().into_iter();
+        hours.map(|(hour, s)| (hour, Decimal::from(s))).collect()
+    };
+    let (running, existing) = (seconds(running), seconds(existing));
     let mut covered: BTreeMap<i64, Decimal> = BTreeMap::new();
     for usage in allocation.iter().flat_map(|a| &a.usage) {
         *covered.entry(usage.hour.unix()).or_default() += usage.covered_seconds;
@@ -218,15 +223,4 @@ fn fleet(
     }
     categories.push(("stopped".to_string(), stopped));
     (times, categories)
-}
-
-/// Adds the seconds of `[start, end)` to each clock hour they fall in.
-fn spread_by_hour(target: &mut BTreeMap<i64, Decimal>, start: Timestamp, end: Timestamp) {
-    let mut cursor = start;
-    while cursor < end {
-        let hour = cursor.hour_start();
-        let next = Timestamp::from_unix(hour.unix() + SECONDS_PER_HOUR).min(end);
-        *target.entry(hour.unix()).or_default() += Decimal::from(next.since(cursor).0);
-        cursor = next;
-    }
 }

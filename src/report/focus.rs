@@ -825,21 +825,22 @@ fn row(scenario: &str, item: &LineItem, effective: Decimal) -> Vec<String> {
 /// `monthly.csv`: month × strategy × charge kind, from the rounded line items, so it adds up
 /// to the summary too.
 pub fn monthly_csv(items: &[LineItem], effective: &[Decimal]) -> String {
-    let mut totals: BTreeMap<(String, &'static str, &'static str), Decimal> = BTreeMap::new();
+    // By the month's start, labelled at the end: a label per line item was a string each.
+    let mut totals: BTreeMap<(Timestamp, &'static str, &'static str), Decimal> = BTreeMap::new();
     for (item, value) in items.iter().zip(effective) {
         if item.purchase {
             continue;
         }
-        *totals
-            .entry((
-                item.start.month_label(),
-                item.strategy.name(),
-                item.kind.name(),
-            ))
-            .or_default() += *value;
+        let key = (
+            item.start.month_start(),
+            item.strategy.name(),
+            item.kind.name(),
+        );
+        *totals.entry(key).or_default() += *value;
     }
     let mut out = String::from("month,strategy,charge_kind,effective_cost_usd\n");
     for ((month, strategy, kind), value) in totals {
+        let month = month.month_label();
         out.push_str(&format!("{month},{strategy},{kind},{}\n", cents(value)));
     }
     out

@@ -5,6 +5,7 @@
 //! format is tested without files, and [`OutputDir`] writes a run's files all or nothing.
 //! Rounding to cents happens here and only here. Knows nothing of how figures were computed.
 
+mod by_hour;
 pub mod charts;
 mod comparison;
 pub mod focus;
