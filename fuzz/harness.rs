@@ -12,7 +12,7 @@ use ec2plan::pricing::import::OfferImporter;
 use ec2plan::pricing::spot_import::SpotImporter;
 use ec2plan::pricing::{Catalog, OfferTerms};
 use ec2plan::report::focus::{
-    line_items, monthly_csv, round_to_ledgers, sort, upfront_items, write_focus_csv, Purchase,
+    line_items, monthly_csv, round_to_ledgers, write_focus_csv, Purchase, Reservations,
 };
 use ec2plan::report::Summary;
 use ec2plan::scenario::{
@@ -302,15 +302,8 @@ fn finance(outcome: &Outcome, catalog: &Catalog) {
         },
         _ => None,
     };
-    let Ok(mut items) = line_items(
-        outcome,
-        Period::Daily,
-        allocation.as_ref().map(|(a, p)| (a, p.terms)),
-    ) else {
-        return;
-    };
+    let mut purchases = Vec::new();
     if let Some((_, portfolio)) = &allocation {
-        let mut purchases = Vec::new();
         for r in &portfolio.reservations {
             let Some(price) = catalog.reserved(&r.region, &r.instance_type, &r.os, portfolio.terms)
             else {
@@ -331,9 +324,17 @@ fn finance(outcome: &Outcome, catalog: &Catalog) {
                 upfront: Usd::new(total),
             });
         }
-        upfront_items(&mut items, &purchases, portfolio.terms, outcome.start);
-        sort(&mut items);
     }
+    let reservations = allocation
+        .as_ref()
+        .map(|(allocation, portfolio)| Reservations {
+            allocation,
+            terms: portfolio.terms,
+            purchases: &purchases,
+        });
+    let Ok(items) = line_items(outcome, Period::Daily, reservations) else {
+        return;
+    };
     match round_to_ledgers(&items, &outcome.ledgers) {
         Ok(effective) => {
             // Written as `--out` writes it, streamed (to nowhere), not held as text.

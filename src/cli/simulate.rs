@@ -10,7 +10,7 @@ use crate::money::Usd;
 use crate::pricing::Catalog;
 use crate::report::charts::draw_all;
 use crate::report::focus::{
-    line_items, monthly_csv, round_to_ledgers, sort, upfront_items, write_focus_csv, Purchase,
+    line_items, monthly_csv, round_to_ledgers, write_focus_csv, Purchase, Reservations,
 };
 use crate::report::{OutputDir, Summary, TimelineWriter};
 use crate::scenario::{
@@ -309,20 +309,18 @@ fn write_finance(
         )),
         _ => None,
     };
-    let mut items = line_items(
-        outcome,
-        period,
-        reserved.as_ref().map(|(a, p)| (a, p.terms)),
-    )?;
-    if let Some((_, portfolio)) = &reserved {
-        upfront_items(
-            &mut items,
-            &purchases(portfolio, catalog),
-            portfolio.terms,
-            outcome.start,
-        );
-        sort(&mut items);
-    }
+    let purchases = reserved
+        .as_ref()
+        .map(|(_, portfolio)| purchases(portfolio, catalog))
+        .unwrap_or_default();
+    let reservations = reserved
+        .as_ref()
+        .map(|(allocation, portfolio)| Reservations {
+            allocation,
+            terms: portfolio.terms,
+            purchases: &purchases,
+        });
+    let items = line_items(outcome, period, reservations)?;
     let effective = round_to_ledgers(&items, &outcome.ledgers)?;
     let staging = out.staging_dir().to_path_buf();
     let drawn = draw_all(

@@ -237,7 +237,7 @@ pub fn focus_items(
     Vec<ec2plan::report::focus::LineItem>,
     Vec<rust_decimal::Decimal>,
 ) {
-    use ec2plan::report::focus::{line_items, round_to_ledgers, upfront_items};
+    use ec2plan::report::focus::{line_items, round_to_ledgers, Purchase, Reservations};
     let catalog = test_catalog();
     let outcome = &run.outcome;
     let window = (outcome.start, outcome.horizon);
@@ -249,22 +249,15 @@ pub fn focus_items(
         )),
         _ => None,
     };
-    let mut items = line_items(
-        outcome,
-        period,
-        allocation.as_ref().map(|(a, p)| (a, p.terms)),
-    )
-    .unwrap();
-    if let Some((_, portfolio)) = &allocation {
-        let purchases: Vec<ec2plan::report::focus::Purchase> = portfolio
-            .reservations
-            .iter()
-            .map(|r| {
+    let purchases: Vec<Purchase> = allocation
+        .iter()
+        .flat_map(|(_, portfolio)| {
+            portfolio.reservations.iter().map(|r| {
                 let price = catalog
                     .reserved(&r.region, &r.instance_type, &r.os, portfolio.terms)
                     .unwrap();
                 let total = price.upfront.amount() * rust_decimal::Decimal::from(r.count);
-                ec2plan::report::focus::Purchase {
+                Purchase {
                     region: r.region.clone(),
                     os: r.os.clone(),
                     instance_type: r.instance_type.clone(),
@@ -272,10 +265,16 @@ pub fn focus_items(
                     upfront: ec2plan::money::Usd::new(total),
                 }
             })
-            .collect();
-        upfront_items(&mut items, &purchases, portfolio.terms, outcome.start);
-        ec2plan::report::focus::sort(&mut items);
-    }
+        })
+        .collect();
+    let reservations = allocation
+        .as_ref()
+        .map(|(allocation, portfolio)| Reservations {
+            allocation,
+            terms: portfolio.terms,
+            purchases: &purchases,
+        });
+    let items = line_items(outcome, period, reservations).unwrap();
     let effective = round_to_ledgers(&items, &outcome.ledgers).unwrap();
     (items, effective)
 }
