@@ -25,7 +25,12 @@
 //!   `EC2PLAN_BENCH_TRIALS`, default 100) on its own log of 1,000 instances over the year
 //!   (about 20,000 rows), on every core; its rows are the log's rows times the trials.
 //!
-//! The last two use the embedded catalog plus ILLUSTRATIVE Reserved and Spot prices for every
+//! - `finance-report`: what `--out` adds for line items and charts: an On-Demand replay
+//!   keeping its charges, then the daily FOCUS line items (built, sorted, reconciled to the
+//!   cent, written into `io::sink`), `monthly.csv` and the charts (PNG files in a temporary
+//!   directory), on the 1,000-instance log of `spot-trials`.
+//!
+//! The last three use the embedded catalog plus ILLUSTRATIVE Reserved and Spot prices for every
 //! us-east-1 Linux type (fixed ratios of the On-Demand price, see `bench_catalog`): the
 //! bundled catalog has no Reserved prices, and speed does not depend on the figures.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -170,6 +175,27 @@ fn spot_trials(log: &[u8], rows: u64, catalog: &Catalog, trials: u64) -> u64 {
     rows * results.len() as u64
 }
 
+/// The line items, `monthly.csv` and charts of an On-Demand replay, as `--out` writes them
+/// (daily items; the timeline is left out, it streams as the replay runs).
+fn finance_report(log: &[u8], catalog: &Catalog, charts: &Path) -> u64 {
+    use ec2plan::clock::Period;
+    use ec2plan::report::focus::{line_items, monthly_csv, round_to_ledgers, write_focus_csv};
+    let mut reader = EventReader::new("bench.csv", log, catalog, Defaults::default()).unwrap();
+    let options = Options {
+        keep_charges: true,
+        ..Options::default()
+    };
+    let outcome = simulate(&mut reader, catalog, &options, &mut NoTimeline).unwrap();
+    let items = line_items(&outcome, Period::Daily, None).unwrap();
+    let effective = round_to_ledgers(&items, &outcome.ledgers).unwrap();
+    let drawn =
+        ec2plan::report::charts::draw_all(charts, "bench", &outcome, &items, &effective, None)
+            .unwrap();
+    write_focus_csv(std::io::sink(), "bench.csv", &items, &effective).unwrap();
+    black_box((monthly_csv(&items, &effective), drawn));
+    outcome.events
+}
+
 /// The embedded catalog plus ILLUSTRATIVE Reserved and Spot prices for every us-east-1
 /// Linux type, so every pool of a generated log can be reserved and every interruptible
 /// launch can run on Spot: a 1-year standard no-upfront reservation at 60% of the On-Demand
@@ -255,6 +281,11 @@ fn main() {
     let (fleet, fleet_rows) = generate(&options(1_000), &catalog);
     bench.run("spot-trials", fleet.len() * trials as usize, || {
         spot_trials(&fleet, fleet_rows, &priced, trials)
+    });
+    let charts = dir.join("charts");
+    std::fs::create_dir_all(&charts).unwrap();
+    bench.run("finance-report", fleet.len(), || {
+        finance_report(&fleet, &priced, &charts)
     });
     std::fs::remove_dir_all(&dir).ok();
 }
