@@ -7,12 +7,11 @@
 #![allow(dead_code)]
 
 use ec2plan::clock::{Period, Seconds, Timestamp};
-use ec2plan::money::Usd;
 use ec2plan::pricing::import::OfferImporter;
 use ec2plan::pricing::spot_import::SpotImporter;
 use ec2plan::pricing::{Catalog, OfferTerms};
 use ec2plan::report::focus::{
-    line_items, monthly_csv, round_to_ledgers, write_focus_csv, Purchase, Reservations,
+    line_items, monthly_csv, purchases, round_to_ledgers, write_focus_csv, Reservations,
 };
 use ec2plan::report::Summary;
 use ec2plan::scenario::{
@@ -302,29 +301,10 @@ fn finance(outcome: &Outcome, catalog: &Catalog) {
         },
         _ => None,
     };
-    let mut purchases = Vec::new();
-    if let Some((_, portfolio)) = &allocation {
-        for r in &portfolio.reservations {
-            let Some(price) = catalog.reserved(&r.region, &r.instance_type, &r.os, portfolio.terms)
-            else {
-                return;
-            };
-            let Some(total) = price
-                .upfront
-                .amount()
-                .checked_mul(rust_decimal::Decimal::from(r.count))
-            else {
-                return;
-            };
-            purchases.push(Purchase {
-                region: r.region.clone(),
-                os: r.os.clone(),
-                instance_type: r.instance_type.clone(),
-                count: r.count,
-                upfront: Usd::new(total),
-            });
-        }
-    }
+    let purchases = match &allocation {
+        Some((_, portfolio)) => purchases(portfolio, catalog),
+        None => Vec::new(),
+    };
     let reservations = allocation
         .as_ref()
         .map(|(allocation, portfolio)| Reservations {

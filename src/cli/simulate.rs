@@ -6,11 +6,10 @@ use super::{Interruptions, RunArgs, SimulateArgs, StrategyArg, WhatIf};
 use crate::error::Error;
 use crate::lifecycle::Timings;
 use crate::location::{closest_names, did_you_mean};
-use crate::money::Usd;
 use crate::pricing::Catalog;
 use crate::report::charts::draw_all;
 use crate::report::focus::{
-    line_items, monthly_csv, round_to_ledgers, write_focus_csv, Purchase, Reservations,
+    line_items, monthly_csv, purchases, round_to_ledgers, write_focus_csv, Reservations,
 };
 use crate::report::{OutputDir, Summary, TimelineWriter};
 use crate::scenario::{
@@ -19,12 +18,11 @@ use crate::scenario::{
 use crate::simulation::{simulate, NoTimeline, Options, Outcome};
 use crate::strategy::allocation::allocate;
 use crate::strategy::market::{Distribution, MarketAssigner};
-use crate::strategy::{Portfolio, Strategy};
+use crate::strategy::Strategy;
 use crate::trials::{self, TrialPlan};
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
-use std::sync::Arc;
 
 pub fn run(args: &SimulateArgs) -> Result<String, Error> {
     check_later_flags(args)?;
@@ -347,28 +345,6 @@ fn write_finance(
     })?;
     out.write("monthly.csv", monthly_csv(&items, &effective).as_bytes())?;
     Ok(())
-}
-
-/// What each reservation type's upfront fee comes to.
-fn purchases(portfolio: &Portfolio, catalog: &Catalog) -> Vec<Purchase> {
-    portfolio
-        .reservations
-        .iter()
-        .filter_map(|r| {
-            let price = catalog.reserved(&r.region, &r.instance_type, &r.os, portfolio.terms)?;
-            let total = price
-                .upfront
-                .amount()
-                .checked_mul(rust_decimal::Decimal::from(r.count))?;
-            Some(Purchase {
-                region: Arc::clone(&r.region),
-                os: Arc::clone(&r.os),
-                instance_type: Arc::clone(&r.instance_type),
-                count: r.count,
-                upfront: Usd::new(total),
-            })
-        })
-        .collect()
 }
 
 /// Simulates with the timeline streamed into a staged `timeline.csv`.

@@ -9,11 +9,11 @@
 use crate::billing::{Charge, ChargeKind, Ledger};
 use crate::clock::{Period, Timestamp, SECONDS_PER_HOUR};
 use crate::money::{MoneyError, Usd};
-use crate::pricing::OfferTerms;
+use crate::pricing::{Catalog, OfferTerms};
 use crate::scenario::Market;
 use crate::simulation::Outcome;
 use crate::strategy::allocation::Allocation;
-use crate::strategy::Strategy;
+use crate::strategy::{Portfolio, Strategy};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::borrow::Cow;
@@ -615,6 +615,26 @@ pub struct Purchase {
     pub count: u64,
     /// The upfront fee of all `count` reservations.
     pub upfront: Usd,
+}
+
+/// What each reservation type of a portfolio cost upfront, at the catalog's prices. A type
+/// with no price (which pricing the portfolio has already refused) is left out.
+pub fn purchases(portfolio: &Portfolio, catalog: &Catalog) -> Vec<Purchase> {
+    portfolio
+        .reservations
+        .iter()
+        .filter_map(|r| {
+            let price = catalog.reserved(&r.region, &r.instance_type, &r.os, portfolio.terms)?;
+            let total = price.upfront.amount().checked_mul(Decimal::from(r.count))?;
+            Some(Purchase {
+                region: Arc::clone(&r.region),
+                os: Arc::clone(&r.os),
+                instance_type: Arc::clone(&r.instance_type),
+                count: r.count,
+                upfront: Usd::new(total),
+            })
+        })
+        .collect()
 }
 
 /// Upfront purchases: cash at the start of the replay, effective cost 0 (amortized onto

@@ -237,7 +237,7 @@ pub fn focus_items(
     Vec<ec2plan::report::focus::LineItem>,
     Vec<rust_decimal::Decimal>,
 ) {
-    use ec2plan::report::focus::{line_items, round_to_ledgers, Purchase, Reservations};
+    use ec2plan::report::focus::{line_items, purchases, round_to_ledgers, Reservations};
     let catalog = test_catalog();
     let outcome = &run.outcome;
     let window = (outcome.start, outcome.horizon);
@@ -249,24 +249,10 @@ pub fn focus_items(
         )),
         _ => None,
     };
-    let purchases: Vec<Purchase> = allocation
-        .iter()
-        .flat_map(|(_, portfolio)| {
-            portfolio.reservations.iter().map(|r| {
-                let price = catalog
-                    .reserved(&r.region, &r.instance_type, &r.os, portfolio.terms)
-                    .unwrap();
-                let total = price.upfront.amount() * rust_decimal::Decimal::from(r.count);
-                Purchase {
-                    region: r.region.clone(),
-                    os: r.os.clone(),
-                    instance_type: r.instance_type.clone(),
-                    count: r.count,
-                    upfront: ec2plan::money::Usd::new(total),
-                }
-            })
-        })
-        .collect();
+    let purchases = match &allocation {
+        Some((_, portfolio)) => purchases(portfolio, &catalog),
+        None => Vec::new(),
+    };
     let reservations = allocation
         .as_ref()
         .map(|(allocation, portfolio)| Reservations {
