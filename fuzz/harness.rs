@@ -11,7 +11,7 @@ use ec2plan::pricing::import::OfferImporter;
 use ec2plan::pricing::spot_import::SpotImporter;
 use ec2plan::pricing::{Catalog, OfferTerms};
 use ec2plan::report::focus::{
-    line_items, monthly_csv, purchases, round_to_ledgers, write_focus_csv, Reservations,
+    line_items, monthly_csv, round_to_ledgers, write_focus_csv, Reservations,
 };
 use ec2plan::report::Summary;
 use ec2plan::scenario::{
@@ -296,23 +296,15 @@ fn finance(outcome: &Outcome, catalog: &Catalog) {
     let window = (outcome.start, outcome.horizon);
     let allocation = match (&outcome.reserved, &outcome.pools) {
         (Some(fit), Some(pools)) => match allocate(pools, &fit.portfolio, catalog, window) {
-            Ok(allocation) => Some((allocation, fit.portfolio.clone())),
+            Ok(allocation) => Some((allocation, &fit.portfolio)),
             Err(_) => return,
         },
         _ => None,
     };
-    let purchases = match &allocation {
-        Some((_, portfolio)) => purchases(portfolio, catalog),
-        None => Vec::new(),
-    };
     let reservations = allocation
         .as_ref()
-        .map(|(allocation, portfolio)| Reservations {
-            allocation,
-            terms: portfolio.terms,
-            purchases: &purchases,
-        });
-    let Ok(items) = line_items(outcome, Period::Daily, reservations) else {
+        .map(|(allocation, portfolio)| Reservations::new(allocation, portfolio, catalog));
+    let Ok(items) = line_items(outcome, Period::Daily, reservations.as_ref()) else {
         return;
     };
     match round_to_ledgers(&items, &outcome.ledgers) {

@@ -9,7 +9,7 @@ use crate::location::{closest_names, did_you_mean};
 use crate::pricing::Catalog;
 use crate::report::charts::draw_all;
 use crate::report::focus::{
-    line_items, monthly_csv, purchases, round_to_ledgers, write_focus_csv, Reservations,
+    line_items, monthly_csv, round_to_ledgers, write_focus_csv, Reservations,
 };
 use crate::report::{OutputDir, Summary, TimelineWriter};
 use crate::scenario::{
@@ -303,22 +303,14 @@ fn write_finance(
     let reserved = match (&outcome.reserved, &outcome.pools) {
         (Some(fit), Some(pools)) => Some((
             allocate(pools, &fit.portfolio, catalog, window)?,
-            fit.portfolio.clone(),
+            &fit.portfolio,
         )),
         _ => None,
     };
-    let purchases = reserved
-        .as_ref()
-        .map(|(_, portfolio)| purchases(portfolio, catalog))
-        .unwrap_or_default();
     let reservations = reserved
         .as_ref()
-        .map(|(allocation, portfolio)| Reservations {
-            allocation,
-            terms: portfolio.terms,
-            purchases: &purchases,
-        });
-    let items = line_items(outcome, period, reservations)?;
+        .map(|(allocation, portfolio)| Reservations::new(allocation, portfolio, catalog));
+    let items = line_items(outcome, period, reservations.as_ref())?;
     let effective = round_to_ledgers(&items, &outcome.ledgers)?;
     let staging = out.staging_dir().to_path_buf();
     let drawn = draw_all(

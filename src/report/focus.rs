@@ -88,13 +88,24 @@ pub struct LineItem {
 }
 
 /// What the reserved strategy's line items are made of besides its charges.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Reservations<'a> {
     /// How the reservations covered each hour's usage.
     pub allocation: &'a Allocation,
     pub terms: OfferTerms,
     /// What each reservation type cost upfront.
-    pub purchases: &'a [Purchase],
+    pub purchases: Vec<Purchase>,
+}
+
+impl<'a> Reservations<'a> {
+    /// A portfolio's reservations as allocated, with their purchases at the catalog's prices.
+    pub fn new(allocation: &'a Allocation, portfolio: &Portfolio, catalog: &Catalog) -> Self {
+        Reservations {
+            allocation,
+            terms: portfolio.terms,
+            purchases: purchases(portfolio, catalog),
+        }
+    }
 }
 
 /// Builds every line item of an outcome (its charges must have been kept), sorted once
@@ -103,7 +114,7 @@ pub struct Reservations<'a> {
 pub fn line_items(
     outcome: &Outcome,
     period: Period,
-    reservations: Option<Reservations>,
+    reservations: Option<&Reservations>,
 ) -> Result<Vec<LineItem>, MoneyError> {
     let mut items = Vec::new();
     for (strategy, _) in &outcome.ledgers {
@@ -116,7 +127,7 @@ pub fn line_items(
         }
     }
     if let Some(r) = reservations {
-        upfront_items(&mut items, r.purchases, r.terms, outcome.start);
+        upfront_items(&mut items, &r.purchases, r.terms, outcome.start);
     }
     sort(&mut items);
     Ok(items)
@@ -619,7 +630,7 @@ pub struct Purchase {
 
 /// What each reservation type of a portfolio cost upfront, at the catalog's prices. A type
 /// with no price (which pricing the portfolio has already refused) is left out.
-pub fn purchases(portfolio: &Portfolio, catalog: &Catalog) -> Vec<Purchase> {
+fn purchases(portfolio: &Portfolio, catalog: &Catalog) -> Vec<Purchase> {
     portfolio
         .reservations
         .iter()

@@ -237,7 +237,7 @@ pub fn focus_items(
     Vec<ec2plan::report::focus::LineItem>,
     Vec<rust_decimal::Decimal>,
 ) {
-    use ec2plan::report::focus::{line_items, purchases, round_to_ledgers, Reservations};
+    use ec2plan::report::focus::{line_items, round_to_ledgers, Reservations};
     let catalog = test_catalog();
     let outcome = &run.outcome;
     let window = (outcome.start, outcome.horizon);
@@ -245,22 +245,14 @@ pub fn focus_items(
         (Some(fit), Some(pools)) => Some((
             ec2plan::strategy::allocation::allocate(pools, &fit.portfolio, &catalog, window)
                 .unwrap(),
-            fit.portfolio.clone(),
+            &fit.portfolio,
         )),
         _ => None,
     };
-    let purchases = match &allocation {
-        Some((_, portfolio)) => purchases(portfolio, &catalog),
-        None => Vec::new(),
-    };
     let reservations = allocation
         .as_ref()
-        .map(|(allocation, portfolio)| Reservations {
-            allocation,
-            terms: portfolio.terms,
-            purchases: &purchases,
-        });
-    let items = line_items(outcome, period, reservations).unwrap();
+        .map(|(allocation, portfolio)| Reservations::new(allocation, portfolio, &catalog));
+    let items = line_items(outcome, period, reservations.as_ref()).unwrap();
     let effective = round_to_ledgers(&items, &outcome.ledgers).unwrap();
     (items, effective)
 }
