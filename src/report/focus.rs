@@ -141,22 +141,21 @@ pub fn line_items(
 /// ranked once per distinct text (the pieces of one charge share theirs), so the keys
 /// compare as the strings do; ties keep their order.
 fn sort(items: &mut [LineItem]) {
-    let mut keys: Vec<_> = {
-        let ranks = TextRanks::of(items);
-        let key = |(index, i): (usize, &LineItem)| {
-            let (resource, description) = ranks.of_item(i);
-            (
-                i.strategy,
-                i.start,
-                i.kind,
-                i.purchase,
-                resource,
-                description,
-                index,
-            )
-        };
-        items.iter().enumerate().map(key).collect()
-    };
+    let mut keys = Vec::with_capacity(items.len());
+    let mut ranks = TextRanks::of(items);
+    for (index, i) in items.iter().enumerate() {
+        let (resource, description) = ranks.of_item(i);
+        keys.push((
+            i.strategy,
+            i.start,
+            i.kind,
+            i.purchase,
+            resource,
+            description,
+            index,
+        ));
+    }
+    drop(ranks);
     keys.sort_unstable();
     let order: Vec<usize> = keys.into_iter().map(|key| key.6).collect();
     permute(items, order);
@@ -171,6 +170,9 @@ fn sort_texts(item: &LineItem) -> [&str; 2] {
 /// Every resource id and description of a set of items, numbered in string order.
 struct TextRanks<'a> {
     ranks: hashbrown::HashMap<&'a str, u32>,
+    /// The texts last looked up and their ranks: the pieces of one charge, which come
+    /// together, share their texts, so most items need no hashing.
+    last: [Option<(&'a str, u32)>; 2],
 }
 
 impl<'a> TextRanks<'a> {
@@ -188,13 +190,26 @@ impl<'a> TextRanks<'a> {
         texts.sort_unstable();
         texts.dedup();
         let ranks = texts.into_iter().zip(0u32..).collect();
-        TextRanks { ranks }
+        TextRanks {
+            ranks,
+            last: [None, None],
+        }
     }
 
-    fn of_item(&self, item: &LineItem) -> (u32, u32) {
-        let rank = |text| self.ranks.get(text).copied().unwrap_or_default();
-        let [resource, description] = sort_texts(item).map(rank);
-        (resource, description)
+    fn of_item(&mut self, item: &'a LineItem) -> (u32, u32) {
+        let [resource, description] = sort_texts(item);
+        (self.rank(0, resource), self.rank(1, description))
+    }
+
+    fn rank(&mut self, which: usize, text: &'a str) -> u32 {
+        match self.last[which] {
+            Some((last, rank)) if std::ptr::eq(last, text) => rank,
+            _ => {
+                let rank = self.ranks.get(text).copied().unwrap_or_default();
+                self.last[which] = Some((text, rank));
+                rank
+            }
+        }
     }
 }
 
