@@ -139,9 +139,45 @@ impl Timestamp {
     }
 }
 
+impl Timestamp {
+    /// `YYYY-MM-DDTHH:MM:SSZ` as bytes, for a year from 0 to 9999 (every time a file can
+    /// hold). Written digit by digit: the formatting machinery took a fifth of the time of
+    /// writing millions of line items, four times a row.
+    fn rfc3339(self) -> Option<[u8; 20]> {
+        let days = self.0.div_euclid(SECONDS_PER_DAY);
+        let secs = self.0.rem_euclid(SECONDS_PER_DAY);
+        let (year, month, day) = civil_from_days(days);
+        let year = u32::try_from(year).ok().filter(|y| *y <= 9_999)?;
+        let (hour, minute, second) = (
+            secs / SECONDS_PER_HOUR,
+            secs % SECONDS_PER_HOUR / 60,
+            secs % 60,
+        );
+        let mut out = *b"0000-00-00T00:00:00Z";
+        let digits = |out: &mut [u8], value: u32| {
+            let mut value = value;
+            for slot in out.iter_mut().rev() {
+                *slot = b'0' + (value % 10) as u8;
+                value /= 10;
+            }
+        };
+        digits(&mut out[0..4], year);
+        digits(&mut out[5..7], month);
+        digits(&mut out[8..10], day);
+        for (range, value) in [(11..13, hour), (14..16, minute), (17..19, second)] {
+            digits(&mut out[range], value as u32);
+        }
+        Some(out)
+    }
+}
+
 impl fmt::Display for Timestamp {
     /// `YYYY-MM-DDTHH:MM:SSZ`, the UTC form FOCUS and every report use.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(text) = self.rfc3339() {
+            // Only ASCII digits and separators were written.
+            return f.write_str(std::str::from_utf8(&text).map_err(|_| fmt::Error)?);
+        }
         let days = self.0.div_euclid(SECONDS_PER_DAY);
         let secs = self.0.rem_euclid(SECONDS_PER_DAY);
         let (year, month, day) = civil_from_days(days);
@@ -357,6 +393,22 @@ mod tests {
         assert_eq!(ts("2025-01-06T09:00:00+01:00"), ts("2025-01-06T08:00:00Z"));
         assert_eq!(ts("2025-01-06T03:30:00-04:30"), ts("2025-01-06T08:00:00Z"));
         assert_eq!(ts("2025-01-06 08:00:00.000Z"), ts("2025-01-06T08:00:00Z"));
+    }
+
+    #[test]
+    fn displays_every_four_digit_year_digit_by_digit_and_others_in_full() {
+        let shown = |unix: i64| Timestamp::from_unix(unix).to_string();
+        assert_eq!(shown(0), "1970-01-01T00:00:00Z");
+        // 2026-03-02 is 20,514 days after 1970-01-01; then 13:05:09.
+        assert_eq!(
+            shown(20_514 * 86_400 + 13 * 3_600 + 5 * 60 + 9),
+            "2026-03-02T13:05:09Z"
+        );
+        // Year 0 starts 719,528 days before 1970 (146,097 per 400 years: 4.925 cycles).
+        assert_eq!(shown(-719_528 * 86_400), "0000-01-01T00:00:00Z");
+        // 2,932,897 days from 1970 to 10000-01-01; a second before it, and at it.
+        assert_eq!(shown(2_932_897 * 86_400 - 1), "9999-12-31T23:59:59Z");
+        assert_eq!(shown(2_932_897 * 86_400), "10000-01-01T00:00:00Z");
     }
 
     #[test]

@@ -16,7 +16,6 @@ use crate::strategy::allocation::Allocation;
 use crate::strategy::{Portfolio, Strategy};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -769,10 +768,12 @@ fn allocate_cents(items: &[LineItem], members: &[usize], target: Decimal, rounde
 
 /// Cents, half away from zero, for the columns that need no reconciliation.
 pub fn cents(value: Decimal) -> String {
-    format!(
-        "{:.2}",
-        value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-    )
+    format!("{:.2}", to_cents(value))
+}
+
+/// A value rounded to cents, half away from zero.
+fn to_cents(value: Decimal) -> Decimal {
+    value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
 }
 
 /// FOCUS 1.0 columns, then ec2plan's own (`x_`).
@@ -838,9 +839,9 @@ fn region_name(region: &str) -> &str {
     }
 }
 
-/// A decimal as FOCUS wants it: plain digits, at most ten decimals.
-fn decimal(value: Decimal) -> String {
-    value.round_dp(10).normalize().to_string()
+/// A decimal as FOCUS wants it: plain digits, at most ten decimals, no trailing zeros.
+fn to_decimal(value: Decimal) -> Decimal {
+    value.round_dp(10).normalize()
 }
 
 /// The whole `line_items.csv`, with EffectiveCost (and BilledCost of usage) rounded by
@@ -859,28 +860,62 @@ pub fn write_focus_csv(
     items: &[LineItem],
     effective: &[Decimal],
 ) -> Result<(), csv::Error> {
-    let mut writer = csv::Writer::from_writer(out);
+    // Large writes: the file is often gigabytes, and each write is a system call.
+    let mut writer = csv::WriterBuilder::new()
+        .buffer_capacity(1 << 20)
+        .from_writer(out);
     writer.write_record(COLUMNS)?;
     let account = format!("ec2plan estimate of {scenario}");
+    let mut scratch = Scratch(Vec::new());
     for (item, effective) in items.iter().zip(effective) {
-        let cells = row((scenario, &account), item, *effective);
-        writer.write_record(cells.iter().map(|cell| cell.as_bytes()))?;
+        scratch.0.clear();
+        let cells = row((scenario, &account), item, *effective, &mut scratch);
+        writer.write_record(cells.iter().map(|cell| scratch.bytes(cell)))?;
     }
     writer.flush()?;
     Ok(())
 }
 
-/// One item's cells. Most are borrowed (constants, or the item's shared strings); only
-/// the figures and times are formatted: a string allocated for every one of 49 cells was
-/// most of the time of writing millions of items.
+/// A cell of a row: borrowed text, or bytes formatted into the row's scratch buffer.
+#[derive(Debug, Clone, Copy)]
+enum Cell<'a> {
+    Text(&'a str),
+    Formatted(usize, usize),
+}
+
+/// Formats into a scratch buffer and says where it went.
+struct Scratch(Vec<u8>);
+
+impl Scratch {
+    fn put(&mut self, text: std::fmt::Arguments) -> Cell<'static> {
+        use std::io::Write;
+        let start = self.0.len();
+        // Writing into a vector cannot fail.
+        let _ = self.0.write_fmt(text);
+        Cell::Formatted(start, self.0.len())
+    }
+
+    fn bytes<'s>(&'s self, cell: &Cell<'s>) -> &'s [u8] {
+        match *cell {
+            Cell::Text(text) => text.as_bytes(),
+            Cell::Formatted(start, end) => self.0.get(start..end).unwrap_or_default(),
+        }
+    }
+}
+
+/// One item's cells. Most are borrowed (constants, or the item's shared strings); the
+/// figures and times are formatted into `scratch`, which the caller reuses: a string
+/// allocated for each of 49 cells, then for each of the dozen formatted ones, was most of
+/// the time of writing millions of items.
 fn row<'a>(
     (scenario, account): (&'a str, &'a str),
     item: &'a LineItem,
     effective: Decimal,
-) -> [Cow<'a, str>; 49] {
+    scratch: &mut Scratch,
+) -> [Cell<'a>; 49] {
     let billed = match item.billed {
         None => effective,
-        Some(cash) => cash.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero),
+        Some(cash) => to_cents(cash),
     };
     let effective = if item.purchase {
         Decimal::ZERO
@@ -903,44 +938,63 @@ fn row<'a>(
             ),
             None => Default::default(),
         };
-    let group = serde_json::to_string(&*item.group).unwrap_or_default();
-    let tags = format!("{{\"ec2plan:group\":{group}}}");
-    let opt = |v: Option<Decimal>| Cow::Owned(v.map(decimal).unwrap_or_default());
-    let owned = |text: String| Cow::Owned(text);
-    let b = |text: &'a str| Cow::Borrowed(text);
+    let b = Cell::Text;
+    let mut cents = |value: Decimal| scratch.put(format_args!("{:.2}", to_cents(value)));
+    let billed = cents(billed);
+    let list_cost = cents(item.list_cost);
+    let effective = cents(effective);
+    let mut opt = |v: Option<Decimal>| match v {
+        Some(v) => scratch.put(format_args!("{}", to_decimal(v))),
+        None => b(""),
+    };
+    let consumed = opt(item.consumed_quantity);
+    let list_unit_price = opt(item.list_unit_price);
+    let pricing_quantity = opt(Some(item.pricing_quantity));
+    let mut time = |t: Timestamp| scratch.put(format_args!("{t}"));
+    let (period_end, period_start) = (time(month.next_month_start()), time(month));
+    let (end, start) = (time(item.end), time(item.start));
+    let sku_price = scratch.put(format_args!("{}/{}", item.sku, item.pricing_category));
+    let tags = {
+        let start = scratch.0.len();
+        scratch.0.extend_from_slice(b"{\"ec2plan:group\":");
+        // A string serializes without error.
+        let _ = serde_json::to_writer(&mut scratch.0, &*item.group);
+        scratch.0.push(b'}');
+        Cell::Formatted(start, scratch.0.len())
+    };
     [
         b(""),
-        owned(cents(billed)),
+        billed,
         b("ec2plan-estimate"),
         b(account),
         b("USD"),
-        owned(month.next_month_start().to_string()),
-        owned(month.to_string()),
+        period_end,
+        period_start,
         b(if item.purchase { "Purchase" } else { "Usage" }),
         b(""),
         b(&item.description),
         b(item.frequency),
-        owned(item.end.to_string()),
-        owned(item.start.to_string()),
+        end,
+        start,
         b(c_category),
         b(c_id),
         b(c_name),
         b(c_status),
         b(c_type),
-        opt(item.consumed_quantity),
+        consumed,
         b(if item.consumed_quantity.is_some() {
             item.pricing_unit
         } else {
             ""
         }),
-        owned(cents(item.list_cost)),
-        opt(item.list_unit_price),
-        owned(cents(effective)),
+        list_cost,
+        list_unit_price,
+        effective,
         b("Amazon Web Services, Inc."),
-        owned(cents(item.list_cost)),
-        opt(item.list_unit_price),
+        list_cost,
+        list_unit_price,
         b(item.pricing_category),
-        owned(decimal(item.pricing_quantity)),
+        pricing_quantity,
         b(item.pricing_unit),
         b("Amazon Web Services"),
         b("Amazon Web Services"),
@@ -952,10 +1006,10 @@ fn row<'a>(
         b(item.service.1),
         b(item.service.0),
         b(&item.sku),
-        owned(format!("{}/{}", item.sku, item.pricing_category)),
+        sku_price,
         b(""),
         b(""),
-        owned(tags),
+        tags,
         b(item.strategy.name()),
         b(item.state.unwrap_or("")),
         b(&item.group),
