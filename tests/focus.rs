@@ -58,7 +58,7 @@ fn cents_are_given_to_the_largest_remainders() {
         .iter()
         .zip(&effective)
         .filter(|(i, _)| i.kind == Kind::Compute)
-        .map(|(i, e)| (i.resource.as_ref().unwrap().id.to_string(), *e))
+        .map(|(i, e)| (i.labels.resource.as_ref().unwrap().id.to_string(), *e))
         .collect();
     assert_eq!(
         compute,
@@ -92,7 +92,7 @@ fn reserved_line_items_split_covered_uncovered_and_fees() {
         .map(|(i, e)| {
             (
                 if i.purchase { "Purchase" } else { "Usage" },
-                i.pricing_category,
+                i.labels.pricing_category,
                 i.commitment.as_ref().and_then(|c| c.status),
                 i.billed.unwrap_or(*e),
                 *e,
@@ -141,7 +141,10 @@ fn an_upfront_fee_is_billed_once_and_amortized_onto_the_hours() {
     }
     let run = replay_with(BASE_AND_PEAK, options).unwrap();
     let (items, effective) = focus_items(&run, Period::Monthly);
-    let upfront: Vec<_> = items.iter().filter(|i| i.frequency == "One-Time").collect();
+    let upfront: Vec<_> = items
+        .iter()
+        .filter(|i| i.labels.frequency == "One-Time")
+        .collect();
     assert_eq!(upfront.len(), 1);
     assert_eq!(upfront[0].billed, Some(usd("876")));
     assert_eq!(

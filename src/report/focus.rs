@@ -57,30 +57,40 @@ pub struct Commitment {
 }
 
 /// One line item at full precision, before rounding.
+///
+/// What it says alike with the other periods of its charge is in [`Labels`], shared: an
+/// item is held in memory until every item is sorted and reconciled (millions for a year
+/// of a fleet), and its own copies of those columns made it 360 bytes instead of 144.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineItem {
     pub strategy: Strategy,
     pub kind: Kind,
     pub purchase: bool,
-    pub frequency: &'static str,
-    pub pricing_category: &'static str,
-    /// Boxed: most items have none, and the item is kept in memory for every period.
+    /// Boxed: most items have none.
     pub commitment: Option<Box<Commitment>>,
     pub start: Timestamp,
     pub end: Timestamp,
-    pub resource: Option<Resource>,
-    pub region: Arc<str>,
-    pub service: (&'static str, &'static str),
-    pub sku: Arc<str>,
-    pub description: Arc<str>,
+    pub labels: Arc<Labels>,
     pub pricing_quantity: Decimal,
-    pub pricing_unit: &'static str,
     pub consumed_quantity: Option<Decimal>,
     pub list_unit_price: Option<Decimal>,
     pub list_cost: Decimal,
     /// Cash; `None` means "the same as effective" (ordinary usage).
     pub billed: Option<Decimal>,
     pub effective: Decimal,
+}
+
+/// The columns every period of one charge (or one reservation fee) says alike.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Labels {
+    pub frequency: &'static str,
+    pub pricing_category: &'static str,
+    pub resource: Option<Resource>,
+    pub region: Arc<str>,
+    pub service: (&'static str, &'static str),
+    pub sku: Arc<str>,
+    pub description: Arc<str>,
+    pub pricing_unit: &'static str,
     pub state: Option<&'static str>,
     pub group: Arc<str>,
     pub instance_type: Option<Arc<str>>,
@@ -162,8 +172,8 @@ fn sort(items: &mut [LineItem]) {
 
 /// An item's resource id ("" without one) and description, the texts it is sorted by.
 fn sort_texts(item: &LineItem) -> [&str; 2] {
-    let resource = item.resource.as_ref().map_or("", |r| &*r.id);
-    [resource, &*item.description]
+    let resource = item.labels.resource.as_ref().map_or("", |r| &*r.id);
+    [resource, &*item.labels.description]
 }
 
 /// Every resource id and description of a set of items, numbered in string order.
@@ -296,14 +306,8 @@ fn pieces(charge: &Charge, period: Period) -> Vec<(Timestamp, Timestamp, Decimal
     out
 }
 
-/// What every piece of one charge says about it: its resource, SKU and description.
-struct Labels {
-    resource: Resource,
-    sku: Arc<str>,
-    description: Arc<str>,
-}
-
-fn labels(charge: &Charge) -> Labels {
+/// What every piece of one charge says alike.
+fn labels(charge: &Charge) -> Arc<Labels> {
     let spec = &charge.spec;
     let (resource, sku) = match charge.kind {
         ChargeKind::Compute => (
@@ -340,8 +344,20 @@ fn labels(charge: &Charge) -> Labels {
         ),
     };
     let (kind, unit) = kind_and_unit(charge.kind);
-    Labels {
-        resource,
+    let service = match charge.kind {
+        ChargeKind::Compute => ("Amazon Elastic Compute Cloud", "Compute"),
+        ChargeKind::Storage => ("Amazon Elastic Block Store", "Storage"),
+        ChargeKind::PublicIpv4 => ("Amazon Virtual Private Cloud", "Networking"),
+    };
+    Arc::new(Labels {
+        frequency: "Usage-Based",
+        pricing_category: match charge.market {
+            Market::Spot => "Dynamic",
+            Market::OnDemand => "Standard",
+        },
+        resource: Some(resource),
+        region: Arc::clone(&spec.region),
+        service,
         sku: sku.into(),
         description: format!(
             "{} {} for {}",
@@ -350,7 +366,11 @@ fn labels(charge: &Charge) -> Labels {
             spec.name
         )
         .into(),
-    }
+        pricing_unit: unit,
+        state: charge.state.map(|s| s.name()),
+        group: Arc::clone(&spec.group),
+        instance_type: Some(Arc::clone(&spec.instance_type)),
+    })
 }
 
 /// The summary column and pricing unit of a charge kind.
@@ -365,56 +385,36 @@ fn kind_and_unit(kind: ChargeKind) -> (Kind, &'static str) {
 /// One piece of a charge (whose whole cost is `cost`) as a line item.
 fn charge_item(
     strategy: Strategy,
-    (charge, charge_cost, labels): (&Charge, Decimal, &Labels),
+    (charge, charge_cost, labels): (&Charge, Decimal, &Arc<Labels>),
     start: Timestamp,
     end: Timestamp,
     share: Decimal,
 ) -> LineItem {
-    let spec = &charge.spec;
     let hour = Decimal::from(SECONDS_PER_HOUR);
-    let (kind, unit) = kind_and_unit(charge.kind);
-    let (service, quantity, cost) = match charge.kind {
+    let (kind, _) = kind_and_unit(charge.kind);
+    let (quantity, cost) = match charge.kind {
         ChargeKind::Compute => {
             let hours = share / hour;
-            (
-                ("Amazon Elastic Compute Cloud", "Compute"),
-                hours,
-                charge.unit_price * hours,
-            )
+            (hours, charge.unit_price * hours)
         }
         ChargeKind::Storage => (
-            ("Amazon Elastic Block Store", "Storage"),
             charge_quantity_share(charge, charge_cost, share),
             charge_cost * share,
         ),
         ChargeKind::PublicIpv4 => {
             let hours = Decimal::from(end.since(start).0) / hour;
-            (
-                ("Amazon Virtual Private Cloud", "Networking"),
-                hours,
-                charge.unit_price * hours,
-            )
+            (hours, charge.unit_price * hours)
         }
     };
     LineItem {
         strategy,
         kind,
         purchase: false,
-        frequency: "Usage-Based",
-        pricing_category: match charge.market {
-            Market::Spot => "Dynamic",
-            Market::OnDemand => "Standard",
-        },
         commitment: None,
         start,
         end,
-        description: Arc::clone(&labels.description),
-        resource: Some(labels.resource.clone()),
-        region: Arc::clone(&spec.region),
-        service,
-        sku: Arc::clone(&labels.sku),
+        labels: Arc::clone(labels),
         pricing_quantity: quantity,
-        pricing_unit: unit,
         consumed_quantity: Some(match charge.kind {
             ChargeKind::Compute => Decimal::from(end.since(start).0) / hour,
             _ => quantity,
@@ -423,9 +423,6 @@ fn charge_item(
         list_cost: cost,
         billed: None,
         effective: cost,
-        state: charge.state.map(|s| s.name()),
-        group: Arc::clone(&spec.group),
-        instance_type: Some(Arc::clone(&spec.instance_type)),
     }
 }
 
@@ -475,15 +472,9 @@ fn reserved_items(
             value * hour / seconds
         };
         let sku = format!("AmazonEC2/{region}/BoxUsage:{instance_type}/{os}");
-        let base = LineItem {
-            strategy: Strategy::Reserved,
-            kind: Kind::Compute,
-            purchase: false,
+        let labels = Labels {
             frequency: "Usage-Based",
             pricing_category: "Standard",
-            commitment: None,
-            start,
-            end,
             resource: None,
             region: Arc::clone(&region),
             service: ("Amazon Elastic Compute Cloud", "Compute"),
@@ -492,16 +483,25 @@ fn reserved_items(
                 "{instance_type} usage of group {group} not covered by reservations"
             )
             .into(),
-            pricing_quantity: (seconds - covered) / hour,
             pricing_unit: "Hours",
+            state: Some("running"),
+            group: Arc::clone(&group),
+            instance_type: Some(Arc::clone(&instance_type)),
+        };
+        let base = LineItem {
+            strategy: Strategy::Reserved,
+            kind: Kind::Compute,
+            purchase: false,
+            commitment: None,
+            start,
+            end,
+            labels: Arc::new(labels.clone()),
+            pricing_quantity: (seconds - covered) / hour,
             consumed_quantity: Some((seconds - covered) / hour),
             list_unit_price: Some(rate),
             list_cost: value - covered_value,
             billed: None,
             effective: value - covered_value,
-            state: Some("running"),
-            group: Arc::clone(&group),
-            instance_type: Some(Arc::clone(&instance_type)),
         };
         if seconds > covered {
             items.push(base.clone());
@@ -509,7 +509,6 @@ fn reserved_items(
         if covered > Decimal::ZERO {
             items.push(LineItem {
                 kind: Kind::Commitment,
-                pricing_category: "Committed",
                 commitment: Some(Box::new(pool_commitment(
                     &region,
                     &os,
@@ -517,10 +516,14 @@ fn reserved_items(
                     terms,
                     Some("Used"),
                 ))),
-                description: format!(
-                    "{instance_type} usage of group {group} covered by reservations"
-                )
-                .into(),
+                labels: Arc::new(Labels {
+                    pricing_category: "Committed",
+                    description: format!(
+                        "{instance_type} usage of group {group} covered by reservations"
+                    )
+                    .into(),
+                    ..labels
+                }),
                 pricing_quantity: covered / hour,
                 consumed_quantity: Some(covered / hour),
                 list_cost: covered_value,
@@ -561,34 +564,37 @@ fn fee_items(
         let end = period.next_after(start);
         let commitment = pool_commitment(&region, &os, &instance_type, terms, None);
         let sku = format!("AmazonEC2/{region}/HeavyUsage:{instance_type}/{os}/{terms}");
-        let base = LineItem {
-            strategy: Strategy::Reserved,
-            kind: Kind::Commitment,
-            purchase: false,
+        let labels = Labels {
             frequency: "Usage-Based",
             pricing_category: "Committed",
-            commitment: Some(Box::new(Commitment {
-                status: Some("Unused"),
-                ..commitment.clone()
-            })),
-            start,
-            end,
             resource: None,
             region: Arc::clone(&region),
             service: ("Amazon Elastic Compute Cloud", "Compute"),
             sku: sku.into(),
             description: format!("unused capacity of {count} × {instance_type} reservations")
                 .into(),
-            pricing_quantity: hours * Decimal::from(count),
             pricing_unit: "Hours",
+            state: None,
+            group: Arc::from(crate::strategy::RESERVATIONS_GROUP),
+            instance_type: Some(Arc::clone(&instance_type)),
+        };
+        let base = LineItem {
+            strategy: Strategy::Reserved,
+            kind: Kind::Commitment,
+            purchase: false,
+            commitment: Some(Box::new(Commitment {
+                status: Some("Unused"),
+                ..commitment.clone()
+            })),
+            start,
+            end,
+            labels: Arc::new(labels.clone()),
+            pricing_quantity: hours * Decimal::from(count),
             consumed_quantity: None,
             list_unit_price: None,
             list_cost: Decimal::ZERO,
             billed: Some(Decimal::ZERO),
             effective: unused,
-            state: None,
-            group: Arc::from(crate::strategy::RESERVATIONS_GROUP),
-            instance_type: Some(Arc::clone(&instance_type)),
         };
         if unused > Decimal::ZERO {
             items.push(base.clone());
@@ -596,13 +602,16 @@ fn fee_items(
         if recurring > Decimal::ZERO {
             items.push(LineItem {
                 purchase: true,
-                frequency: "Recurring",
-                pricing_category: "Standard",
                 commitment: Some(Box::new(commitment)),
-                description: format!(
-                    "recurring fee of {count} × {instance_type} reservations ({terms})"
-                )
-                .into(),
+                labels: Arc::new(Labels {
+                    frequency: "Recurring",
+                    pricing_category: "Standard",
+                    description: format!(
+                        "recurring fee of {count} × {instance_type} reservations ({terms})"
+                    )
+                    .into(),
+                    ..labels
+                }),
                 list_cost: recurring,
                 billed: Some(recurring),
                 effective: Decimal::ZERO,
@@ -682,31 +691,34 @@ fn upfront_items(
             continue;
         }
         let commitment = pool_commitment(region, os, instance_type, terms, None);
-        items.push(LineItem {
-            strategy: Strategy::Reserved,
-            kind: Kind::Commitment,
-            purchase: true,
+        let labels = Labels {
             frequency: "One-Time",
             pricing_category: "Standard",
-            commitment: Some(Box::new(commitment)),
-            start: at.hour_start(),
-            end: Timestamp::from_unix(at.hour_start().unix() + SECONDS_PER_HOUR),
             resource: None,
             region: Arc::clone(region),
             service: ("Amazon Elastic Compute Cloud", "Compute"),
             sku: format!("AmazonEC2/{region}/HeavyUsage:{instance_type}/{os}/{terms}").into(),
             description: format!("upfront fee of {count} × {instance_type} reservations ({terms})")
                 .into(),
-            pricing_quantity: Decimal::from(*count),
             pricing_unit: "Reservations",
+            state: None,
+            group: Arc::from(crate::strategy::RESERVATIONS_GROUP),
+            instance_type: Some(Arc::clone(instance_type)),
+        };
+        items.push(LineItem {
+            strategy: Strategy::Reserved,
+            kind: Kind::Commitment,
+            purchase: true,
+            commitment: Some(Box::new(commitment)),
+            start: at.hour_start(),
+            end: Timestamp::from_unix(at.hour_start().unix() + SECONDS_PER_HOUR),
+            labels: Arc::new(labels),
+            pricing_quantity: Decimal::from(*count),
             consumed_quantity: None,
             list_unit_price: None,
             list_cost: upfront.amount(),
             billed: Some(upfront.amount()),
             effective: Decimal::ZERO,
-            state: None,
-            group: Arc::from(crate::strategy::RESERVATIONS_GROUP),
-            instance_type: Some(Arc::clone(instance_type)),
         });
     }
 }
@@ -922,8 +934,9 @@ fn row<'a>(
     } else {
         effective
     };
+    let labels = &*item.labels;
     let month = item.start.month_start();
-    let (resource_id, resource_name, resource_type): (&str, &str, &str) = match &item.resource {
+    let (resource_id, resource_name, resource_type): (&str, &str, &str) = match &labels.resource {
         Some(r) => (&r.id, &r.name, r.kind),
         None => ("", "", ""),
     };
@@ -953,12 +966,12 @@ fn row<'a>(
     let mut time = |t: Timestamp| scratch.put(format_args!("{t}"));
     let (period_end, period_start) = (time(month.next_month_start()), time(month));
     let (end, start) = (time(item.end), time(item.start));
-    let sku_price = scratch.put(format_args!("{}/{}", item.sku, item.pricing_category));
+    let sku_price = scratch.put(format_args!("{}/{}", labels.sku, labels.pricing_category));
     let tags = {
         let start = scratch.0.len();
         scratch.0.extend_from_slice(b"{\"ec2plan:group\":");
         // A string serializes without error.
-        let _ = serde_json::to_writer(&mut scratch.0, &*item.group);
+        let _ = serde_json::to_writer(&mut scratch.0, &*labels.group);
         scratch.0.push(b'}');
         Cell::Formatted(start, scratch.0.len())
     };
@@ -972,8 +985,8 @@ fn row<'a>(
         period_start,
         b(if item.purchase { "Purchase" } else { "Usage" }),
         b(""),
-        b(&item.description),
-        b(item.frequency),
+        b(&labels.description),
+        b(labels.frequency),
         end,
         start,
         b(c_category),
@@ -983,7 +996,7 @@ fn row<'a>(
         b(c_type),
         consumed,
         b(if item.consumed_quantity.is_some() {
-            item.pricing_unit
+            labels.pricing_unit
         } else {
             ""
         }),
@@ -993,27 +1006,27 @@ fn row<'a>(
         b("Amazon Web Services, Inc."),
         list_cost,
         list_unit_price,
-        b(item.pricing_category),
+        b(labels.pricing_category),
         pricing_quantity,
-        b(item.pricing_unit),
+        b(labels.pricing_unit),
         b("Amazon Web Services"),
         b("Amazon Web Services"),
-        b(&item.region),
-        b(region_name(&item.region)),
+        b(&labels.region),
+        b(region_name(&labels.region)),
         b(resource_id),
         b(resource_name),
         b(resource_type),
-        b(item.service.1),
-        b(item.service.0),
-        b(&item.sku),
+        b(labels.service.1),
+        b(labels.service.0),
+        b(&labels.sku),
         sku_price,
         b(""),
         b(""),
         tags,
         b(item.strategy.name()),
-        b(item.state.unwrap_or("")),
-        b(&item.group),
-        b(item.instance_type.as_deref().unwrap_or("")),
+        b(labels.state.unwrap_or("")),
+        b(&labels.group),
+        b(labels.instance_type.as_deref().unwrap_or("")),
         b(scenario),
         b(item.kind.name()),
     ]
@@ -1070,30 +1083,32 @@ mod tests {
             strategy,
             kind: Kind::Storage,
             purchase: false,
-            frequency: "Usage-Based",
-            pricing_category: "Standard",
             commitment: None,
             start: Timestamp::from_unix(hour * SECONDS_PER_HOUR),
             end: Timestamp::from_unix((hour + 1) * SECONDS_PER_HOUR),
-            resource: (!resource.is_empty()).then(|| Resource {
-                id: text(resource),
-                name: text(resource),
-                kind: "Volume",
+            labels: Arc::new(Labels {
+                frequency: "Usage-Based",
+                pricing_category: "Standard",
+                resource: (!resource.is_empty()).then(|| Resource {
+                    id: text(resource),
+                    name: text(resource),
+                    kind: "Volume",
+                }),
+                region: text("us-east-1"),
+                service: ("Amazon Elastic Block Store", "Storage"),
+                sku: text("sku"),
+                description: text(description),
+                pricing_unit: "GB-Months",
+                state: None,
+                group: text("g"),
+                instance_type: None,
             }),
-            region: text("us-east-1"),
-            service: ("Amazon Elastic Block Store", "Storage"),
-            sku: text("sku"),
-            description: text(description),
             pricing_quantity: Decimal::ONE,
-            pricing_unit: "GB-Months",
             consumed_quantity: None,
             list_unit_price: None,
             list_cost: Decimal::from(tag),
             billed: None,
             effective: Decimal::ZERO,
-            state: None,
-            group: text("g"),
-            instance_type: None,
         }
     }
 
