@@ -96,6 +96,31 @@ pub struct Labels {
     pub instance_type: Option<Arc<str>>,
 }
 
+impl Labels {
+    /// A reserved-strategy item's: about an instance type's usage or reservations, not one
+    /// resource; EC2 compute, standard usage by the hour unless the caller says otherwise.
+    fn reserved(
+        (region, instance_type): (&Arc<str>, &Arc<str>),
+        group: Arc<str>,
+        sku: String,
+        description: String,
+    ) -> Labels {
+        Labels {
+            frequency: "Usage-Based",
+            pricing_category: "Standard",
+            resource: None,
+            region: Arc::clone(region),
+            service: ("Amazon Elastic Compute Cloud", "Compute"),
+            sku: sku.into(),
+            description: description.into(),
+            pricing_unit: "Hours",
+            state: None,
+            group,
+            instance_type: Some(Arc::clone(instance_type)),
+        }
+    }
+}
+
 /// What the reserved strategy's line items are made of besides its charges.
 #[derive(Debug, Clone)]
 pub struct Reservations<'a> {
@@ -473,20 +498,13 @@ fn reserved_items(
         };
         let sku = format!("AmazonEC2/{region}/BoxUsage:{instance_type}/{os}");
         let labels = Labels {
-            frequency: "Usage-Based",
-            pricing_category: "Standard",
-            resource: None,
-            region: Arc::clone(&region),
-            service: ("Amazon Elastic Compute Cloud", "Compute"),
-            sku: sku.into(),
-            description: format!(
-                "{instance_type} usage of group {group} not covered by reservations"
-            )
-            .into(),
-            pricing_unit: "Hours",
             state: Some("running"),
-            group: Arc::clone(&group),
-            instance_type: Some(Arc::clone(&instance_type)),
+            ..Labels::reserved(
+                (&region, &instance_type),
+                Arc::clone(&group),
+                sku,
+                format!("{instance_type} usage of group {group} not covered by reservations"),
+            )
         };
         let base = LineItem {
             strategy: Strategy::Reserved,
@@ -565,18 +583,13 @@ fn fee_items(
         let commitment = pool_commitment(&region, &os, &instance_type, terms, None);
         let sku = format!("AmazonEC2/{region}/HeavyUsage:{instance_type}/{os}/{terms}");
         let labels = Labels {
-            frequency: "Usage-Based",
             pricing_category: "Committed",
-            resource: None,
-            region: Arc::clone(&region),
-            service: ("Amazon Elastic Compute Cloud", "Compute"),
-            sku: sku.into(),
-            description: format!("unused capacity of {count} × {instance_type} reservations")
-                .into(),
-            pricing_unit: "Hours",
-            state: None,
-            group: Arc::from(crate::strategy::RESERVATIONS_GROUP),
-            instance_type: Some(Arc::clone(&instance_type)),
+            ..Labels::reserved(
+                (&region, &instance_type),
+                Arc::from(crate::strategy::RESERVATIONS_GROUP),
+                sku,
+                format!("unused capacity of {count} × {instance_type} reservations"),
+            )
         };
         let base = LineItem {
             strategy: Strategy::Reserved,
@@ -693,17 +706,13 @@ fn upfront_items(
         let commitment = pool_commitment(region, os, instance_type, terms, None);
         let labels = Labels {
             frequency: "One-Time",
-            pricing_category: "Standard",
-            resource: None,
-            region: Arc::clone(region),
-            service: ("Amazon Elastic Compute Cloud", "Compute"),
-            sku: format!("AmazonEC2/{region}/HeavyUsage:{instance_type}/{os}/{terms}").into(),
-            description: format!("upfront fee of {count} × {instance_type} reservations ({terms})")
-                .into(),
             pricing_unit: "Reservations",
-            state: None,
-            group: Arc::from(crate::strategy::RESERVATIONS_GROUP),
-            instance_type: Some(Arc::clone(instance_type)),
+            ..Labels::reserved(
+                (region, instance_type),
+                Arc::from(crate::strategy::RESERVATIONS_GROUP),
+                format!("AmazonEC2/{region}/HeavyUsage:{instance_type}/{os}/{terms}"),
+                format!("upfront fee of {count} × {instance_type} reservations ({terms})"),
+            )
         };
         items.push(LineItem {
             strategy: Strategy::Reserved,
