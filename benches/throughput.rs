@@ -179,20 +179,23 @@ fn spot_trials(log: &[u8], rows: u64, catalog: &Catalog, trials: u64) -> u64 {
 /// (daily items; the timeline is left out, it streams as the replay runs).
 fn finance_report(log: &[u8], catalog: &Catalog, charts: &Path) -> u64 {
     use ec2plan::clock::Period;
-    use ec2plan::report::focus::{line_items, monthly_csv, round_to_ledgers, write_focus_csv};
+    use ec2plan::report::finance::{write_line_items, LineItemFile, ITEMS_PER_RUN};
+    use ec2plan::report::focus::monthly_csv;
     let mut reader = EventReader::new("bench.csv", log, catalog, Defaults::default()).unwrap();
     let options = Options {
         keep_charges: true,
         ..Options::default()
     };
     let outcome = simulate(&mut reader, catalog, &options, &mut NoTimeline).unwrap();
-    let items = line_items(&outcome, Period::Daily, None).unwrap();
-    let effective = round_to_ledgers(&items, &outcome.ledgers).unwrap();
+    let file = LineItemFile {
+        scenario: "bench.csv",
+        runs: &charts.join("line-item-runs"),
+        per_run: ITEMS_PER_RUN,
+    };
+    let spending = write_line_items(std::io::sink(), file, &outcome, Period::Daily, None).unwrap();
     let drawn =
-        ec2plan::report::charts::draw_all(charts, "bench", &outcome, &items, &effective, None)
-            .unwrap();
-    write_focus_csv(std::io::sink(), "bench.csv", &items, &effective).unwrap();
-    black_box((monthly_csv(&items, &effective), drawn));
+        ec2plan::report::charts::draw_all(charts, "bench", &outcome, &spending, None).unwrap();
+    black_box((monthly_csv(&spending.monthly), drawn));
     outcome.events
 }
 

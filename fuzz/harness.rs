@@ -10,9 +10,11 @@ use ec2plan::clock::{Period, Seconds, Timestamp};
 use ec2plan::pricing::import::OfferImporter;
 use ec2plan::pricing::spot_import::SpotImporter;
 use ec2plan::pricing::{Catalog, OfferTerms};
+use ec2plan::report::finance::{write_line_items, LineItemFile};
 use ec2plan::report::focus::{
     line_items, monthly_csv, round_to_ledgers, write_focus_csv, Reservations,
 };
+use ec2plan::report::spending::Spending;
 use ec2plan::report::Summary;
 use ec2plan::scenario::{
     kind_of_header, Defaults, EventReader, EventSource, Kind, Scaling, ScheduleReader,
@@ -307,15 +309,45 @@ fn finance(outcome: &Outcome, catalog: &Catalog) {
     let Ok(items) = line_items(outcome, Period::Daily, reservations.as_ref()) else {
         return;
     };
-    match round_to_ledgers(&items, &outcome.ledgers) {
-        Ok(effective) => {
-            // Written as `--out` writes it, streamed (to nowhere), not held as text.
-            let _ = write_focus_csv(std::io::sink(), "fuzz.csv", &items, &effective);
-            let _ = monthly_csv(&items, &effective);
-            verbose(|| format!("finance: {} line items", items.len()));
-        }
-        Err(e) => verbose(|| format!("finance: {e}")),
-    }
+    let effective = match round_to_ledgers(&items, &outcome.ledgers) {
+        Ok(effective) => effective,
+        Err(e) => return verbose(|| format!("finance: {e}")),
+    };
+    let mut held = Vec::new();
+    let _ = write_focus_csv(&mut held, "fuzz.csv", &items, &effective);
+    let window = (outcome.start, outcome.horizon);
+    let totals = monthly_csv(&Spending::of(&items, &effective, window).monthly);
+    verbose(|| format!("finance: {} line items", items.len()));
+    // The same file as `--out` writes it, sorted through run files of three items: it must
+    // be the file the items held in memory give, byte for byte.
+    static SCRATCH: OnceLock<PathBuf> = OnceLock::new();
+    // One directory per thread: the corpus test replays targets in parallel.
+    let thread = format!("{:?}", std::thread::current().id());
+    let runs = static_scratch(&SCRATCH, "finance").join(thread.replace(['(', ')'], "-"));
+    let file = LineItemFile {
+        scenario: "fuzz.csv",
+        runs: &runs,
+        per_run: 3,
+    };
+    let mut streamed = Vec::new();
+    let spending = write_line_items(
+        &mut streamed,
+        file,
+        outcome,
+        Period::Daily,
+        reservations.as_ref(),
+    )
+    .expect("the line items written through run files");
+    assert!(
+        held == streamed,
+        "line_items.csv differs when sorted through run files"
+    );
+    assert_eq!(
+        totals,
+        monthly_csv(&spending.monthly),
+        "monthly.csv differs"
+    );
+    assert!(!runs.exists(), "the run files were not removed");
 }
 
 // ---------------------------------------------------------------- schedule_reader

@@ -8,9 +8,8 @@ use crate::lifecycle::Timings;
 use crate::location::{closest_names, did_you_mean};
 use crate::pricing::Catalog;
 use crate::report::charts::draw_all;
-use crate::report::focus::{
-    line_items, monthly_csv, round_to_ledgers, write_focus_csv, Reservations,
-};
+use crate::report::finance::{write_line_items, FinanceError, LineItemFile, ITEMS_PER_RUN};
+use crate::report::focus::{monthly_csv, Reservations};
 use crate::report::{OutputDir, Summary, TimelineWriter};
 use crate::scenario::{
     kind_of_header, Defaults, EventReader, EventSource, Kind, Overrides, Scaling, ScheduleReader,
@@ -310,32 +309,33 @@ fn write_finance(
     let reservations = reserved
         .as_ref()
         .map(|(allocation, portfolio)| Reservations::new(allocation, portfolio, catalog));
-    let items = line_items(outcome, period, reservations.as_ref())?;
-    let effective = round_to_ledgers(&items, &outcome.ledgers)?;
+    let path = out.path("line_items.csv");
+    let written = |e: std::io::Error| Error::write(out.target().join("line_items.csv"), e);
+    let file = File::create(&path).map_err(written)?;
     let staging = out.staging_dir().to_path_buf();
+    let items = LineItemFile {
+        scenario: label,
+        runs: &staging.join(".line-item-runs"),
+        per_run: ITEMS_PER_RUN,
+    };
+    let spending = write_line_items(file, items, outcome, period, reservations.as_ref()).map_err(
+        |e| match e {
+            FinanceError::Money(e) => Error::from(e),
+            FinanceError::Io(e) => Error::write(out.target().join("line_items.csv"), e),
+        },
+    )?;
     let drawn = draw_all(
         &staging,
         label,
         outcome,
-        &items,
-        &effective,
+        &spending,
         reserved.as_ref().map(|(a, _)| a),
     )
     .map_err(|e| Error::write(out.target(), std::io::Error::other(e.to_string())))?;
     for name in drawn {
         out.path(&name);
     }
-    let path = out.path("line_items.csv");
-    let file =
-        File::create(&path).map_err(|e| Error::write(out.target().join("line_items.csv"), e))?;
-    write_focus_csv(std::io::BufWriter::new(file), label, &items, &effective).map_err(|e| {
-        let problem = match e.into_kind() {
-            csv::ErrorKind::Io(io) => io,
-            other => std::io::Error::other(format!("{other:?}")),
-        };
-        Error::write(out.target().join("line_items.csv"), problem)
-    })?;
-    out.write("monthly.csv", monthly_csv(&items, &effective).as_bytes())?;
+    out.write("monthly.csv", monthly_csv(&spending.monthly).as_bytes())?;
     Ok(())
 }
 

@@ -1,12 +1,13 @@
-//! The charts `--out` writes, from the same line items and charges as the CSV files.
+//! The charts `--out` writes, from the same line items (their totals) and charges as the CSV
+//! files.
 //!
 //! Money becomes `f64` here and only here, at the last moment before drawing.
 
 use super::by_hour::ByHour;
-use super::focus::{Kind, LineItem};
+use super::spending::{HourlyCost, MonthlyTotals, Spending};
 use crate::billing::{Charge, ChargeKind};
 use crate::chart::{self, ChartError, TimeSeries};
-use crate::clock::{Timestamp, SECONDS_PER_HOUR};
+use crate::clock::SECONDS_PER_HOUR;
 use crate::simulation::Outcome;
 use crate::strategy::allocation::Allocation;
 use rust_decimal::prelude::ToPrimitive;
@@ -19,8 +20,7 @@ pub fn draw_all(
     dir: &Path,
     scenario: &str,
     outcome: &Outcome,
-    items: &[LineItem],
-    effective: &[Decimal],
+    spending: &Spending,
     allocation: Option<&Allocation>,
 ) -> Result<Vec<String>, ChartError> {
     let mut written = Vec::new();
@@ -35,10 +35,10 @@ pub fn draw_all(
         chart::cumulative_cost(
             &dir.join("cumulative_cost.png"),
             &title("Cumulative cost"),
-            &cumulative(items, effective, (outcome.start, outcome.horizon)),
+            &cumulative(&spending.hourly),
         ),
     )?;
-    let (strategies, months, values) = monthly(items, effective);
+    let (strategies, months, values) = monthly(&spending.monthly);
     draw(
         "monthly_by_kind.png",
         chart::monthly_by_kind(
@@ -91,33 +91,15 @@ fn money(value: Decimal) -> f64 {
     value.to_f64().unwrap_or(0.0)
 }
 
-/// Cumulative EffectiveCost per strategy, hour by hour: each line item's cost is spread
-/// evenly over the hours of its charge period that fall inside the replay.
-fn cumulative(
-    items: &[LineItem],
-    effective: &[Decimal],
-    (start, horizon): (Timestamp, Timestamp),
-) -> Vec<TimeSeries> {
-    let mut by_strategy: BTreeMap<&str, ByHour<Decimal>> = BTreeMap::new();
-    for (item, value) in items.iter().zip(effective) {
-        if item.purchase {
-            continue;
-        }
-        let hours = by_strategy.entry(item.strategy.name()).or_default();
-        let (from, to) = (item.start.max(start), item.end.min(horizon));
-        let seconds = Decimal::from(to.since(from).0);
-        if seconds.is_zero() {
-            hours.add_at(from, *value);
-            continue;
-        }
-        hours.spread(from, to, |part| *value * Decimal::from(part) / seconds);
-    }
-    by_strategy
-        .into_iter()
+/// Cumulative EffectiveCost per strategy, at the end of each hour.
+fn cumulative(hourly: &HourlyCost) -> Vec<TimeSeries> {
+    let (start, horizon) = hourly.window();
+    hourly
+        .strategies()
         .map(|(name, hours)| {
             let mut total = Decimal::ZERO;
             let mut points = vec![(start.unix(), 0.0)];
-            for (hour, v) in hours.hours() {
+            for (hour, v) in hours {
                 total += v;
                 let end = (hour + SECONDS_PER_HOUR)
                     .min(horizon.unix())
@@ -138,37 +120,23 @@ type Monthly = (
     BTreeMap<(String, String, String), f64>,
 );
 
-/// Totals by strategy, month and kind. Keyed by the month's start while summing (a label
-/// per line item was three strings allocated per item); months sort the same either way.
-fn monthly(items: &[LineItem], effective: &[Decimal]) -> Monthly {
-    let mut totals: BTreeMap<(&str, Timestamp, &str), Decimal> = BTreeMap::new();
-    let mut strategies: Vec<String> = Vec::new();
-    for (item, value) in items.iter().zip(effective) {
-        if item.purchase {
-            continue;
-        }
-        let strategy = item.strategy.name();
-        if !strategies.iter().any(|s| s == strategy) {
-            strategies.push(strategy.to_string());
-        }
-        let key = (strategy, item.start.month_start(), kind_name(item.kind));
-        *totals.entry(key).or_default() += *value;
-    }
-    let mut months: Vec<String> = totals.keys().map(|(_, m, _)| m.month_label()).collect();
+/// Totals by strategy, month and kind, labelled.
+fn monthly(totals: &MonthlyTotals) -> Monthly {
+    let strategies = totals.strategies().iter().map(|s| s.name().to_string());
+    let mut months: Vec<String> = totals
+        .rows()
+        .map(|((m, _, _), _)| m.month_label())
+        .collect();
     months.sort();
     months.dedup();
     let values = totals
-        .into_iter()
-        .map(|((strategy, month, kind), v)| {
+        .rows()
+        .map(|((month, strategy, kind), v)| {
             let key = (strategy.to_string(), month.month_label(), kind.to_string());
             (key, money(v))
         })
         .collect();
-    (strategies, months, values)
-}
-
-fn kind_name(kind: Kind) -> &'static str {
-    kind.name()
+    (strategies.collect(), months, values)
 }
 
 /// Average instances per clock hour: running On-Demand, covered by reservations, stopped

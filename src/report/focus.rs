@@ -6,6 +6,9 @@
 //! kind, so that the EffectiveCost of a strategy's rows adds up to exactly the total its
 //! summary row prints, column by column.
 
+use super::cents::{round_all, Share};
+pub use super::focus_rows::{cents, focus_csv, write_focus_csv};
+use super::spending::MonthlyTotals;
 use crate::billing::{Charge, ChargeKind, Ledger};
 use crate::clock::{Period, Timestamp, SECONDS_PER_HOUR};
 use crate::money::{MoneyError, Usd};
@@ -14,8 +17,7 @@ use crate::scenario::Market;
 use crate::simulation::Outcome;
 use crate::strategy::allocation::Allocation;
 use crate::strategy::{Portfolio, Strategy};
-use rust_decimal::prelude::ToPrimitive;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -29,6 +31,13 @@ pub enum Kind {
 }
 
 impl Kind {
+    pub const ALL: [Kind; 4] = [
+        Kind::Compute,
+        Kind::Storage,
+        Kind::PublicIpv4,
+        Kind::Commitment,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Kind::Compute => "compute",
@@ -78,6 +87,18 @@ pub struct LineItem {
     /// Cash; `None` means "the same as effective" (ordinary usage).
     pub billed: Option<Decimal>,
     pub effective: Decimal,
+}
+
+impl LineItem {
+    /// What the rounding to cents needs of the item.
+    pub fn share(&self) -> Share {
+        Share {
+            strategy: self.strategy,
+            kind: self.kind,
+            purchase: self.purchase,
+            effective: self.effective,
+        }
+    }
 }
 
 /// The columns every period of one charge (or one reservation fee) says alike.
@@ -151,20 +172,40 @@ pub fn line_items(
     reservations: Option<&Reservations>,
 ) -> Result<Vec<LineItem>, MoneyError> {
     let mut items = Vec::new();
+    each_line_item(outcome, period, reservations, &mut |item| {
+        items.push(item);
+        Ok::<(), MoneyError>(())
+    })?;
+    sort(&mut items);
+    Ok(items)
+}
+
+/// Hands every line item of an outcome to `sink`, unsorted: strategy by strategy, each
+/// charge's pieces in the order the charges were kept, then the reservations' items and
+/// purchases. (The order breaks ties in the sort: see [`sorted_order`].)
+pub fn each_line_item<E: From<MoneyError>>(
+    outcome: &Outcome,
+    period: Period,
+    reservations: Option<&Reservations>,
+    sink: &mut impl FnMut(LineItem) -> Result<(), E>,
+) -> Result<(), E> {
     for (strategy, _) in &outcome.ledgers {
         match (strategy, reservations) {
             (Strategy::Reserved, Some(r)) => {
-                charge_items(&mut items, *strategy, outcome, period, false)?;
+                charge_items(sink, *strategy, outcome, period, false)?;
+                let mut items = Vec::new();
                 reserved_items(&mut items, r.allocation, r.terms, period);
+                items.into_iter().try_for_each(&mut *sink)?;
             }
-            _ => charge_items(&mut items, *strategy, outcome, period, true)?,
+            _ => charge_items(sink, *strategy, outcome, period, true)?,
         }
     }
     if let Some(r) = reservations {
+        let mut items = Vec::new();
         upfront_items(&mut items, &r.purchases, r.terms, outcome.start);
+        items.into_iter().try_for_each(&mut *sink)?;
     }
-    sort(&mut items);
-    Ok(items)
+    Ok(())
 }
 
 /// Strategy, then time, then kind and resource: the order a reader scans a bill in.
@@ -175,6 +216,13 @@ pub fn line_items(
 /// ranked once per distinct text (the pieces of one charge share theirs), so the keys
 /// compare as the strings do; ties keep their order.
 fn sort(items: &mut [LineItem]) {
+    permute(items, sorted_order(items));
+}
+
+/// The positions of `items` in file order: `order[k]` is the item that goes `k`th. Ties
+/// (no two items of one resource and description start together in practice) keep the
+/// order the items are in.
+pub fn sorted_order(items: &[LineItem]) -> Vec<usize> {
     let mut keys = Vec::with_capacity(items.len());
     let mut ranks = TextRanks::of(items);
     for (index, i) in items.iter().enumerate() {
@@ -191,12 +239,11 @@ fn sort(items: &mut [LineItem]) {
     }
     drop(ranks);
     keys.sort_unstable();
-    let order: Vec<usize> = keys.into_iter().map(|key| key.6).collect();
-    permute(items, order);
+    keys.into_iter().map(|key| key.6).collect()
 }
 
 /// An item's resource id ("" without one) and description, the texts it is sorted by.
-fn sort_texts(item: &LineItem) -> [&str; 2] {
+pub fn sort_texts(item: &LineItem) -> [&str; 2] {
     let resource = item.labels.resource.as_ref().map_or("", |r| &*r.id);
     [resource, &*item.labels.description]
 }
@@ -262,13 +309,13 @@ fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
 }
 
 /// Per-resource items from the meter's charges (compute only when `with_compute`).
-fn charge_items(
-    items: &mut Vec<LineItem>,
+fn charge_items<E: From<MoneyError>>(
+    sink: &mut impl FnMut(LineItem) -> Result<(), E>,
     strategy: Strategy,
     outcome: &Outcome,
     period: Period,
     with_compute: bool,
-) -> Result<(), MoneyError> {
+) -> Result<(), E> {
     // The reserved strategy shares On-Demand's storage and IPv4 charges.
     let source = if strategy == Strategy::Reserved {
         Strategy::OnDemand
@@ -282,13 +329,13 @@ fn charge_items(
         let cost = charge.cost()?.amount();
         let labels = labels(charge);
         for (start, end, share) in pieces(charge, period) {
-            items.push(charge_item(
+            sink(charge_item(
                 strategy,
                 (charge, cost, &labels),
                 start,
                 end,
                 share,
-            ));
+            ))?;
         }
     }
     Ok(())
@@ -733,332 +780,21 @@ fn upfront_items(
 }
 
 /// Rounds every item's EffectiveCost to cents so that, per strategy and kind, they add up to
-/// the ledger's column rounded to cents (largest remainder, ties to the earlier row).
+/// the ledger's column rounded to cents (largest remainder, ties to the earlier row):
+/// `items` in file order.
 pub fn round_to_ledgers(
     items: &[LineItem],
     ledgers: &[(Strategy, Ledger)],
 ) -> Result<Vec<Decimal>, MoneyError> {
-    let mut rounded = vec![Decimal::ZERO; items.len()];
-    // The items of each strategy and kind, in order, found in one pass (a pass per pair read
-    // every item sixteen times with four strategies).
-    let mut members: hashbrown::HashMap<(Strategy, Kind), Vec<usize>> = hashbrown::HashMap::new();
-    for (index, item) in items.iter().enumerate().filter(|(_, i)| !i.purchase) {
-        members
-            .entry((item.strategy, item.kind))
-            .or_default()
-            .push(index);
-    }
-    for (strategy, ledger) in ledgers {
-        let [compute, storage, ipv4, commitment] = ledger.overall.columns().map(Usd::round_cents);
-        for (kind, target) in [
-            (Kind::Compute, compute),
-            (Kind::Storage, storage),
-            (Kind::PublicIpv4, ipv4),
-            (Kind::Commitment, commitment),
-        ] {
-            let members = members
-                .get(&(*strategy, kind))
-                .map_or(&[][..], Vec::as_slice);
-            allocate_cents(items, members, target.amount(), &mut rounded);
-        }
-    }
-    Ok(rounded)
-}
-
-/// Hamilton's method: floor every item to cents, give the missing cents to the largest
-/// remainders.
-fn allocate_cents(items: &[LineItem], members: &[usize], target: Decimal, rounded: &mut [Decimal]) {
-    let hundred = Decimal::ONE_HUNDRED;
-    let mut floors = Decimal::ZERO;
-    let mut remainders: Vec<(Decimal, usize)> = Vec::with_capacity(members.len());
-    for &i in members {
-        let cents = items[i].effective * hundred;
-        let floor = cents.floor();
-        rounded[i] = floor / hundred;
-        floors += floor;
-        remainders.push((cents - floor, i));
-    }
-    let missing = ((target * hundred) - floors).round();
-    let missing = missing.max(Decimal::ZERO).min(Decimal::from(members.len()));
-    remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let give = missing.to_usize().unwrap_or(0);
-    for (_, i) in remainders.into_iter().take(give) {
-        rounded[i] += Decimal::new(1, 2);
-    }
-}
-
-/// Cents, half away from zero, for the columns that need no reconciliation.
-pub fn cents(value: Decimal) -> String {
-    format!("{:.2}", to_cents(value))
-}
-
-/// A value rounded to cents, half away from zero.
-fn to_cents(value: Decimal) -> Decimal {
-    value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-}
-
-/// FOCUS 1.0 columns, then ec2plan's own (`x_`).
-const COLUMNS: [&str; 49] = [
-    "AvailabilityZone",
-    "BilledCost",
-    "BillingAccountId",
-    "BillingAccountName",
-    "BillingCurrency",
-    "BillingPeriodEnd",
-    "BillingPeriodStart",
-    "ChargeCategory",
-    "ChargeClass",
-    "ChargeDescription",
-    "ChargeFrequency",
-    "ChargePeriodEnd",
-    "ChargePeriodStart",
-    "CommitmentDiscountCategory",
-    "CommitmentDiscountId",
-    "CommitmentDiscountName",
-    "CommitmentDiscountStatus",
-    "CommitmentDiscountType",
-    "ConsumedQuantity",
-    "ConsumedUnit",
-    "ContractedCost",
-    "ContractedUnitPrice",
-    "EffectiveCost",
-    "InvoiceIssuer",
-    "ListCost",
-    "ListUnitPrice",
-    "PricingCategory",
-    "PricingQuantity",
-    "PricingUnit",
-    "Provider",
-    "Publisher",
-    "RegionId",
-    "RegionName",
-    "ResourceId",
-    "ResourceName",
-    "ResourceType",
-    "ServiceCategory",
-    "ServiceName",
-    "SkuId",
-    "SkuPriceId",
-    "SubAccountId",
-    "SubAccountName",
-    "Tags",
-    "x_Strategy",
-    "x_LifecycleState",
-    "x_Group",
-    "x_InstanceType",
-    "x_Scenario",
-    "x_ChargeKind",
-];
-
-/// AWS's display names of the regions the catalog covers (RegionName); others show the id.
-fn region_name(region: &str) -> &str {
-    match region {
-        "us-east-1" => "US East (N. Virginia)",
-        "eu-west-1" => "Europe (Ireland)",
-        "ap-northeast-2" => "Asia Pacific (Seoul)",
-        other => other,
-    }
-}
-
-/// A decimal as FOCUS wants it: plain digits, at most ten decimals, no trailing zeros.
-fn to_decimal(value: Decimal) -> Decimal {
-    value.round_dp(10).normalize()
-}
-
-/// The whole `line_items.csv`, with EffectiveCost (and BilledCost of usage) rounded by
-/// [`round_to_ledgers`].
-pub fn focus_csv(scenario: &str, items: &[LineItem], effective: &[Decimal]) -> String {
-    let mut text = Vec::new();
-    let _ = write_focus_csv(&mut text, scenario, items, effective);
-    String::from_utf8_lossy(&text).into_owned()
-}
-
-/// [`focus_csv`] written straight to `out`: a year of a fleet is hundreds of megabytes of
-/// line items, which were held twice in memory as text before reaching the file.
-pub fn write_focus_csv(
-    out: impl std::io::Write,
-    scenario: &str,
-    items: &[LineItem],
-    effective: &[Decimal],
-) -> Result<(), csv::Error> {
-    // Large writes: the file is often gigabytes, and each write is a system call.
-    let mut writer = csv::WriterBuilder::new()
-        .buffer_capacity(1 << 20)
-        .from_writer(out);
-    writer.write_record(COLUMNS)?;
-    let account = format!("ec2plan estimate of {scenario}");
-    let mut scratch = Scratch(Vec::new());
-    for (item, effective) in items.iter().zip(effective) {
-        scratch.0.clear();
-        let cells = row((scenario, &account), item, *effective, &mut scratch);
-        writer.write_record(cells.iter().map(|cell| scratch.bytes(cell)))?;
-    }
-    writer.flush()?;
-    Ok(())
-}
-
-/// A cell of a row: borrowed text, or bytes formatted into the row's scratch buffer.
-#[derive(Debug, Clone, Copy)]
-enum Cell<'a> {
-    Text(&'a str),
-    Formatted(usize, usize),
-}
-
-/// Formats into a scratch buffer and says where it went.
-struct Scratch(Vec<u8>);
-
-impl Scratch {
-    fn put(&mut self, text: std::fmt::Arguments) -> Cell<'static> {
-        use std::io::Write;
-        let start = self.0.len();
-        // Writing into a vector cannot fail.
-        let _ = self.0.write_fmt(text);
-        Cell::Formatted(start, self.0.len())
-    }
-
-    fn bytes<'s>(&'s self, cell: &Cell<'s>) -> &'s [u8] {
-        match *cell {
-            Cell::Text(text) => text.as_bytes(),
-            Cell::Formatted(start, end) => self.0.get(start..end).unwrap_or_default(),
-        }
-    }
-}
-
-/// One item's cells. Most are borrowed (constants, or the item's shared strings); the
-/// figures and times are formatted into `scratch`, which the caller reuses: a string
-/// allocated for each of 49 cells, then for each of the dozen formatted ones, was most of
-/// the time of writing millions of items.
-fn row<'a>(
-    (scenario, account): (&'a str, &'a str),
-    item: &'a LineItem,
-    effective: Decimal,
-    scratch: &mut Scratch,
-) -> [Cell<'a>; 49] {
-    let billed = match item.billed {
-        None => effective,
-        Some(cash) => to_cents(cash),
-    };
-    let effective = if item.purchase {
-        Decimal::ZERO
-    } else {
-        effective
-    };
-    let labels = &*item.labels;
-    let month = item.start.month_start();
-    let (resource_id, resource_name, resource_type): (&str, &str, &str) = match &labels.resource {
-        Some(r) => (&r.id, &r.name, r.kind),
-        None => ("", "", ""),
-    };
-    let (c_category, c_id, c_name, c_status, c_type): (&str, &str, &str, &str, &str) =
-        match &item.commitment {
-            Some(c) => (
-                "Usage",
-                &c.id,
-                &c.name,
-                c.status.unwrap_or(""),
-                "Reserved Instance",
-            ),
-            None => Default::default(),
-        };
-    let b = Cell::Text;
-    let mut cents = |value: Decimal| scratch.put(format_args!("{:.2}", to_cents(value)));
-    let billed = cents(billed);
-    let list_cost = cents(item.list_cost);
-    let effective = cents(effective);
-    let mut opt = |v: Option<Decimal>| match v {
-        Some(v) => scratch.put(format_args!("{}", to_decimal(v))),
-        None => b(""),
-    };
-    let consumed = opt(item.consumed_quantity);
-    let list_unit_price = opt(item.list_unit_price);
-    let pricing_quantity = opt(Some(item.pricing_quantity));
-    let mut time = |t: Timestamp| scratch.put(format_args!("{t}"));
-    let (period_end, period_start) = (time(month.next_month_start()), time(month));
-    let (end, start) = (time(item.end), time(item.start));
-    let sku_price = scratch.put(format_args!("{}/{}", labels.sku, labels.pricing_category));
-    let tags = {
-        let start = scratch.0.len();
-        scratch.0.extend_from_slice(b"{\"ec2plan:group\":");
-        // A string serializes without error.
-        let _ = serde_json::to_writer(&mut scratch.0, &*labels.group);
-        scratch.0.push(b'}');
-        Cell::Formatted(start, scratch.0.len())
-    };
-    [
-        b(""),
-        billed,
-        b("ec2plan-estimate"),
-        b(account),
-        b("USD"),
-        period_end,
-        period_start,
-        b(if item.purchase { "Purchase" } else { "Usage" }),
-        b(""),
-        b(&labels.description),
-        b(labels.frequency),
-        end,
-        start,
-        b(c_category),
-        b(c_id),
-        b(c_name),
-        b(c_status),
-        b(c_type),
-        consumed,
-        b(if item.consumed_quantity.is_some() {
-            labels.pricing_unit
-        } else {
-            ""
-        }),
-        list_cost,
-        list_unit_price,
-        effective,
-        b("Amazon Web Services, Inc."),
-        list_cost,
-        list_unit_price,
-        b(labels.pricing_category),
-        pricing_quantity,
-        b(labels.pricing_unit),
-        b("Amazon Web Services"),
-        b("Amazon Web Services"),
-        b(&labels.region),
-        b(region_name(&labels.region)),
-        b(resource_id),
-        b(resource_name),
-        b(resource_type),
-        b(labels.service.1),
-        b(labels.service.0),
-        b(&labels.sku),
-        sku_price,
-        b(""),
-        b(""),
-        tags,
-        b(item.strategy.name()),
-        b(labels.state.unwrap_or("")),
-        b(&labels.group),
-        b(labels.instance_type.as_deref().unwrap_or("")),
-        b(scenario),
-        b(item.kind.name()),
-    ]
+    let shares: Vec<Share> = items.iter().map(LineItem::share).collect();
+    Ok(round_all(&shares, ledgers))
 }
 
 /// `monthly.csv`: month × strategy × charge kind, from the rounded line items, so it adds up
 /// to the summary too.
-pub fn monthly_csv(items: &[LineItem], effective: &[Decimal]) -> String {
-    // By the month's start, labelled at the end: a label per line item was a string each.
-    let mut totals: BTreeMap<(Timestamp, &'static str, &'static str), Decimal> = BTreeMap::new();
-    for (item, value) in items.iter().zip(effective) {
-        if item.purchase {
-            continue;
-        }
-        let key = (
-            item.start.month_start(),
-            item.strategy.name(),
-            item.kind.name(),
-        );
-        *totals.entry(key).or_default() += *value;
-    }
+pub fn monthly_csv(totals: &MonthlyTotals) -> String {
     let mut out = String::from("month,strategy,charge_kind,effective_cost_usd\n");
-    for ((month, strategy, kind), value) in totals {
+    for ((month, strategy, kind), value) in totals.rows() {
         let month = month.month_label();
         out.push_str(&format!("{month},{strategy},{kind},{}\n", cents(value)));
     }
@@ -1066,7 +802,7 @@ pub fn monthly_csv(items: &[LineItem], effective: &[Decimal]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -1080,7 +816,8 @@ mod tests {
         assert_eq!(items, vec!['b', 'a', 'd', 'c']);
     }
 
-    fn item(
+    /// A storage item; `tag` is its ListCost, to tell it apart.
+    pub(crate) fn item(
         strategy: Strategy,
         hour: i64,
         resource: &str,

@@ -6,11 +6,16 @@
 //! Rounding to cents happens here and only here. Knows nothing of how figures were computed.
 
 mod by_hour;
+pub mod cents;
 pub mod charts;
 mod comparison;
+pub mod finance;
 pub mod focus;
+mod focus_rows;
+mod item_sort;
 mod output;
 mod recommendation;
+pub mod spending;
 mod summary;
 mod timeline;
 
