@@ -176,26 +176,34 @@ fn spot_trials(log: &[u8], rows: u64, catalog: &Catalog, trials: u64) -> u64 {
 }
 
 /// The line items, `monthly.csv` and charts of an On-Demand replay, as `--out` writes them
-/// (daily items; the timeline is left out, it streams as the replay runs).
+/// (daily items, made from the charges as the replay books them; the timeline is left out).
 fn finance_report(log: &[u8], catalog: &Catalog, charts: &Path) -> u64 {
     use ec2plan::clock::Period;
-    use ec2plan::report::finance::{write_line_items, LineItemFile, ITEMS_PER_RUN};
+    use ec2plan::report::finance::{LineItemFile, LineItemStream, ITEMS_PER_RUN};
     use ec2plan::report::focus::monthly_csv;
+    use ec2plan::simulation::simulate_with;
+    use ec2plan::strategy::Strategy;
     let mut reader = EventReader::new("bench.csv", log, catalog, Defaults::default()).unwrap();
-    let options = Options {
-        keep_charges: true,
-        ..Options::default()
-    };
-    let outcome = simulate(&mut reader, catalog, &options, &mut NoTimeline).unwrap();
     let file = LineItemFile {
         scenario: "bench.csv",
         runs: &charts.join("line-item-runs"),
         per_run: ITEMS_PER_RUN,
     };
-    let spending = write_line_items(std::io::sink(), file, &outcome, Period::Daily, None).unwrap();
-    let drawn =
-        ec2plan::report::charts::draw_all(charts, "bench", &outcome, &spending, None).unwrap();
-    black_box((monthly_csv(&spending.monthly), drawn));
+    let target = charts.join("line_items.csv");
+    let mut items = LineItemStream::new(file, Period::Daily, vec![Strategy::OnDemand], target);
+    let options = Options::default();
+    let outcome = simulate_with(
+        &mut reader,
+        catalog,
+        &options,
+        &mut NoTimeline,
+        Some(&mut items),
+    )
+    .unwrap();
+    let finance = items.finish(std::io::sink(), &outcome, None).unwrap();
+    let totals = (&finance.spending, &finance.fleet);
+    let drawn = ec2plan::report::charts::draw_all(charts, "bench", &outcome, totals, None).unwrap();
+    black_box((monthly_csv(&finance.spending.monthly), drawn));
     outcome.events
 }
 

@@ -330,7 +330,7 @@ fn finance(outcome: &Outcome, catalog: &Catalog) {
         per_run: 3,
     };
     let mut streamed = Vec::new();
-    let spending = write_line_items(
+    let finance = write_line_items(
         &mut streamed,
         file,
         outcome,
@@ -344,7 +344,7 @@ fn finance(outcome: &Outcome, catalog: &Catalog) {
     );
     assert_eq!(
         totals,
-        monthly_csv(&spending.monthly),
+        monthly_csv(&finance.spending.monthly),
         "monthly.csv differs"
     );
     assert!(!runs.exists(), "the run files were not removed");

@@ -37,7 +37,8 @@ pub struct Options {
     pub until: Option<Timestamp>,
     /// Price the reserved strategy too, with this portfolio.
     pub reserved: Option<ReservedPlan>,
-    /// Keep every charge in the outcome (for line items); costs memory per charge.
+    /// Keep every charge in the outcome ([`simulate`]); costs memory per charge
+    /// ([`simulate_with`] hands them to a sink instead).
     pub keep_charges: bool,
     /// Price the Spot strategy too (launch markets set by [`crate::strategy::market`]).
     pub spot: bool,
@@ -76,6 +77,20 @@ impl TimelineSink for NoTimeline {
     }
 }
 
+/// Receives every charge as it is booked, with its strategy: the line items are made from
+/// them, and a year of a fleet has millions.
+pub trait ChargeSink {
+    fn charge(&mut self, strategy: Strategy, charge: &Charge) -> Result<(), Error>;
+}
+
+/// Keeps them all ([`Options::keep_charges`]).
+impl ChargeSink for Vec<(Strategy, Charge)> {
+    fn charge(&mut self, strategy: Strategy, charge: &Charge) -> Result<(), Error> {
+        self.push((strategy, charge.clone()));
+        Ok(())
+    }
+}
+
 /// What a simulation found.
 #[derive(Debug, Clone)]
 pub struct Outcome {
@@ -88,7 +103,8 @@ pub struct Outcome {
     pub ledgers: Vec<(Strategy, Ledger)>,
     /// How the reservations fitted, when the reserved strategy was priced.
     pub reserved: Option<ReservedFit>,
-    /// Every charge of every metered strategy, when [`Options::keep_charges`] asked.
+    /// Every charge of every metered strategy, when [`Options::keep_charges`] asked
+    /// [`simulate`] to keep them.
     pub charges: Vec<(Strategy, Charge)>,
     /// Compute usage by clock hour and reservation pool, when the reserved strategy was
     /// priced.
@@ -115,6 +131,24 @@ pub fn simulate(
     options: &Options,
     timeline: &mut dyn TimelineSink,
 ) -> Result<Outcome, Error> {
+    let mut kept: Vec<(Strategy, Charge)> = Vec::new();
+    let charges = options
+        .keep_charges
+        .then_some(&mut kept as &mut dyn ChargeSink);
+    let mut outcome = simulate_with(reader, catalog, options, timeline, charges)?;
+    outcome.charges = kept;
+    Ok(outcome)
+}
+
+/// [`simulate`], handing every charge to `charges` as it is booked instead of keeping them
+/// ([`Outcome::charges`] stays empty).
+pub fn simulate_with<'a>(
+    reader: &mut dyn EventSource,
+    catalog: &Catalog,
+    options: &Options,
+    timeline: &'a mut dyn TimelineSink,
+    charges: Option<&'a mut dyn ChargeSink>,
+) -> Result<Outcome, Error> {
     let mut metered: Vec<(Strategy, MarketOf)> = Vec::new();
     if !options.skip_on_demand || options.reserved.is_some() {
         metered.push((Strategy::OnDemand, |_| Market::OnDemand));
@@ -134,8 +168,7 @@ pub fn simulate(
         spans: Vec::new(),
         charges: metered.iter().map(|_| Vec::new()).collect(),
         usage: options.reserved.as_ref().map(|_| HourlyUsage::default()),
-        kept: Vec::new(),
-        keep_charges: options.keep_charges,
+        kept: charges,
         timeline,
     };
     let file = Arc::clone(reader.file());
@@ -206,7 +239,7 @@ pub fn simulate(
         events,
         ledgers,
         reserved,
-        charges: run.kept,
+        charges: Vec::new(),
         pools,
         notes,
         on_demand_total,
@@ -348,8 +381,8 @@ struct Pipeline<'a, 'c> {
     charges: Vec<Vec<Charge>>,
     /// Compute usage by clock hour, kept only when reservations are to be priced.
     usage: Option<HourlyUsage>,
-    kept: Vec<(Strategy, Charge)>,
-    keep_charges: bool,
+    /// Where every charge goes, when the caller wants them.
+    kept: Option<&'a mut dyn ChargeSink>,
     timeline: &'a mut dyn TimelineSink,
 }
 
@@ -404,8 +437,8 @@ impl Pipeline<'_, '_> {
                     if let (true, Some(usage)) = (on_demand, &mut self.usage) {
                         usage.add(&charge);
                     }
-                    if self.keep_charges {
-                        self.kept.push((*strategy, charge));
+                    if let Some(kept) = &mut self.kept {
+                        kept.charge(*strategy, &charge)?;
                     }
                 }
             }

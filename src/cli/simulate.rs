@@ -8,13 +8,13 @@ use crate::lifecycle::Timings;
 use crate::location::{closest_names, did_you_mean};
 use crate::pricing::Catalog;
 use crate::report::charts::draw_all;
-use crate::report::finance::{write_line_items, FinanceError, LineItemFile, ITEMS_PER_RUN};
+use crate::report::finance::{FinanceError, LineItemFile, LineItemStream, ITEMS_PER_RUN};
 use crate::report::focus::{monthly_csv, Reservations};
 use crate::report::{OutputDir, Summary, TimelineWriter};
 use crate::scenario::{
     kind_of_header, Defaults, EventReader, EventSource, Kind, Overrides, Scaling, ScheduleReader,
 };
-use crate::simulation::{simulate, NoTimeline, Options, Outcome};
+use crate::simulation::{simulate, simulate_with, NoTimeline, Options, Outcome};
 use crate::strategy::allocation::allocate;
 use crate::strategy::market::{Distribution, MarketAssigner};
 use crate::strategy::Strategy;
@@ -32,8 +32,17 @@ pub fn run(args: &SimulateArgs) -> Result<String, Error> {
     let label = args.scenario.display().to_string();
     let (source, progress) = open_with_progress(args, &catalog)?;
     let mut reader = with_markets(source, &catalog, &args.run, &mut options);
-    let (mut outcome, out) = match &args.run.out {
-        Some(dir) => simulate_into(dir, reader.as_mut(), &catalog, &options)?,
+    let (mut outcome, staged) = match &args.run.out {
+        Some(dir) => {
+            let itemize = Itemize {
+                label: &label,
+                period: args.run.granularity,
+                strategies: itemized(args.run.strategy, &options),
+            };
+            let (outcome, staged) =
+                simulate_into(dir, reader.as_mut(), &catalog, &options, itemize)?;
+            (outcome, Some(staged))
+        }
         None => (
             simulate(reader.as_mut(), &catalog, &options, &mut NoTimeline)?,
             None,
@@ -61,7 +70,7 @@ pub fn run(args: &SimulateArgs) -> Result<String, Error> {
     if let Some((plan, bands, _)) = &bands {
         summary.set_bands(plan.trials, plan.seed, bands);
     }
-    if let Some(mut out) = out {
+    if let Some(Staged { mut out, items }) = staged {
         out.write("summary.csv", summary.csv().as_bytes())?;
         out.write("groups.csv", summary.groups_csv().as_bytes())?;
         if let Some((_, _, chart_bands)) = &bands {
@@ -75,7 +84,7 @@ pub fn run(args: &SimulateArgs) -> Result<String, Error> {
                 .ledgers
                 .retain(|(s, _)| !matches!(s, Strategy::Spot | Strategy::Mixed));
         }
-        write_finance(&mut out, &label, &outcome, &catalog, args.run.granularity)?;
+        write_finance(&mut out, &label, &outcome, &catalog, items)?;
         out.commit()?;
     }
     Ok(summary.render(args.run.format))
@@ -100,7 +109,8 @@ pub(super) fn options(run: &RunArgs, reserved: Option<crate::simulation::Reserve
         },
         until: run.until,
         reserved,
-        keep_charges: run.out.is_some(),
+        // `--out` takes the charges as they come (`simulate_into`), not kept in the outcome.
+        keep_charges: false,
         spot: false,
         mixed: None,
         skip_on_demand: false,
@@ -278,16 +288,37 @@ pub(super) fn with_markets<'a>(
 /// Drops the baseline rows the user did not ask for (On-Demand is always computed, since
 /// every other strategy is measured against it).
 pub(super) fn keep_requested(outcome: &mut Outcome, wanted: StrategyArg) {
-    let keep = match wanted {
+    if let Some(keep) = requested(wanted) {
+        outcome.ledgers.retain(|(s, _)| *s == keep);
+    }
+}
+
+/// The one strategy `--strategy` asks for (`None`: all).
+fn requested(wanted: StrategyArg) -> Option<Strategy> {
+    match wanted {
         StrategyArg::OnDemand => Some(Strategy::OnDemand),
         StrategyArg::Reserved => Some(Strategy::Reserved),
         StrategyArg::Spot => Some(Strategy::Spot),
         StrategyArg::Mixed => Some(Strategy::Mixed),
         StrategyArg::All => None,
-    };
-    if let Some(keep) = keep {
-        outcome.ledgers.retain(|(s, _)| *s == keep);
     }
+}
+
+/// The strategies whose line items a run can make and `--strategy` shows: those the replay
+/// prices (the reserved one from its On-Demand charges).
+fn itemized(wanted: StrategyArg, options: &Options) -> Vec<Strategy> {
+    let priced = [
+        (Strategy::OnDemand, true),
+        (Strategy::Reserved, options.reserved.is_some()),
+        (Strategy::Spot, options.spot),
+        (Strategy::Mixed, options.mixed.is_some()),
+    ];
+    let shown = |s: Strategy| requested(wanted).is_none_or(|one| one == s);
+    priced
+        .into_iter()
+        .filter(|(s, priced)| *priced && shown(*s))
+        .map(|(s, _)| s)
+        .collect()
 }
 
 /// `line_items.csv` (FOCUS 1.0) and `monthly.csv`, reconciled with the summary.
@@ -296,7 +327,7 @@ fn write_finance(
     label: &str,
     outcome: &Outcome,
     catalog: &Catalog,
-    period: crate::clock::Period,
+    items: LineItemStream,
 ) -> Result<(), Error> {
     let window = (outcome.start, outcome.horizon);
     let reserved = match (&outcome.reserved, &outcome.pools) {
@@ -310,50 +341,70 @@ fn write_finance(
         .as_ref()
         .map(|(allocation, portfolio)| Reservations::new(allocation, portfolio, catalog));
     let path = out.path("line_items.csv");
-    let written = |e: std::io::Error| Error::write(out.target().join("line_items.csv"), e);
-    let file = File::create(&path).map_err(written)?;
-    let staging = out.staging_dir().to_path_buf();
-    let items = LineItemFile {
-        scenario: label,
-        runs: &staging.join(".line-item-runs"),
-        per_run: ITEMS_PER_RUN,
-    };
-    let spending = write_line_items(file, items, outcome, period, reservations.as_ref()).map_err(
-        |e| match e {
+    let target = out.target().join("line_items.csv");
+    let file = File::create(&path).map_err(|e| Error::write(&target, e))?;
+    let finance = items
+        .finish(file, outcome, reservations.as_ref())
+        .map_err(|e| match e {
             FinanceError::Money(e) => Error::from(e),
-            FinanceError::Io(e) => Error::write(out.target().join("line_items.csv"), e),
-        },
-    )?;
+            FinanceError::Io(e) => Error::write(&target, e),
+        })?;
     let drawn = draw_all(
-        &staging,
+        out.staging_dir(),
         label,
         outcome,
-        &spending,
+        (&finance.spending, &finance.fleet),
         reserved.as_ref().map(|(a, _)| a),
     )
     .map_err(|e| Error::write(out.target(), std::io::Error::other(e.to_string())))?;
     for name in drawn {
         out.path(&name);
     }
-    out.write("monthly.csv", monthly_csv(&spending.monthly).as_bytes())?;
+    out.write(
+        "monthly.csv",
+        monthly_csv(&finance.spending.monthly).as_bytes(),
+    )?;
     Ok(())
 }
 
-/// Simulates with the timeline streamed into a staged `timeline.csv`.
+/// What `--out` makes line items of.
+struct Itemize<'a> {
+    label: &'a str,
+    period: crate::clock::Period,
+    strategies: Vec<Strategy>,
+}
+
+/// The `--out` directory during a run: the files staged so far, and the line items coming.
+struct Staged {
+    out: OutputDir,
+    items: LineItemStream,
+}
+
+/// Simulates with the timeline streamed into a staged `timeline.csv` and the charges into
+/// line items.
 fn simulate_into(
     dir: &Path,
     reader: &mut dyn EventSource,
     catalog: &Catalog,
     options: &Options,
-) -> Result<(Outcome, Option<OutputDir>), Error> {
+    itemize: Itemize,
+) -> Result<(Outcome, Staged), Error> {
     let mut out = OutputDir::create(dir)?;
     let path = out.path("timeline.csv");
     let file = File::create(&path).map_err(|e| Error::write(dir.join("timeline.csv"), e))?;
     let mut timeline =
         TimelineWriter::new(std::io::BufWriter::new(file), dir.join("timeline.csv"))?;
-    let outcome = simulate(reader, catalog, options, &mut timeline)?;
+    let runs = out.staging_dir().join(".line-item-runs");
+    let file = LineItemFile {
+        scenario: itemize.label,
+        runs: &runs,
+        per_run: ITEMS_PER_RUN,
+    };
+    let target = dir.join("line_items.csv");
+    let mut items = LineItemStream::new(file, itemize.period, itemize.strategies, target);
+    let outcome = simulate_with(reader, catalog, options, &mut timeline, Some(&mut items))?;
     timeline.finish()?;
-    Ok((outcome, Some(out)))
+    Ok((outcome, Staged { out, items }))
 }
 
 fn check_later_flags(args: &SimulateArgs) -> Result<(), Error> {

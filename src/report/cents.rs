@@ -39,12 +39,10 @@ pub struct Share {
 impl Share {
     /// The item's group, if it counts toward a summary column.
     fn group(&self) -> Option<usize> {
-        if self.purchase {
-            return None;
+        match self.purchase {
+            true => None,
+            false => group_of(self.strategy, self.kind),
         }
-        let strategy = Strategy::ALL.iter().position(|s| *s == self.strategy)?;
-        let kind = KINDS.iter().position(|k| *k == self.kind)?;
-        Some(strategy * KINDS.len() + kind)
     }
 
     /// The item in cents, split into its floor and its remainder.
@@ -53,6 +51,13 @@ impl Share {
         let floor = cents.floor();
         (floor, cents - floor)
     }
+}
+
+/// The group of a strategy's items of a kind.
+fn group_of(strategy: Strategy, kind: Kind) -> Option<usize> {
+    let strategy = Strategy::ALL.iter().position(|s| *s == strategy)?;
+    let kind = KINDS.iter().position(|k| *k == kind)?;
+    Some(strategy * KINDS.len() + kind)
 }
 
 /// The range of a remainder: ranges of larger remainders have larger numbers.
@@ -78,34 +83,24 @@ pub struct Tallies {
     groups: Vec<Tally>,
 }
 
-impl Tallies {
-    /// Targets from the ledgers' columns, rounded to cents as the summary prints them.
-    pub fn new(ledgers: &[(Strategy, Ledger)]) -> Tallies {
-        let mut groups = vec![Tally::default(); GROUPS];
-        for (strategy, ledger) in ledgers {
-            let columns = ledger.overall.columns().map(Usd::round_cents);
-            for (kind, column) in KINDS.into_iter().zip(columns) {
-                let share = Share {
-                    strategy: *strategy,
-                    kind,
-                    purchase: false,
-                    effective: Decimal::ZERO,
-                };
-                if let Some(group) = share.group() {
-                    groups[group].target = Some(column.amount() * Decimal::ONE_HUNDRED);
-                }
-            }
+impl Default for Tallies {
+    fn default() -> Self {
+        Tallies {
+            groups: vec![Tally::default(); GROUPS],
         }
-        Tallies { groups }
+    }
+}
+
+impl Tallies {
+    /// Floors and ranges of the items of every strategy and kind, summed from nothing.
+    pub fn new() -> Tallies {
+        Tallies::default()
     }
 
     pub fn add(&mut self, share: &Share) {
         let Some(tally) = share.group().map(|g| &mut self.groups[g]) else {
             return;
         };
-        if tally.target.is_none() {
-            return;
-        }
         let (floor, remainder) = share.split();
         tally.floors += floor;
         tally.count += 1;
@@ -115,8 +110,17 @@ impl Tallies {
         tally.histogram[bucket(remainder)] += 1;
     }
 
-    /// How many cents each group is missing, and the range holding its last remainder.
-    pub fn boundaries(self) -> Boundaries {
+    /// How many cents each group is missing from the ledgers' columns (rounded to cents as
+    /// the summary prints them), and the range holding its last remainder to get one.
+    pub fn boundaries(mut self, ledgers: &[(Strategy, Ledger)]) -> Boundaries {
+        for (strategy, ledger) in ledgers {
+            let columns = ledger.overall.columns().map(Usd::round_cents);
+            for (kind, column) in KINDS.into_iter().zip(columns) {
+                if let Some(group) = group_of(*strategy, kind) {
+                    self.groups[group].target = Some(column.amount() * Decimal::ONE_HUNDRED);
+                }
+            }
+        }
         let groups = self.groups.into_iter().map(Boundary::of).collect();
         Boundaries { groups }
     }
@@ -267,9 +271,9 @@ impl Cuts {
 
 /// Rounds `shares` (in file order) in the three passes.
 pub fn round_all(shares: &[Share], ledgers: &[(Strategy, Ledger)]) -> Vec<Decimal> {
-    let mut tallies = Tallies::new(ledgers);
+    let mut tallies = Tallies::new();
     shares.iter().for_each(|s| tallies.add(s));
-    let mut boundaries = tallies.boundaries();
+    let mut boundaries = tallies.boundaries(ledgers);
     if boundaries.needs_pass() {
         shares.iter().for_each(|s| boundaries.add(s));
     }
@@ -339,9 +343,9 @@ mod tests {
         // remainders (the third and second rows) get the missing two.
         let shares = compute(&["0.0150001", "0.0150002", "0.0150003"]);
         let ledgers = [(Strategy::OnDemand, ledger("0.0450006", "0"))];
-        let mut tallies = Tallies::new(&ledgers);
+        let mut tallies = Tallies::new();
         shares.iter().for_each(|s| tallies.add(s));
-        assert!(tallies.clone().boundaries().needs_pass());
+        assert!(tallies.clone().boundaries(&ledgers).needs_pass());
         assert_eq!(
             round_all(&shares, &ledgers),
             [d("0.01"), d("0.02"), d("0.02")]

@@ -4,8 +4,7 @@
 //! Money becomes `f64` here and only here, at the last moment before drawing.
 
 use super::by_hour::ByHour;
-use super::spending::{HourlyCost, MonthlyTotals, Spending};
-use crate::billing::{Charge, ChargeKind};
+use super::spending::{FleetHours, HourlyCost, MonthlyTotals, Spending};
 use crate::chart::{self, ChartError, TimeSeries};
 use crate::clock::SECONDS_PER_HOUR;
 use crate::simulation::Outcome;
@@ -20,7 +19,7 @@ pub fn draw_all(
     dir: &Path,
     scenario: &str,
     outcome: &Outcome,
-    spending: &Spending,
+    (spending, fleet_hours): (&Spending, &FleetHours),
     allocation: Option<&Allocation>,
 ) -> Result<Vec<String>, ChartError> {
     let mut written = Vec::new();
@@ -49,12 +48,7 @@ pub fn draw_all(
             &values,
         ),
     )?;
-    let on_demand = outcome
-        .charges
-        .iter()
-        .filter(|(s, _)| *s == crate::strategy::Strategy::OnDemand)
-        .map(|(_, c)| c);
-    let (times, categories) = fleet(on_demand, allocation);
+    let (times, categories) = fleet(fleet_hours, allocation);
     draw(
         "fleet_composition.png",
         chart::fleet_composition(
@@ -141,25 +135,15 @@ fn monthly(totals: &MonthlyTotals) -> Monthly {
 
 /// Average instances per clock hour: running On-Demand, covered by reservations, stopped
 /// (an instance exists, so its volume bills, but it does not run).
-fn fleet<'a>(
-    charges: impl Iterator<Item = &'a Charge>,
+fn fleet(
+    hours: &FleetHours,
     allocation: Option<&Allocation>,
 ) -> (Vec<i64>, Vec<(String, Vec<f64>)>) {
-    let mut running: ByHour<i64> = ByHour::default();
-    let mut existing: ByHour<i64> = ByHour::default();
-    for charge in charges {
-        let target = match charge.kind {
-            ChargeKind::Compute => &mut running,
-            ChargeKind::Storage => &mut existing,
-            ChargeKind::PublicIpv4 => continue,
-        };
-        target.spread(charge.start, charge.end, |seconds| seconds);
-    }
-    let seconds = |hours: ByHour<i64>| -> BTreeMap<i64, Decimal> {
+    let seconds = |hours: &ByHour<i64>| -> BTreeMap<i64, Decimal> {
         let hours = hours.hours().into_iter();
         hours.map(|(hour, s)| (hour, Decimal::from(s))).collect()
     };
-    let (running, existing) = (seconds(running), seconds(existing));
+    let (running, existing) = (seconds(&hours.running), seconds(&hours.existing));
     let mut covered: BTreeMap<i64, Decimal> = BTreeMap::new();
     for usage in allocation.iter().flat_map(|a| &a.usage) {
         *covered.entry(usage.hour.unix()).or_default() += usage.covered_seconds;

@@ -1,20 +1,25 @@
 //! `line_items.csv` as `--out` writes it: every line item of a run, in file order, rounded
 //! to cents that add up to the summary, streamed to the file; and the totals `monthly.csv`
-//! and the cost charts are drawn from, summed on the way.
+//! and the charts are drawn from, summed on the way.
 //!
-//! Memory is bounded by [`LineItemFile::per_run`], not by the items: they are sorted through
-//! run files (`item_sort`) and rounded in passes that do not hold them (`cents`).
+//! Memory is bounded by [`LineItemFile::per_run`], not by the items nor the charges: charges
+//! become items as the replay books them ([`LineItemStream`] is the replay's
+//! [`ChargeSink`]), the items are sorted through run files (`item_sort`), and they are
+//! rounded in passes that do not hold them (`cents`).
 
 use super::cents::Tallies;
-use super::focus::{each_line_item, Reservations};
+use super::focus::{charge_line_items, items_for, reservation_line_items, Reservations};
 use super::focus_rows::{Costs, RowWriter};
 use super::item_sort::ItemSorter;
-use super::spending::{Costed, Spending};
+use super::spending::{Costed, FleetHours, Spending};
+use crate::billing::Charge;
 use crate::clock::Period;
+use crate::error::Error;
 use crate::money::MoneyError;
-use crate::simulation::Outcome;
+use crate::simulation::{ChargeSink, Outcome};
+use crate::strategy::Strategy;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Items held in memory before the sort spills a run to disk: about 150 bytes each, plus the
 /// text shared by the pieces of a charge, so some 80 MB.
@@ -42,51 +47,141 @@ impl From<csv::Error> for FinanceError {
 pub struct LineItemFile<'a> {
     /// The scenario's name, as the rows cite it.
     pub scenario: &'a str,
-    /// Where run files may go (made when needed, removed before returning).
+    /// Where run files may go (made when needed, removed when the stream is done).
     pub runs: &'a Path,
     /// Items held in memory at most ([`ITEMS_PER_RUN`]).
     pub per_run: usize,
 }
 
-/// Writes the outcome's line items to `out` and returns their totals.
+/// What the charts and `monthly.csv` are drawn from.
+#[derive(Debug)]
+pub struct Finance {
+    pub spending: Spending,
+    pub fleet: FleetHours,
+}
+
+/// Line items made from charges as they come, then written in file order.
+pub struct LineItemStream {
+    period: Period,
+    /// The strategies whose items are made (others' charges only count toward the fleet).
+    wanted: Vec<Strategy>,
+    sorter: ItemSorter,
+    tallies: Tallies,
+    fleet: FleetHours,
+    /// The file named in errors: `line_items.csv` where it will be.
+    target: PathBuf,
+}
+
+impl LineItemStream {
+    /// `target` names the file in errors; `wanted` are the strategies to itemize.
+    pub fn new(
+        file: LineItemFile,
+        period: Period,
+        wanted: Vec<Strategy>,
+        target: PathBuf,
+    ) -> LineItemStream {
+        LineItemStream {
+            period,
+            wanted,
+            sorter: ItemSorter::new(file.runs, file.scenario, file.per_run),
+            tallies: Tallies::default(),
+            fleet: FleetHours::default(),
+            target,
+        }
+    }
+
+    /// One booked charge: the fleet counts On-Demand's; each wanted strategy it makes items of
+    /// gets them.
+    pub fn add(&mut self, booked: Strategy, charge: &Charge) -> Result<(), FinanceError> {
+        if booked == Strategy::OnDemand {
+            self.fleet.add(charge);
+        }
+        let (sorter, tallies) = (&mut self.sorter, &mut self.tallies);
+        for strategy in &self.wanted {
+            if items_for(*strategy, booked, charge) {
+                charge_line_items(*strategy, charge, self.period, &mut |item| {
+                    tallies.add(&item.share());
+                    sorter.push(item).map_err(FinanceError::from)
+                })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds the reservations' items, then writes every item of a strategy the outcome's
+    /// ledgers show to `out`, in file order and rounded to their cents.
+    pub fn finish(
+        mut self,
+        out: impl Write,
+        outcome: &Outcome,
+        reservations: Option<&Reservations>,
+    ) -> Result<Finance, FinanceError> {
+        let shown: Vec<Strategy> = outcome.ledgers.iter().map(|(s, _)| *s).collect();
+        if let (Some(r), true) = (reservations, shown.contains(&Strategy::Reserved)) {
+            let (sorter, tallies) = (&mut self.sorter, &mut self.tallies);
+            reservation_line_items(r, self.period, outcome.start, &mut |item| {
+                tallies.add(&item.share());
+                sorter.push(item)
+            })?;
+        }
+        let mut sorted = self.sorter.finish();
+        let mut boundaries = self.tallies.boundaries(&outcome.ledgers);
+        if boundaries.needs_pass() {
+            sorted.each_share(|share| boundaries.add(share))?;
+        }
+        let mut cuts = boundaries.cuts();
+        let mut rows = RowWriter::new(out)?;
+        let mut spending = Spending::new((outcome.start, outcome.horizon));
+        sorted.merge(|entry| -> Result<(), FinanceError> {
+            let share = &entry.share;
+            if !shown.contains(&share.strategy) {
+                return Ok(());
+            }
+            let cents = cuts.round(share);
+            rows.write(
+                entry.parts,
+                &Costs::from_parts(share.purchase, entry.billed, cents),
+            )?;
+            spending.add(&Costed {
+                strategy: share.strategy,
+                kind: share.kind,
+                purchase: share.purchase,
+                start: entry.start,
+                end: entry.end,
+                effective: cents,
+            });
+            Ok(())
+        })?;
+        rows.finish()?;
+        Ok(Finance {
+            spending,
+            fleet: self.fleet,
+        })
+    }
+}
+
+impl ChargeSink for LineItemStream {
+    fn charge(&mut self, strategy: Strategy, charge: &Charge) -> Result<(), Error> {
+        self.add(strategy, charge).map_err(|e| match e {
+            FinanceError::Money(e) => Error::from(e),
+            FinanceError::Io(e) => Error::write(&self.target, e),
+        })
+    }
+}
+
+/// Writes the line items of an outcome whose charges were kept ([`crate::simulation::Options::keep_charges`])
+/// to `out`, as `--out` does for a run it streams.
 pub fn write_line_items(
     out: impl Write,
     file: LineItemFile,
     outcome: &Outcome,
     period: Period,
     reservations: Option<&Reservations>,
-) -> Result<Spending, FinanceError> {
-    let mut tallies = Tallies::new(&outcome.ledgers);
-    let mut sorter = ItemSorter::new(file.runs, file.scenario, file.per_run);
-    each_line_item(outcome, period, reservations, &mut |item| {
-        tallies.add(&item.share());
-        sorter.push(item).map_err(FinanceError::from)
-    })?;
-    let mut sorted = sorter.finish();
-    let mut boundaries = tallies.boundaries();
-    if boundaries.needs_pass() {
-        sorted.each_share(|share| boundaries.add(share))?;
+) -> Result<Finance, FinanceError> {
+    let wanted = outcome.ledgers.iter().map(|(s, _)| *s).collect();
+    let mut stream = LineItemStream::new(file, period, wanted, PathBuf::from("line_items.csv"));
+    for (strategy, charge) in &outcome.charges {
+        stream.add(*strategy, charge)?;
     }
-    let mut cuts = boundaries.cuts();
-    let mut rows = RowWriter::new(out)?;
-    let mut spending = Spending::new((outcome.start, outcome.horizon));
-    sorted.merge(|entry| -> Result<(), FinanceError> {
-        let share = &entry.share;
-        let cents = cuts.round(share);
-        rows.write(
-            entry.parts,
-            &Costs::from_parts(share.purchase, entry.billed, cents),
-        )?;
-        spending.add(&Costed {
-            strategy: share.strategy,
-            kind: share.kind,
-            purchase: share.purchase,
-            start: entry.start,
-            end: entry.end,
-            effective: cents,
-        });
-        Ok(())
-    })?;
-    rows.finish()?;
-    Ok(spending)
+    stream.finish(out, outcome, reservations)
 }

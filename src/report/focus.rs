@@ -190,22 +190,20 @@ pub fn each_line_item<E: From<MoneyError>>(
     sink: &mut impl FnMut(LineItem) -> Result<(), E>,
 ) -> Result<(), E> {
     for (strategy, _) in &outcome.ledgers {
-        match (strategy, reservations) {
-            (Strategy::Reserved, Some(r)) => {
-                charge_items(sink, *strategy, outcome, period, false)?;
-                let mut items = Vec::new();
-                reserved_items(&mut items, r.allocation, r.terms, period);
-                items.into_iter().try_for_each(&mut *sink)?;
+        for (booked, charge) in &outcome.charges {
+            if items_for(*strategy, *booked, charge) {
+                charge_line_items(*strategy, charge, period, sink)?;
             }
-            _ => charge_items(sink, *strategy, outcome, period, true)?,
         }
     }
-    if let Some(r) = reservations {
-        let mut items = Vec::new();
-        upfront_items(&mut items, &r.purchases, r.terms, outcome.start);
-        items.into_iter().try_for_each(&mut *sink)?;
+    let reserved = outcome
+        .ledgers
+        .iter()
+        .any(|(s, _)| *s == Strategy::Reserved);
+    match reservations {
+        Some(r) if reserved => reservation_line_items(r, period, outcome.start, sink),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// Strategy, then time, then kind and resource: the order a reader scans a bill in.
@@ -308,37 +306,60 @@ fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
     }
 }
 
-/// Per-resource items from the meter's charges (compute only when `with_compute`).
-fn charge_items<E: From<MoneyError>>(
-    sink: &mut impl FnMut(LineItem) -> Result<(), E>,
+/// The items of one charge of `strategy` (the reserved strategy's are On-Demand's storage and
+/// IPv4 charges, whose compute its reservations replace: see [`items_for`]), period by period.
+pub fn charge_line_items<E: From<MoneyError>>(
     strategy: Strategy,
-    outcome: &Outcome,
+    charge: &Charge,
     period: Period,
-    with_compute: bool,
+    sink: &mut impl FnMut(LineItem) -> Result<(), E>,
 ) -> Result<(), E> {
-    // The reserved strategy shares On-Demand's storage and IPv4 charges.
-    let source = if strategy == Strategy::Reserved {
-        Strategy::OnDemand
-    } else {
-        strategy
-    };
-    for (of, charge) in &outcome.charges {
-        if *of != source || (charge.kind == ChargeKind::Compute && !with_compute) {
-            continue;
-        }
-        let cost = charge.cost()?.amount();
-        let labels = labels(charge);
-        for (start, end, share) in pieces(charge, period) {
-            sink(charge_item(
-                strategy,
-                (charge, cost, &labels),
-                start,
-                end,
-                share,
-            ))?;
-        }
+    let cost = charge.cost()?.amount();
+    let labels = labels(charge);
+    for (start, end, share) in pieces(charge, period) {
+        sink(charge_item(
+            strategy,
+            (charge, cost, &labels),
+            start,
+            end,
+            share,
+        ))?;
     }
     Ok(())
+}
+
+/// Whether a charge booked for `booked` makes items of `strategy`: its own, and On-Demand's
+/// storage and IPv4 make the reserved strategy's too (it runs the same instances; its compute
+/// comes from the reservations' allocation instead).
+pub fn items_for(strategy: Strategy, booked: Strategy, charge: &Charge) -> bool {
+    match strategy {
+        Strategy::Reserved => booked == Strategy::OnDemand && charge.kind != ChargeKind::Compute,
+        _ => booked == strategy,
+    }
+}
+
+/// The reserved strategy's items beyond its charges: its compute as the reservations covered
+/// it, its fees, and the purchases.
+pub fn reservation_line_items<E>(
+    reservations: &Reservations,
+    period: Period,
+    start: Timestamp,
+    sink: &mut impl FnMut(LineItem) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut items = Vec::new();
+    reserved_items(
+        &mut items,
+        reservations.allocation,
+        reservations.terms,
+        period,
+    );
+    upfront_items(
+        &mut items,
+        &reservations.purchases,
+        reservations.terms,
+        start,
+    );
+    items.into_iter().try_for_each(sink)
 }
 
 /// A charge cut at period boundaries: (start, end, billed units in the piece). A compute

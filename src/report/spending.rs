@@ -3,6 +3,7 @@
 
 use super::by_hour::ByHour;
 use super::focus::{Kind, LineItem};
+use crate::billing::{Charge, ChargeKind};
 use crate::clock::Timestamp;
 use crate::strategy::Strategy;
 use rust_decimal::Decimal;
@@ -146,5 +147,31 @@ impl Spending {
             spending.add(&Costed::of(item, *value));
         }
         spending
+    }
+}
+
+/// Instance seconds by clock hour, from On-Demand's charges: running (compute) and existing
+/// (storage bills while an instance exists, stopped or not). The fleet chart's data.
+#[derive(Debug, Default)]
+pub struct FleetHours {
+    pub running: ByHour<i64>,
+    pub existing: ByHour<i64>,
+}
+
+impl FleetHours {
+    pub fn add(&mut self, charge: &Charge) {
+        let target = match charge.kind {
+            ChargeKind::Compute => &mut self.running,
+            ChargeKind::Storage => &mut self.existing,
+            ChargeKind::PublicIpv4 => return,
+        };
+        target.spread(charge.start, charge.end, |seconds| seconds);
+    }
+
+    /// From charges held in memory.
+    pub fn of<'a>(on_demand: impl IntoIterator<Item = &'a Charge>) -> FleetHours {
+        let mut fleet = FleetHours::default();
+        on_demand.into_iter().for_each(|charge| fleet.add(charge));
+        fleet
     }
 }
