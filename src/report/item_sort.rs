@@ -53,6 +53,7 @@ impl ItemSorter {
                 dir: dir.to_path_buf(),
                 files: Vec::new(),
                 made: 0,
+                shares: None,
             },
             per_run: per_run.max(1),
             held: Vec::new(),
@@ -74,11 +75,13 @@ impl ItemSorter {
         let path = self.runs.next_path()?;
         let mut out = BufWriter::with_capacity(1 << 20, File::create(&path)?);
         let mut record = Record::default();
+        let shares = self.runs.shares()?;
         for index in sorted_order(&self.held) {
             let item = &self.held[index];
             let parts = self.text.render(item).map_err(csv_to_io)?;
             record.fill(item, self.first + index as u64, parts);
             record.write(&mut out)?;
+            write_share(&record.share, shares)?;
         }
         out.into_inner().map_err(io::IntoInnerError::into_error)?;
         self.first += self.held.len() as u64;
@@ -87,15 +90,20 @@ impl ItemSorter {
     }
 
     /// Sorts the items still held; the runs stay on disk.
-    pub fn finish(self) -> SortedItems {
+    pub fn finish(mut self) -> io::Result<SortedItems> {
+        if let Some(shares) = self.runs.shares.take() {
+            shares
+                .into_inner()
+                .map_err(io::IntoInnerError::into_error)?;
+        }
         let order = sorted_order(&self.held);
-        SortedItems {
+        Ok(SortedItems {
             runs: self.runs,
             held: self.held,
             order,
             first: self.first,
             text: self.text,
-        }
+        })
     }
 }
 
@@ -116,9 +124,27 @@ struct Runs {
     files: Vec<(u32, PathBuf)>,
     /// Files made so far, for unique names.
     made: usize,
+    /// Every spilled item's [`Share`], in the order spilled: what the second rounding pass
+    /// reads (a thirtieth of the runs' bytes), while it is being written.
+    shares: Option<BufWriter<File>>,
 }
 
 impl Runs {
+    fn shares_path(&self) -> PathBuf {
+        self.dir.join("shares")
+    }
+
+    fn shares(&mut self) -> io::Result<&mut BufWriter<File>> {
+        if self.shares.is_none() {
+            std::fs::create_dir_all(&self.dir)?;
+            let file = File::create(self.shares_path())?;
+            self.shares = Some(BufWriter::with_capacity(1 << 16, file));
+        }
+        self.shares
+            .as_mut()
+            .ok_or_else(|| io::Error::other("no shares file"))
+    }
+
     fn next_path(&mut self) -> io::Result<PathBuf> {
         std::fs::create_dir_all(&self.dir)?;
         self.made += 1;
@@ -177,6 +203,8 @@ impl Drop for Runs {
             let _ = std::fs::remove_file(file);
         }
         if self.made > 0 {
+            self.shares = None;
+            let _ = std::fs::remove_file(self.shares_path());
             let _ = std::fs::remove_dir(&self.dir);
         }
     }
@@ -202,11 +230,11 @@ impl SortedItems {
 
     /// Every item's [`Share`], in no particular order.
     pub fn each_share(&self, mut visit: impl FnMut(&Share)) -> io::Result<()> {
-        let mut record = Record::default();
-        for (_, path) in &self.runs.files {
-            let mut input = BufReader::with_capacity(READ_BUFFER, File::open(path)?);
-            while record.read(&mut input)? {
-                visit(&record.share);
+        if self.runs.made > 0 {
+            let file = File::open(self.runs.shares_path())?;
+            let mut input = BufReader::with_capacity(READ_BUFFER, file);
+            while let Some(share) = read_share(&mut input)? {
+                visit(&share);
             }
         }
         self.held.iter().for_each(|item| visit(&item.share()));
@@ -471,21 +499,19 @@ impl Record {
         }
     }
 
-    /// Little-endian: strategy, kind, flags (purchase, billed), start, end, number,
-    /// EffectiveCost, BilledCost if any, then four texts, each with its length.
+    /// Little-endian: the [`Share`] ([`write_share`]), start, end, number, BilledCost (a
+    /// flag, then the amount if any), then four texts, each with its length.
     fn write(&self, out: &mut impl Write) -> io::Result<()> {
-        let flags = u8::from(self.share.purchase) | (u8::from(self.billed.is_some()) << 1);
-        out.write_all(&[
-            strategy_code(self.share.strategy),
-            kind_code(self.share.kind),
-            flags,
-        ])?;
+        write_share(&self.share, out)?;
         out.write_all(&self.start.unix().to_le_bytes())?;
         out.write_all(&self.end.unix().to_le_bytes())?;
         out.write_all(&self.number.to_le_bytes())?;
-        out.write_all(&self.share.effective.serialize())?;
-        if let Some(billed) = self.billed {
-            out.write_all(&billed.serialize())?;
+        match self.billed {
+            Some(billed) => {
+                out.write_all(&[1])?;
+                out.write_all(&billed.serialize())?;
+            }
+            None => out.write_all(&[0])?,
         }
         for text in [&self.resource, &self.description, &self.before, &self.after] {
             let length = u32::try_from(text.len()).map_err(io::Error::other)?;
@@ -497,25 +523,15 @@ impl Record {
 
     /// Reads the next record into `self`; false at the end of the file.
     fn read(&mut self, input: &mut impl BufRead) -> io::Result<bool> {
-        if input.fill_buf()?.is_empty() {
+        let Some(share) = read_share(input)? else {
             return Ok(false);
-        }
-        let [strategy, kind, flags] = bytes::<3>(input)?;
-        self.share.strategy = Strategy::ALL
-            .get(usize::from(strategy))
-            .copied()
-            .ok_or_else(|| corrupt("strategy"))?;
-        self.share.kind = Kind::ALL
-            .get(usize::from(kind))
-            .copied()
-            .ok_or_else(|| corrupt("kind"))?;
-        self.share.purchase = flags & 1 != 0;
+        };
+        self.share = share;
         self.start = Timestamp::from_unix(i64::from_le_bytes(bytes(input)?));
         self.end = Timestamp::from_unix(i64::from_le_bytes(bytes(input)?));
         self.number = u64::from_le_bytes(bytes(input)?);
-        self.share.effective = Decimal::deserialize(bytes(input)?);
-        self.billed = match flags & 2 {
-            0 => None,
+        self.billed = match bytes::<1>(input)? {
+            [0] => None,
             _ => Some(Decimal::deserialize(bytes(input)?)),
         };
         for text in [
@@ -531,6 +547,37 @@ impl Record {
         }
         Ok(true)
     }
+}
+
+/// Strategy, kind, purchase (a byte each), EffectiveCost (16 bytes).
+fn write_share(share: &Share, out: &mut impl Write) -> io::Result<()> {
+    let codes = [
+        strategy_code(share.strategy),
+        kind_code(share.kind),
+        u8::from(share.purchase),
+    ];
+    out.write_all(&codes)?;
+    out.write_all(&share.effective.serialize())
+}
+
+/// The next [`Share`], or `None` at the end of the file.
+fn read_share(input: &mut impl BufRead) -> io::Result<Option<Share>> {
+    if input.fill_buf()?.is_empty() {
+        return Ok(None);
+    }
+    let [strategy, kind, purchase] = bytes::<3>(input)?;
+    Ok(Some(Share {
+        strategy: Strategy::ALL
+            .get(usize::from(strategy))
+            .copied()
+            .ok_or_else(|| corrupt("strategy"))?,
+        kind: Kind::ALL
+            .get(usize::from(kind))
+            .copied()
+            .ok_or_else(|| corrupt("kind"))?,
+        purchase: purchase != 0,
+        effective: Decimal::deserialize(bytes(input)?),
+    }))
 }
 
 fn bytes<const N: usize>(input: &mut impl Read) -> io::Result<[u8; N]> {
@@ -585,7 +632,7 @@ mod tests {
         for item in items {
             sorter.push(item.clone()).unwrap();
         }
-        let mut sorted = sorter.finish();
+        let mut sorted = sorter.finish().unwrap();
         let mut order = Vec::new();
         sorted
             .merge(|entry| -> io::Result<()> {
