@@ -204,3 +204,65 @@ fn daily_periods_cut_a_run_at_midnight() {
     );
     assert_eq!(run.totals().compute, Usd::new(usd("0.384")));
 }
+
+#[test]
+fn items_made_as_the_replay_books_charges_and_sorted_through_run_files_make_the_same_file() {
+    // What `--out` does (charges handed to the line items as the replay books them, items
+    // sorted through run files of two items) against items built from kept charges and
+    // sorted in memory: the same bytes, the same monthly totals, no run file left.
+    use ec2plan::report::finance::{LineItemFile, LineItemStream};
+    use ec2plan::report::focus::{monthly_csv, Reservations};
+    use ec2plan::report::spending::Spending;
+    use ec2plan::scenario::{Defaults, EventReader};
+    use ec2plan::simulation::{simulate_with, NoTimeline};
+    use ec2plan::strategy::allocation::allocate;
+    let options = with_reservations(3);
+    let run = replay_with(BASE_AND_PEAK, options.clone()).unwrap();
+    let (items, effective) = focus_items(&run, Period::Daily);
+    let window = (run.outcome.start, run.outcome.horizon);
+    let held = focus_csv("test.csv", &items, &effective);
+    let held_monthly = monthly_csv(&Spending::of(&items, &effective, window).monthly);
+
+    let catalog = test_catalog();
+    let dir = tempfile::tempdir().unwrap();
+    let runs = dir.path().join("runs");
+    let file = LineItemFile {
+        scenario: "test.csv",
+        runs: &runs,
+        per_run: 2,
+    };
+    let strategies = vec![Strategy::OnDemand, Strategy::Reserved];
+    let target = dir.path().join("line_items.csv");
+    let mut stream = LineItemStream::new(file, Period::Daily, strategies, target);
+    let bytes = BASE_AND_PEAK.as_bytes();
+    let mut reader = EventReader::new("test.csv", bytes, &catalog, Defaults::default()).unwrap();
+    let streaming = ec2plan::simulation::Options {
+        keep_charges: false,
+        ..options
+    };
+    let outcome = simulate_with(
+        &mut reader,
+        &catalog,
+        &streaming,
+        &mut NoTimeline,
+        Some(&mut stream),
+    )
+    .unwrap();
+    assert!(outcome.charges.is_empty(), "the charges went to the stream");
+    let fit = outcome.reserved.as_ref().unwrap();
+    let pools = outcome.pools.as_ref().unwrap();
+    let allocation = allocate(pools, &fit.portfolio, &catalog, window).unwrap();
+    let reservations = Reservations::new(&allocation, &fit.portfolio, &catalog);
+    let mut streamed = Vec::new();
+    let finance = stream
+        .finish(&mut streamed, &outcome, Some(&reservations))
+        .unwrap();
+    assert_eq!(String::from_utf8(streamed).unwrap(), held);
+    assert_eq!(monthly_csv(&finance.spending.monthly), held_monthly);
+    assert!(
+        items.len() > 8,
+        "{} items: enough for several runs",
+        items.len()
+    );
+    assert!(!runs.exists(), "the run files are removed");
+}
