@@ -80,13 +80,13 @@ impl TimelineSink for NoTimeline {
 /// Receives every charge as it is booked, with its strategy: the line items are made from
 /// them, and a year of a fleet has millions.
 pub trait ChargeSink {
-    fn charge(&mut self, strategy: Strategy, charge: &Charge) -> Result<(), Error>;
+    fn charge(&mut self, strategy: Strategy, charge: Charge) -> Result<(), Error>;
 }
 
 /// Keeps them all ([`Options::keep_charges`]).
 impl ChargeSink for Vec<(Strategy, Charge)> {
-    fn charge(&mut self, strategy: Strategy, charge: &Charge) -> Result<(), Error> {
-        self.push((strategy, charge.clone()));
+    fn charge(&mut self, strategy: Strategy, charge: Charge) -> Result<(), Error> {
+        self.push((strategy, charge));
         Ok(())
     }
 }
@@ -438,7 +438,7 @@ impl Pipeline<'_, '_> {
                         usage.add(&charge);
                     }
                     if let Some(kept) = &mut self.kept {
-                        kept.charge(*strategy, &charge)?;
+                        kept.charge(*strategy, charge)?;
                     }
                 }
             }

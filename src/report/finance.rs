@@ -9,7 +9,7 @@
 
 use super::cents::Tallies;
 use super::focus::{charge_line_items, items_for, reservation_line_items, Reservations};
-use super::focus_rows::{Costs, RowWriter};
+use super::focus_rows::{csv_to_io, Costs, RowWriter};
 use super::item_sort::ItemSorter;
 use super::spending::{Costed, FleetHours, Spending};
 use crate::billing::Charge;
@@ -36,10 +36,7 @@ pub enum FinanceError {
 
 impl From<csv::Error> for FinanceError {
     fn from(error: csv::Error) -> Self {
-        match error.into_kind() {
-            csv::ErrorKind::Io(error) => FinanceError::Io(error),
-            other => FinanceError::Io(io::Error::other(format!("{other:?}"))),
-        }
+        FinanceError::Io(csv_to_io(error))
     }
 }
 
@@ -162,8 +159,8 @@ impl LineItemStream {
 }
 
 impl ChargeSink for LineItemStream {
-    fn charge(&mut self, strategy: Strategy, charge: &Charge) -> Result<(), Error> {
-        self.add(strategy, charge).map_err(|e| match e {
+    fn charge(&mut self, strategy: Strategy, charge: Charge) -> Result<(), Error> {
+        self.add(strategy, &charge).map_err(|e| match e {
             FinanceError::Money(e) => Error::from(e),
             FinanceError::Io(e) => Error::write(&self.target, e),
         })

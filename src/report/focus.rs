@@ -2,9 +2,11 @@
 //!
 //! Columns, types and allowed values follow FOCUS 1.0 (billing-rules.md §9), checked in CI
 //! by the FinOps Foundation's `focus-validator`. Reconciliation is by construction: costs
-//! are rounded to cents once, here, by largest remainder within each strategy and charge
-//! kind, so that the EffectiveCost of a strategy's rows adds up to exactly the total its
-//! summary row prints, column by column.
+//! are rounded to cents once ([`round_to_ledgers`], `cents`), by largest remainder within
+//! each strategy and charge kind, so that the EffectiveCost of a strategy's rows adds up to
+//! exactly the total its summary row prints, column by column. The rows' text is
+//! `focus_rows`; `--out` writes them through `finance`, which holds no more than a run of
+//! items at once.
 
 use super::cents::{round_all, Share};
 pub use super::focus_rows::{cents, focus_csv, write_focus_csv};

@@ -203,6 +203,15 @@ impl Part {
     }
 }
 
+/// A csv error as the I/O error it almost always is (writing a record can fail otherwise only
+/// on a record of the wrong length, which these are not).
+pub(super) fn csv_to_io(error: csv::Error) -> std::io::Error {
+    match error.into_kind() {
+        csv::ErrorKind::Io(error) => error,
+        other => std::io::Error::other(format!("{other:?}")),
+    }
+}
+
 /// The reconciled cells of a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Costs {

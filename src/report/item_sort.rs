@@ -10,7 +10,7 @@
 
 use super::cents::Share;
 use super::focus::{sort_texts, sorted_order, Kind, LineItem};
-use super::focus_rows::{Parts, RowText};
+use super::focus_rows::{csv_to_io, Parts, RowText};
 use crate::clock::Timestamp;
 use crate::strategy::Strategy;
 use rust_decimal::Decimal;
@@ -104,13 +104,6 @@ impl ItemSorter {
             first: self.first,
             text: self.text,
         })
-    }
-}
-
-fn csv_to_io(error: csv::Error) -> io::Error {
-    match error.into_kind() {
-        csv::ErrorKind::Io(error) => error,
-        other => io::Error::other(format!("{other:?}")),
     }
 }
 
@@ -230,7 +223,7 @@ impl SortedItems {
 
     /// Every item's [`Share`], in no particular order.
     pub fn each_share(&self, mut visit: impl FnMut(&Share)) -> io::Result<()> {
-        if self.runs.made > 0 {
+        if !self.runs.files.is_empty() {
             let file = File::open(self.runs.shares_path())?;
             let mut input = BufReader::with_capacity(READ_BUFFER, file);
             while let Some(share) = read_share(&mut input)? {
