@@ -482,6 +482,23 @@ fn compare_prints_the_difference_to_the_first() {
 }
 
 #[test]
+fn compare_refuses_out_rather_than_ignore_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = write(dir.path(), "one.csv", ONE_HOUR);
+    let out = dir.path().join("report");
+    ec2plan()
+        .args(["compare", &scenario, &scenario, "--out"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(format!(
+            "error: --out {} writes one run's files; compare prints a table only: run `ec2plan simulate SCENARIO --out DIR` for each scenario\n",
+            out.display()
+        ));
+    assert!(!out.exists());
+}
+
+#[test]
 fn a_bad_set_flag_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = write(dir.path(), "one.csv", ONE_HOUR);

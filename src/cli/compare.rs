@@ -10,6 +10,14 @@ use crate::report::{ComparisonReport, Summary};
 use crate::simulation::{simulate, NoTimeline};
 
 pub fn run(args: &CompareArgs) -> Result<String, Error> {
+    if let Some(dir) = &args.run.out {
+        // Accepted by the shared run flags, but compare has no files to write: refused rather
+        // than ignored, so nobody waits for a directory that never comes.
+        return Err(Error::Usage(format!(
+            "--out {} writes one run's files; compare prints a table only: run `ec2plan simulate SCENARIO --out DIR` for each scenario",
+            dir.display()
+        )));
+    }
     let catalog = load_catalog(&args.run)?;
     let (plan, _) = reserved_plan(&args.run, &catalog)?;
     let (mut options, _) = spot_options(&args.run, &catalog, options(&args.run, plan))?;

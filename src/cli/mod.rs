@@ -174,7 +174,7 @@ pub struct RunArgs {
     pub format: Format,
 
     /// Also write summary.csv, groups.csv, timeline.csv, line_items.csv (FOCUS 1.0),
-    /// monthly.csv and the charts into DIR (all or nothing).
+    /// monthly.csv and the charts into DIR (all or nothing; simulate only).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
