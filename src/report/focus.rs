@@ -185,7 +185,7 @@ pub fn line_items(
 /// Hands every line item of an outcome to `sink`, unsorted: strategy by strategy, each
 /// charge's pieces in the order the charges were kept, then the reservations' items and
 /// purchases. (The order breaks ties in the sort: see [`sorted_order`].)
-pub fn each_line_item<E: From<MoneyError>>(
+fn each_line_item<E: From<MoneyError>>(
     outcome: &Outcome,
     period: Period,
     reservations: Option<&Reservations>,

@@ -167,11 +167,4 @@ impl FleetHours {
         };
         target.spread(charge.start, charge.end, |seconds| seconds);
     }
-
-    /// From charges held in memory.
-    pub fn of<'a>(on_demand: impl IntoIterator<Item = &'a Charge>) -> FleetHours {
-        let mut fleet = FleetHours::default();
-        on_demand.into_iter().for_each(|charge| fleet.add(charge));
-        fleet
-    }
 }
