@@ -10,7 +10,7 @@
 
 use super::cents::Share;
 use super::focus::{sort_texts, sorted_order, Kind, LineItem};
-use super::focus_rows::{csv_to_io, Parts, RowText};
+use super::focus_rows::{Parts, RowText};
 use crate::clock::Timestamp;
 use crate::strategy::Strategy;
 use rust_decimal::Decimal;
@@ -78,7 +78,7 @@ impl ItemSorter {
         let shares = self.runs.shares()?;
         for index in sorted_order(&self.held) {
             let item = &self.held[index];
-            let parts = self.text.render(item).map_err(csv_to_io)?;
+            let parts = self.text.render(item);
             record.fill(item, self.first + index as u64, parts);
             record.write(&mut out)?;
             write_share(&record.share, shares)?;
@@ -373,7 +373,7 @@ impl Source {
                     start: item.start,
                     end: item.end,
                     billed: item.billed,
-                    parts: text.render(item).map_err(csv_to_io)?,
+                    parts: text.render(item),
                 }
             }
             Source::Run { head, .. } => Entry {
@@ -666,7 +666,7 @@ mod tests {
         item.billed = Some(Decimal::new(-12345, 3));
         item.purchase = true;
         let mut text = RowText::new("a \"quoted\", scenario.csv");
-        let parts = text.render(&item).unwrap();
+        let parts = text.render(&item);
         let mut record = Record::default();
         record.fill(&item, 42, parts);
         let mut file = Vec::new();
