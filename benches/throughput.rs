@@ -200,7 +200,10 @@ fn finance_report(log: &[u8], catalog: &Catalog, charts: &Path) -> u64 {
         Some(&mut items),
     )
     .unwrap();
-    let finance = items.finish(std::io::sink(), &outcome, None).unwrap();
+    let written = std::sync::atomic::AtomicU64::new(0);
+    let finance = items
+        .finish(std::io::sink(), &outcome, None, &written)
+        .unwrap();
     let totals = (&finance.spending, &finance.fleet);
     let drawn = ec2plan::report::charts::draw_all(charts, "bench", &outcome, totals, None).unwrap();
     black_box((monthly_csv(&finance.spending.monthly), drawn));

@@ -254,9 +254,15 @@ fn items_made_as_the_replay_books_charges_and_sorted_through_run_files_make_the_
     let allocation = allocate(pools, &fit.portfolio, &catalog, window).unwrap();
     let reservations = Reservations::new(&allocation, &fit.portfolio, &catalog);
     let mut streamed = Vec::new();
+    let written = std::sync::atomic::AtomicU64::new(0);
     let finance = stream
-        .finish(&mut streamed, &outcome, Some(&reservations))
+        .finish(&mut streamed, &outcome, Some(&reservations), &written)
         .unwrap();
+    assert_eq!(
+        written.into_inner(),
+        items.len() as u64,
+        "every row counted"
+    );
     assert_eq!(String::from_utf8(streamed).unwrap(), held);
     assert_eq!(monthly_csv(&finance.spending.monthly), held_monthly);
     assert!(

@@ -1,7 +1,9 @@
-//! A progress line on standard error while a large scenario is read.
+//! A progress line on standard error while a large scenario is read, and while `--out`
+//! writes a large `line_items.csv` (sorting and merging millions of items takes as long as
+//! the replay).
 //!
-//! Shown only when standard error is a terminal, the file is large enough to make a user
-//! wait, and `--quiet` is not given; it is erased when the run ends, so it never mixes with
+//! Shown only when standard error is a terminal, the work is large enough to make a user
+//! wait, and `--quiet` is not given; it is erased when the work ends, so it never mixes with
 //! the report on standard output or with an error message.
 
 use std::io::{IsTerminal, Read, Write};
@@ -12,6 +14,16 @@ use std::time::Duration;
 
 /// Files smaller than this read too fast to need a progress line.
 const MIN_BYTES: u64 = 8 * 1024 * 1024;
+/// Fewer line items than this are written too fast to need one.
+const MIN_ITEMS: u64 = 1_000_000;
+
+/// What the line counts.
+#[derive(Debug, Clone, Copy)]
+enum Unit {
+    /// Bytes, shown in MB.
+    Bytes,
+    LineItems,
+}
 
 /// Counts the bytes read through it.
 pub struct Counting<R> {
@@ -42,13 +54,26 @@ impl Progress {
         quiet: bool,
     ) -> (Counting<R>, Progress) {
         let read = Arc::new(AtomicU64::new(0));
+        let wanted = !quiet && total >= MIN_BYTES;
+        let progress = Progress::spawn(wanted, label, (total, Unit::Bytes), &read);
+        (Counting { inner, read }, progress)
+    }
+
+    /// A line for about `total` line items being written, counted in the returned counter.
+    pub fn line_items(label: &str, total: u64, quiet: bool) -> (Arc<AtomicU64>, Progress) {
+        let written = Arc::new(AtomicU64::new(0));
+        let wanted = !quiet && total >= MIN_ITEMS;
+        let progress = Progress::spawn(wanted, label, (total, Unit::LineItems), &written);
+        (written, progress)
+    }
+
+    fn spawn(wanted: bool, label: &str, total: (u64, Unit), count: &Arc<AtomicU64>) -> Progress {
         let done = Arc::new(AtomicBool::new(false));
-        let wanted = !quiet && total >= MIN_BYTES && std::io::stderr().is_terminal();
-        let thread = wanted.then(|| {
-            let (read, done, label) = (Arc::clone(&read), Arc::clone(&done), label.to_string());
-            std::thread::spawn(move || draw(&label, total, &read, &done))
+        let thread = (wanted && std::io::stderr().is_terminal()).then(|| {
+            let (count, done, label) = (Arc::clone(count), Arc::clone(&done), label.to_string());
+            std::thread::spawn(move || draw(&label, total, &count, &done))
         });
-        (Counting { inner, read }, Progress { done, thread })
+        Progress { done, thread }
     }
 }
 
@@ -61,20 +86,19 @@ impl Drop for Progress {
     }
 }
 
-fn draw(label: &str, total: u64, read: &AtomicU64, done: &AtomicBool) {
+fn draw(label: &str, (total, unit): (u64, Unit), count: &AtomicU64, done: &AtomicBool) {
     let mut stderr = std::io::stderr();
     while !done.load(Ordering::Relaxed) {
-        let bytes = read.load(Ordering::Relaxed).min(total);
-        let percent = bytes * 100 / total.max(1);
+        let counted = count.load(Ordering::Relaxed).min(total);
+        let percent = counted * 100 / total.max(1);
         let width = 30usize;
         let filled = (percent as usize * width / 100).min(width);
         let bar = format!("{}{}", "#".repeat(filled), "-".repeat(width - filled));
-        let _ = write!(
-            stderr,
-            "\r{label}: [{bar}] {percent:>3}% ({} of {} MB)",
-            bytes / 1_048_576,
-            total / 1_048_576
-        );
+        let amount = match unit {
+            Unit::Bytes => format!("{} of {} MB", counted / 1_048_576, total / 1_048_576),
+            Unit::LineItems => format!("{counted} of {total} line items"),
+        };
+        let _ = write!(stderr, "\r{label}: [{bar}] {percent:>3}% ({amount})");
         let _ = stderr.flush();
         std::thread::sleep(Duration::from_millis(200));
     }

@@ -84,7 +84,11 @@ pub fn run(args: &SimulateArgs) -> Result<String, Error> {
                 .ledgers
                 .retain(|(s, _)| !matches!(s, Strategy::Spot | Strategy::Mixed));
         }
-        write_finance(&mut out, &label, &outcome, &catalog, items)?;
+        let written = Written {
+            label: &label,
+            quiet: args.run.quiet,
+        };
+        write_finance(&mut out, written, &outcome, &catalog, items)?;
         out.commit()?;
     }
     Ok(summary.render(args.run.format))
@@ -324,7 +328,7 @@ fn itemized(wanted: StrategyArg, options: &Options) -> Vec<Strategy> {
 /// `line_items.csv` (FOCUS 1.0) and `monthly.csv`, reconciled with the summary.
 fn write_finance(
     out: &mut OutputDir,
-    label: &str,
+    Written { label, quiet }: Written,
     outcome: &Outcome,
     catalog: &Catalog,
     items: LineItemStream,
@@ -343,12 +347,15 @@ fn write_finance(
     let path = out.path("line_items.csv");
     let target = out.target().join("line_items.csv");
     let file = File::create(&path).map_err(|e| Error::write(&target, e))?;
+    let what = format!("writing {}", target.display());
+    let (count, progress) = Progress::line_items(&what, items.items(), quiet);
     let finance = items
-        .finish(file, outcome, reservations.as_ref())
+        .finish(file, outcome, reservations.as_ref(), &count)
         .map_err(|e| match e {
             FinanceError::Money(e) => Error::from(e),
             FinanceError::Io(e) => Error::write(&target, e),
         })?;
+    drop(progress);
     let drawn = draw_all(
         out.staging_dir(),
         label,
@@ -365,6 +372,13 @@ fn write_finance(
         monthly_csv(&finance.spending.monthly).as_bytes(),
     )?;
     Ok(())
+}
+
+/// The scenario's name, and whether to stay quiet on standard error.
+#[derive(Clone, Copy)]
+struct Written<'a> {
+    label: &'a str,
+    quiet: bool,
 }
 
 /// What `--out` makes line items of.

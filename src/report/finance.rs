@@ -20,6 +20,7 @@ use crate::simulation::{ChargeSink, Outcome};
 use crate::strategy::Strategy;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Items held in memory before the sort spills a run to disk: 144 bytes each, plus the labels
 /// they share with the other pieces of their charge (a few hundred bytes a charge), so some
@@ -106,13 +107,20 @@ impl LineItemStream {
         Ok(())
     }
 
+    /// How many items have come so far.
+    pub fn items(&self) -> u64 {
+        self.sorter.items()
+    }
+
     /// Adds the reservations' items, then writes every item of a strategy the outcome's
-    /// ledgers show to `out`, in file order and rounded to their cents.
+    /// ledgers show to `out`, in file order and rounded to their cents, counting the rows
+    /// written in `written` as it goes (for a progress line).
     pub fn finish(
         mut self,
         out: impl Write,
         outcome: &Outcome,
         reservations: Option<&Reservations>,
+        written: &AtomicU64,
     ) -> Result<Finance, FinanceError> {
         let shown: Vec<Strategy> = outcome.ledgers.iter().map(|(s, _)| *s).collect();
         if let (Some(r), true) = (reservations, shown.contains(&Strategy::Reserved)) {
@@ -140,6 +148,7 @@ impl LineItemStream {
                 entry.parts,
                 &Costs::from_parts(share.purchase, entry.billed, cents),
             )?;
+            written.fetch_add(1, Ordering::Relaxed);
             spending.add(&Costed {
                 strategy: share.strategy,
                 kind: share.kind,
@@ -181,5 +190,5 @@ pub fn write_line_items(
     for (strategy, charge) in &outcome.charges {
         stream.add(*strategy, charge)?;
     }
-    stream.finish(out, outcome, reservations)
+    stream.finish(out, outcome, reservations, &AtomicU64::new(0))
 }

@@ -62,6 +62,11 @@ impl ItemSorter {
         }
     }
 
+    /// How many items have come.
+    pub fn items(&self) -> u64 {
+        self.first + self.held.len() as u64
+    }
+
     pub fn push(&mut self, item: LineItem) -> io::Result<()> {
         self.held.push(item);
         if self.held.len() >= self.per_run {
