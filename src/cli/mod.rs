@@ -174,7 +174,8 @@ pub struct RunArgs {
     pub format: Format,
 
     /// Also write summary.csv, groups.csv, timeline.csv, line_items.csv (FOCUS 1.0),
-    /// monthly.csv and the charts into DIR (all or nothing; simulate only).
+    /// monthly.csv and the charts into DIR (all or nothing; simulate only). Line items are
+    /// sorted through files staged beside DIR: allow free disk for twice line_items.csv.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
