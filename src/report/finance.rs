@@ -8,7 +8,7 @@
 //! rounded in passes that do not hold them (`cents`).
 
 use super::cents::Tallies;
-use super::focus::{charge_line_items, items_for, reservation_line_items, Reservations};
+use super::focus::{charge_line_items, items_for, reservation_line_items, LineItem, Reservations};
 use super::focus_rows::{csv_to_io, Costs, RowWriter};
 use super::item_sort::ItemSorter;
 use super::spending::{Costed, FleetHours, Spending};
@@ -99,8 +99,7 @@ impl LineItemStream {
         for strategy in &self.wanted {
             if items_for(*strategy, booked, charge) {
                 charge_line_items(*strategy, charge, self.period, &mut |item| {
-                    tallies.add(&item.share());
-                    sorter.push(item).map_err(FinanceError::from)
+                    keep(sorter, tallies, item).map_err(FinanceError::from)
                 })?;
             }
         }
@@ -126,8 +125,7 @@ impl LineItemStream {
         if let (Some(r), true) = (reservations, shown.contains(&Strategy::Reserved)) {
             let (sorter, tallies) = (&mut self.sorter, &mut self.tallies);
             reservation_line_items(r, self.period, outcome.start, &mut |item| {
-                tallies.add(&item.share());
-                sorter.push(item)
+                keep(sorter, tallies, item)
             })?;
         }
         let mut sorted = self.sorter.finish()?;
@@ -149,14 +147,7 @@ impl LineItemStream {
                 &Costs::from_parts(share.purchase, entry.billed, cents),
             )?;
             written.fetch_add(1, Ordering::Relaxed);
-            spending.add(&Costed {
-                strategy: share.strategy,
-                kind: share.kind,
-                purchase: share.purchase,
-                start: entry.start,
-                end: entry.end,
-                effective: cents,
-            });
+            spending.add(&Costed::new(share, (entry.start, entry.end), cents));
             Ok(())
         })?;
         rows.finish()?;
@@ -165,6 +156,12 @@ impl LineItemStream {
             fleet: self.fleet,
         })
     }
+}
+
+/// Counts an item toward the rounding and hands it to the sort.
+fn keep(sorter: &mut ItemSorter, tallies: &mut Tallies, item: LineItem) -> io::Result<()> {
+    tallies.add(&item.share());
+    sorter.push(item)
 }
 
 impl ChargeSink for LineItemStream {

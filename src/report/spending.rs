@@ -2,6 +2,7 @@
 //! are written: the items themselves are streamed to `line_items.csv` and not kept.
 
 use super::by_hour::ByHour;
+use super::cents::Share;
 use super::focus::{Kind, LineItem};
 use crate::billing::{Charge, ChargeKind};
 use crate::clock::Timestamp;
@@ -22,15 +23,20 @@ pub struct Costed {
 }
 
 impl Costed {
-    pub fn of(item: &LineItem, effective: Decimal) -> Costed {
+    /// An item's share of the rounding, its charge period and its cents.
+    pub fn new(share: &Share, (start, end): (Timestamp, Timestamp), effective: Decimal) -> Costed {
         Costed {
-            strategy: item.strategy,
-            kind: item.kind,
-            purchase: item.purchase,
-            start: item.start,
-            end: item.end,
+            strategy: share.strategy,
+            kind: share.kind,
+            purchase: share.purchase,
+            start,
+            end,
             effective,
         }
+    }
+
+    pub fn of(item: &LineItem, effective: Decimal) -> Costed {
+        Costed::new(&item.share(), (item.start, item.end), effective)
     }
 }
 
