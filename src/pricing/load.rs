@@ -6,13 +6,16 @@
 //! without also supplying EBS or IPv4 prices.
 
 use super::{
-    BillingUnit, Catalog, InstanceSpec, OfferTerms, Offering, Payment, Platform, ReservedPrice,
-    Term, VolumeType,
+    BillingUnit, Catalog, InstanceSpec, OfferTerms, Offering, Payment, Platform, Region,
+    RegionPrices, ReservedPrice, Term, VolumeType,
 };
 use crate::location::{closest_names, did_you_mean, Location};
 use crate::money::Usd;
 use crate::money::{parse_price, HourlyRate, MonthlyRate};
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -24,11 +27,11 @@ pub type CatalogError = crate::location::LocatedError;
 pub struct CatalogFile {
     name: &'static str,
     label: Arc<str>,
-    text: String,
+    text: Cow<'static, str>,
 }
 
 /// The files, in load order: types and platforms first, since prices refer to them.
-const EMBEDDED: [(&str, &str); 8] = [
+const EMBEDDED: [(&str, &str); 9] = [
     (
         "instance_types.csv",
         include_str!("../../pricing/instance_types.csv"),
@@ -42,6 +45,10 @@ const EMBEDDED: [(&str, &str); 8] = [
     ),
     ("reserved.csv", include_str!("../../pricing/reserved.csv")),
     (
+        "spot_average.csv",
+        include_str!("../../pricing/spot_average.csv"),
+    ),
+    (
         "spot_prices.csv",
         include_str!("../../pricing/spot_prices.csv"),
     ),
@@ -51,6 +58,26 @@ const EMBEDDED: [(&str, &str); 8] = [
     ),
 ];
 
+/// The embedded files sorted by region whose rows are read per region, on first use: they
+/// hold nearly all of the catalog's rows.
+const DEFERRED: [&str; 3] = ["on_demand.csv", "reserved.csv", "spot_average.csv"];
+
+/// One region's rows of a large embedded file, read when the region is first asked for.
+#[derive(Debug, Clone)]
+pub(super) struct Slice {
+    file: &'static str,
+    label: Arc<str>,
+    text: &'static str,
+    header: Range<usize>,
+    rows: Range<usize>,
+}
+
+impl Slice {
+    pub(super) fn holds(&self, file: &str) -> bool {
+        self.file == file
+    }
+}
+
 impl CatalogFile {
     pub fn embedded_all() -> Vec<CatalogFile> {
         EMBEDDED
@@ -58,9 +85,14 @@ impl CatalogFile {
             .map(|(name, text)| CatalogFile {
                 name,
                 label: Arc::from(format!("(embedded) pricing/{name}")),
-                text: (*text).to_string(),
+                text: Cow::Borrowed(text),
             })
             .collect()
+    }
+
+    /// The names of the files a `--pricing` directory may hold.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        EMBEDDED.iter().map(|(name, _)| *name)
     }
 
     /// The embedded files, each replaced by `dir/<name>` where that file exists.
@@ -77,7 +109,7 @@ impl CatalogFile {
             let path = dir.join(file.name);
             if path.exists() {
                 file.label = Arc::from(path.display().to_string());
-                file.text = read_text(&path, &file.label)?;
+                file.text = Cow::Owned(read_text(&path, &file.label)?);
             }
         }
         Ok(files)
@@ -98,9 +130,51 @@ fn read_text(path: &Path, label: &Arc<str>) -> Result<String, CatalogError> {
     })
 }
 
+/// Where a table's rows come from: a whole file, or one region's rows of an embedded file
+/// (read behind the file's header line).
+struct Source<'a> {
+    label: &'a Arc<str>,
+    header: &'a str,
+    rows: &'a str,
+    /// For a region's rows: the file's text before them, to number lines as the file does.
+    before: Option<&'a str>,
+}
+
+impl<'a> Source<'a> {
+    fn file(file: &'a CatalogFile) -> Source<'a> {
+        Source {
+            label: &file.label,
+            header: "",
+            rows: &file.text,
+            before: None,
+        }
+    }
+
+    fn slice(slice: &'a Slice) -> Source<'a> {
+        Source {
+            label: &slice.label,
+            header: &slice.text[slice.header.clone()],
+            rows: &slice.text[slice.rows.clone()],
+            before: Some(&slice.text[..slice.rows.start]),
+        }
+    }
+
+    /// The file's line number of a line the CSV reader counted (its line 1 is the header).
+    /// Counted only for an error, so reading a region does not scan the text before it.
+    fn file_line(&self, read_line: u64) -> u64 {
+        match self.before {
+            None => read_line,
+            Some(before) => {
+                let first_row = 1 + before.bytes().filter(|&b| b == b'\n').count() as u64;
+                (read_line + first_row).saturating_sub(2)
+            }
+        }
+    }
+}
+
 /// A parsed table: header positions and the current record, for located field access.
 struct Table<'a> {
-    file: &'a CatalogFile,
+    source: &'a Source<'a>,
     columns: HashMap<&'static str, usize>,
     record: csv::StringRecord,
     line: u64,
@@ -116,9 +190,10 @@ impl Table<'_> {
     }
 
     fn error(&self, column: &'static str, problem: String) -> CatalogError {
+        let line = self.source.file_line(self.line);
         let location = match self.columns.get(column) {
-            Some(&i) => Location::cell(&self.file.label, self.line, i, column),
-            None => Location::line(&self.file.label, self.line),
+            Some(&i) => Location::cell(self.source.label, line, i, column),
+            None => Location::line(self.source.label, line),
         };
         CatalogError { location, problem }
     }
@@ -137,18 +212,18 @@ impl Table<'_> {
     }
 }
 
-/// Reads every record of `file`, checking the header against `expected`, calling `each`.
+/// Reads every record of `source`, checking the header against `expected`, calling `each`.
 fn for_each_row(
-    file: &CatalogFile,
+    source: &Source,
     expected: &[&'static str],
     mut each: impl FnMut(&Table) -> Result<(), CatalogError>,
 ) -> Result<(), CatalogError> {
     let mut reader = csv::ReaderBuilder::new()
         .comment(Some(b'#'))
         .trim(csv::Trim::All)
-        .from_reader(file.text.as_bytes());
+        .from_reader(source.header.as_bytes().chain(source.rows.as_bytes()));
     let header_error = |problem: String| CatalogError {
-        location: Location::line(&file.label, 1),
+        location: Location::line(source.label, 1),
         problem,
     };
     let headers = reader
@@ -157,7 +232,7 @@ fn for_each_row(
         .clone();
     let columns = match_header(&headers, expected).map_err(header_error)?;
     let mut table = Table {
-        file,
+        source,
         columns,
         record: csv::StringRecord::new(),
         line: 1,
@@ -172,7 +247,7 @@ fn for_each_row(
             Err(e) => {
                 let line = e.position().map_or(table.line + 1, |p| p.line());
                 return Err(CatalogError {
-                    location: Location::line(&file.label, line),
+                    location: Location::line(source.label, source.file_line(line)),
                     problem: format!("not valid CSV: {e}"),
                 });
             }
@@ -202,22 +277,158 @@ fn match_header(
     }
 }
 
+/// The instance types and operating systems prices may name.
+struct Known<'a> {
+    types: &'a BTreeMap<String, InstanceSpec>,
+    platforms: &'a BTreeMap<String, Platform>,
+    /// Skip rows naming a type or system the catalog lacks, rather than refuse them: so for
+    /// the embedded rows when `--pricing` replaces `instance_types.csv` or `platforms.csv`
+    /// with a shorter list (no scenario can name what the list lacks).
+    skip_unknown: bool,
+}
+
+impl Known<'_> {
+    fn has(&self, instance_type: &str, os: &str) -> bool {
+        self.types.contains_key(instance_type) && self.platforms.contains_key(os)
+    }
+}
+
+/// Where rows of prices go: a region of the catalog by name (rows read at start), or the one
+/// region whose deferred rows are being read.
+trait Target {
+    fn region(&mut self, name: &str) -> &mut RegionPrices;
+}
+
+impl Target for BTreeMap<String, Region> {
+    fn region(&mut self, name: &str) -> &mut RegionPrices {
+        if !self.contains_key(name) {
+            self.insert(name.to_string(), Region::default());
+        }
+        match self.get_mut(name) {
+            Some(region) => &mut region.eager,
+            None => unreachable!("inserted above"),
+        }
+    }
+}
+
+impl Target for RegionPrices {
+    fn region(&mut self, _name: &str) -> &mut RegionPrices {
+        self
+    }
+}
+
 pub(super) fn load_into(catalog: &mut Catalog, file: &CatalogFile) -> Result<(), CatalogError> {
+    if let Cow::Borrowed(text) = file.text {
+        if DEFERRED.contains(&file.name) {
+            defer(catalog, file, text);
+            return Ok(());
+        }
+    }
+    let source = Source::file(file);
+    let known = Known {
+        types: &catalog.types,
+        platforms: &catalog.platforms,
+        skip_unknown: false,
+    };
+    let regions = &mut catalog.regions;
     match file.name {
-        "instance_types.csv" => load_types(catalog, file),
-        "platforms.csv" => load_platforms(catalog, file),
-        "on_demand.csv" => load_on_demand(catalog, file),
-        "ebs.csv" => load_ebs(catalog, file),
-        "public_ipv4.csv" => load_ipv4(catalog, file),
-        "reserved.csv" => load_reserved(catalog, file),
-        "spot_prices.csv" => load_spot(catalog, file),
-        "spot_advisor.csv" => load_advisor(catalog, file),
+        "instance_types.csv" => load_types(catalog, &source),
+        "platforms.csv" => load_platforms(catalog, &source),
+        "on_demand.csv" => load_on_demand(&known, &source, regions),
+        "reserved.csv" => load_reserved(&known, &source, regions),
+        "spot_average.csv" => load_spot_average(&known, &source, regions),
+        "ebs.csv" => load_ebs(&source, regions),
+        "public_ipv4.csv" => load_ipv4(&source, regions),
+        "spot_prices.csv" => load_spot(catalog, &source),
+        "spot_advisor.csv" => load_advisor(catalog, &source),
         _ => Ok(()),
     }
 }
 
-fn load_types(catalog: &mut Catalog, file: &CatalogFile) -> Result<(), CatalogError> {
-    for_each_row(file, &["instance_type", "vcpu", "memory_gib"], |row| {
+/// Registers each region's rows of an embedded file sorted by region, to be read on first use.
+fn defer(catalog: &mut Catalog, file: &CatalogFile, text: &'static str) {
+    let mut start = 0;
+    while text[start..].starts_with('#') {
+        start = next_line(text, start);
+    }
+    let header = start..next_line(text, start);
+    start = header.end;
+    while start < text.len() {
+        let region = first_field(&text[start..]);
+        let end = region_end(text, start, region);
+        let slice = Slice {
+            file: file.name,
+            label: Arc::clone(&file.label),
+            text,
+            header: header.clone(),
+            rows: start..end,
+        };
+        catalog
+            .regions
+            .entry(region.to_string())
+            .or_default()
+            .deferred
+            .push(slice);
+        start = end;
+    }
+}
+
+/// Reads a region's deferred rows into a copy of the prices read at start.
+pub(super) fn deferred(
+    catalog: &Catalog,
+    eager: &RegionPrices,
+    slices: &[Slice],
+) -> Result<RegionPrices, CatalogError> {
+    let known = Known {
+        types: &catalog.types,
+        platforms: &catalog.platforms,
+        skip_unknown: true,
+    };
+    let mut prices = eager.clone();
+    for slice in slices {
+        let source = Source::slice(slice);
+        match slice.file {
+            "on_demand.csv" => load_on_demand(&known, &source, &mut prices)?,
+            "reserved.csv" => load_reserved(&known, &source, &mut prices)?,
+            "spot_average.csv" => load_spot_average(&known, &source, &mut prices)?,
+            _ => {}
+        }
+    }
+    Ok(prices)
+}
+
+/// Where the line after the one holding `at` starts (the text's end for the last line).
+fn next_line(text: &str, at: usize) -> usize {
+    text[at..].find('\n').map_or(text.len(), |i| at + i + 1)
+}
+
+fn first_field(line: &str) -> &str {
+    let end = line.find([',', '\n']).unwrap_or(line.len());
+    &line[..end]
+}
+
+/// Where the rows of `region` that start at `start` end, by binary search over the lines of a
+/// file sorted by region (a test checks every embedded file is).
+fn region_end(text: &str, start: usize, region: &str) -> usize {
+    let (mut low, mut high) = (start, text.len());
+    loop {
+        let mut middle = next_line(text, low + (high - low) / 2);
+        if middle >= high {
+            middle = next_line(text, low);
+            if middle >= high {
+                return high;
+            }
+        }
+        if first_field(&text[middle..]) == region {
+            low = middle;
+        } else {
+            high = middle;
+        }
+    }
+}
+
+fn load_types(catalog: &mut Catalog, source: &Source) -> Result<(), CatalogError> {
+    for_each_row(source, &["instance_type", "vcpu", "memory_gib"], |row| {
         let name = row.required("instance_type")?;
         let vcpu = row.required("vcpu")?.parse::<u32>().map_err(|_| {
             row.error(
@@ -234,14 +445,14 @@ fn load_types(catalog: &mut Catalog, file: &CatalogFile) -> Result<(), CatalogEr
     })
 }
 
-fn load_platforms(catalog: &mut Catalog, file: &CatalogFile) -> Result<(), CatalogError> {
+fn load_platforms(catalog: &mut Catalog, source: &Source) -> Result<(), CatalogError> {
     let columns = [
         "os",
         "billing",
         "price_list_operating_system",
         "spot_product_description",
     ];
-    for_each_row(file, &columns, |row| {
+    for_each_row(source, &columns, |row| {
         let os = row.required("os")?.to_string();
         let billing = match row.required("billing")? {
             "per-second" => BillingUnit::PerSecond,
@@ -264,18 +475,24 @@ fn load_platforms(catalog: &mut Catalog, file: &CatalogFile) -> Result<(), Catal
     })
 }
 
-fn load_on_demand(catalog: &mut Catalog, file: &CatalogFile) -> Result<(), CatalogError> {
+/// Reads a file of hourly rates per region, instance type and operating system (On-Demand
+/// prices, Spot averages) into `pick`'s table of each region.
+fn load_hourly(
+    known: &Known,
+    source: &Source,
+    target: &mut impl Target,
+    pick: fn(&mut RegionPrices) -> &mut HashMap<String, HashMap<String, HourlyRate>>,
+) -> Result<(), CatalogError> {
     let columns = ["region", "instance_type", "os", "usd_per_hour"];
-    for_each_row(file, &columns, |row| {
+    for_each_row(source, &columns, |row| {
+        if known.skip_unknown && !known.has(row.field("instance_type"), row.field("os")) {
+            return Ok(());
+        }
         let region = row.required("region")?;
-        let instance_type = known(row, "instance_type", catalog.types.keys())?;
-        let os = known(row, "os", catalog.platforms.keys())?;
+        let instance_type = known_type(row, known)?;
+        let os = known_os(row, known)?;
         let rate = HourlyRate::new(row.price("usd_per_hour")?);
-        let by_os = catalog
-            .regions
-            .entry(region.to_string())
-            .or_default()
-            .on_demand
+        let by_os = pick(target.region(region))
             .entry(instance_type.to_string())
             .or_default();
         if by_os.insert(os.to_string(), rate).is_some() {
@@ -286,9 +503,25 @@ fn load_on_demand(catalog: &mut Catalog, file: &CatalogFile) -> Result<(), Catal
     })
 }
 
-fn load_ebs(catalog: &mut Catalog, file: &CatalogFile) -> Result<(), CatalogError> {
+fn load_on_demand(
+    known: &Known,
+    source: &Source,
+    target: &mut impl Target,
+) -> Result<(), CatalogError> {
+    load_hourly(known, source, target, |prices| &mut prices.on_demand)
+}
+
+fn load_spot_average(
+    known: &Known,
+    source: &Source,
+    target: &mut impl Target,
+) -> Result<(), CatalogError> {
+    load_hourly(known, source, target, |prices| &mut prices.spot_average)
+}
+
+fn load_ebs(source: &Source, target: &mut impl Target) -> Result<(), CatalogError> {
     for_each_row(
-        file,
+        source,
         &["region", "volume_type", "usd_per_gb_month"],
         |row| {
             let region = row.required("region")?;
@@ -299,8 +532,7 @@ fn load_ebs(catalog: &mut Catalog, file: &CatalogFile) -> Result<(), CatalogErro
                 row.error("volume_type", format!("unknown volume type {name:?}{hint}"))
             })?;
             let rate = MonthlyRate::new(row.price("usd_per_gb_month")?);
-            let prices = catalog.regions.entry(region.to_string()).or_default();
-            if prices.ebs.insert(volume, rate).is_some() {
+            if target.region(region).ebs.insert(volume, rate).is_some() {
                 return Err(row.error(
                     "volume_type",
                     format!("{volume} in {region} is priced twice"),
@@ -311,19 +543,22 @@ fn load_ebs(catalog: &mut Catalog, file: &CatalogFile) -> Result<(), CatalogErro
     )
 }
 
-fn load_ipv4(catalog: &mut Catalog, file: &CatalogFile) -> Result<(), CatalogError> {
-    for_each_row(file, &["region", "usd_per_hour"], |row| {
+fn load_ipv4(source: &Source, target: &mut impl Target) -> Result<(), CatalogError> {
+    for_each_row(source, &["region", "usd_per_hour"], |row| {
         let region = row.required("region")?;
         let rate = HourlyRate::new(row.price("usd_per_hour")?);
-        let prices = catalog.regions.entry(region.to_string()).or_default();
-        if prices.public_ipv4.replace(rate).is_some() {
+        if target.region(region).public_ipv4.replace(rate).is_some() {
             return Err(row.error("region", format!("{region} is priced twice")));
         }
         Ok(())
     })
 }
 
-fn load_reserved(catalog: &mut Catalog, file: &CatalogFile) -> Result<(), CatalogError> {
+fn load_reserved(
+    known: &Known,
+    source: &Source,
+    target: &mut impl Target,
+) -> Result<(), CatalogError> {
     let columns = [
         "region",
         "instance_type",
@@ -334,10 +569,13 @@ fn load_reserved(catalog: &mut Catalog, file: &CatalogFile) -> Result<(), Catalo
         "upfront_usd",
         "usd_per_hour",
     ];
-    for_each_row(file, &columns, |row| {
+    for_each_row(source, &columns, |row| {
+        if known.skip_unknown && !known.has(row.field("instance_type"), row.field("os")) {
+            return Ok(());
+        }
         let region = row.required("region")?;
-        let instance_type = known(row, "instance_type", catalog.types.keys())?;
-        let os = known(row, "os", catalog.platforms.keys())?;
+        let instance_type = known_type(row, known)?;
+        let os = known_os(row, known)?;
         let terms = OfferTerms {
             term: choice(row, "term", Term::parse, "1yr or 3yr")?,
             offering: choice(row, "offering", Offering::parse, "standard or convertible")?,
@@ -352,10 +590,8 @@ fn load_reserved(catalog: &mut Catalog, file: &CatalogFile) -> Result<(), Catalo
             upfront: Usd::new(row.price("upfront_usd")?),
             hourly: HourlyRate::new(row.price("usd_per_hour")?),
         };
-        let offers = catalog
-            .regions
-            .entry(region.to_string())
-            .or_default()
+        let offers = target
+            .region(region)
             .reserved
             .entry(instance_type.to_string())
             .or_default();
@@ -367,7 +603,7 @@ fn load_reserved(catalog: &mut Catalog, file: &CatalogFile) -> Result<(), Catalo
     })
 }
 
-fn load_spot(catalog: &mut Catalog, file: &CatalogFile) -> Result<(), CatalogError> {
+fn load_spot(catalog: &mut Catalog, source: &Source) -> Result<(), CatalogError> {
     let columns = [
         "availability_zone",
         "instance_type",
@@ -381,7 +617,7 @@ fn load_spot(catalog: &mut Catalog, file: &CatalogFile) -> Result<(), CatalogErr
         .filter(|p| !p.spot_product.is_empty())
         .map(|p| (p.spot_product.clone(), p.os.clone()))
         .collect();
-    for_each_row(file, &columns, |row| {
+    for_each_row(source, &columns, |row| {
         let zone = row.required("availability_zone")?;
         let instance_type = row.required("instance_type")?;
         let product = row.required("product_description")?;
@@ -412,7 +648,7 @@ fn load_spot(catalog: &mut Catalog, file: &CatalogFile) -> Result<(), CatalogErr
     })
 }
 
-fn load_advisor(catalog: &mut Catalog, file: &CatalogFile) -> Result<(), CatalogError> {
+fn load_advisor(catalog: &mut Catalog, source: &Source) -> Result<(), CatalogError> {
     let columns = [
         "region",
         "instance_type",
@@ -420,7 +656,7 @@ fn load_advisor(catalog: &mut Catalog, file: &CatalogFile) -> Result<(), Catalog
         "interruption_band",
         "savings_pct",
     ];
-    for_each_row(file, &columns, |row| {
+    for_each_row(source, &columns, |row| {
         let region = row.required("region")?;
         let instance_type = row.required("instance_type")?;
         let os = row.required("os")?;
@@ -455,17 +691,31 @@ fn choice<T>(
     parse(text).ok_or_else(|| row.error(column, format!("{column} {text:?} must be {allowed}")))
 }
 
-/// The value of `column` if it is one of `names`, else an error with suggestions.
-fn known<'t, 'n>(
-    row: &'t Table,
-    column: &'static str,
-    names: impl Iterator<Item = &'n String> + Clone,
-) -> Result<&'t str, CatalogError> {
-    let value = row.required(column)?;
-    if names.clone().any(|n| n == value) {
+/// The row's instance type if the catalog defines it, else an error with suggestions.
+fn known_type<'t>(row: &'t Table, known: &Known) -> Result<&'t str, CatalogError> {
+    let value = row.required("instance_type")?;
+    if known.types.contains_key(value) {
         return Ok(value);
     }
+    Err(unknown(row, "instance_type", value, known.types.keys()))
+}
+
+/// The row's operating system if the catalog defines it, else an error with suggestions.
+fn known_os<'t>(row: &'t Table, known: &Known) -> Result<&'t str, CatalogError> {
+    let value = row.required("os")?;
+    if known.platforms.contains_key(value) {
+        return Ok(value);
+    }
+    Err(unknown(row, "os", value, known.platforms.keys()))
+}
+
+fn unknown<'n>(
+    row: &Table,
+    column: &'static str,
+    value: &str,
+    names: impl Iterator<Item = &'n String>,
+) -> CatalogError {
     let hint = did_you_mean(&closest_names(value, names.map(String::as_str)));
     let problem = format!("{column} {value:?} is not defined in the catalog{hint}");
-    Err(row.error(column, problem))
+    row.error(column, problem)
 }

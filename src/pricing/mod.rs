@@ -5,7 +5,9 @@
 //! volume type; public IPv4 per hour; and per operating system whether AWS bills it per
 //! second or per started hour. The catalog ships inside the binary (the CSV files in
 //! `pricing/`), and `--pricing DIR` replaces any of those files with the user's own.
-//! Knows nothing of scenarios, instances or reports.
+//! The embedded per-region files hold every region AWS prices (some 300,000 rows), so their
+//! rows are read the first time a run asks for a region, not at start: a run in one region
+//! reads a thirty-sixth of them. Knows nothing of scenarios, instances or reports.
 
 pub mod import;
 mod load;
@@ -23,6 +25,7 @@ use crate::money::{HourlyRate, MonthlyRate};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
+use std::sync::OnceLock;
 
 /// How AWS meters instance usage for an operating system (billing-rules.md §2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -61,6 +64,17 @@ struct RegionPrices {
     public_ipv4: Option<HourlyRate>,
     /// instance type → (operating system, offer) → Reserved Instance price.
     reserved: HashMap<String, HashMap<(String, OfferTerms), ReservedPrice>>,
+    /// instance type → operating system → the region's average Spot price.
+    spot_average: HashMap<String, HashMap<String, HourlyRate>>,
+}
+
+/// A region: the prices read at start (files given with `--pricing`, and the small embedded
+/// files), and the rows of the large embedded files, read the first time the region is used.
+#[derive(Debug, Default, Clone)]
+struct Region {
+    eager: RegionPrices,
+    deferred: Vec<load::Slice>,
+    prices: OnceLock<Result<RegionPrices, CatalogError>>,
 }
 
 /// The whole price catalog.
@@ -71,7 +85,7 @@ pub struct Catalog {
     /// (region, instance type, os) → Spot Instance Advisor band.
     advisor: HashMap<(String, String, String), spot::Band>,
     platforms: BTreeMap<String, Platform>,
-    regions: BTreeMap<String, RegionPrices>,
+    regions: BTreeMap<String, Region>,
 }
 
 impl Platform {
@@ -99,6 +113,32 @@ impl Catalog {
             load::load_into(&mut catalog, file)?;
         }
         Ok(catalog)
+    }
+
+    /// A region's prices, its deferred rows read on first use. `None` for an unknown region
+    /// (or, were an embedded file ever malformed, a region that failed to read:
+    /// [`Catalog::check_regions`] reports that, and a test runs it on every region).
+    fn region(&self, name: &str) -> Option<&RegionPrices> {
+        self.region_result(name)?.as_ref().ok()
+    }
+
+    fn region_result(&self, name: &str) -> Option<&Result<RegionPrices, CatalogError>> {
+        let region = self.regions.get(name)?;
+        Some(
+            region
+                .prices
+                .get_or_init(|| load::deferred(self, &region.eager, &region.deferred)),
+        )
+    }
+
+    /// Reads every region's deferred rows, stopping at the first problem.
+    pub fn check_regions(&self) -> Result<(), CatalogError> {
+        for name in self.regions.keys() {
+            if let Some(Err(e)) = self.region_result(name) {
+                return Err(e.clone());
+            }
+        }
+        Ok(())
     }
 
     /// The Spot Instance Advisor's interruption band of a type, if the catalog has it.
@@ -135,8 +175,7 @@ impl Catalog {
     }
 
     pub fn on_demand(&self, region: &str, instance_type: &str, os: &str) -> Option<HourlyRate> {
-        self.regions
-            .get(region)?
+        self.region(region)?
             .on_demand
             .get(instance_type)?
             .get(os)
@@ -150,8 +189,7 @@ impl Catalog {
         os: &str,
         terms: OfferTerms,
     ) -> Option<ReservedPrice> {
-        self.regions
-            .get(region)?
+        self.region(region)?
             .reserved
             .get(instance_type)?
             .get(&(os.to_string(), terms))
@@ -160,15 +198,46 @@ impl Catalog {
 
     /// Whether the catalog holds any Reserved Instance price at all.
     pub fn has_reserved_prices(&self) -> bool {
-        self.regions.values().any(|r| !r.reserved.is_empty())
+        self.regions.values().any(|r| {
+            !r.eager.reserved.is_empty() || r.deferred.iter().any(|s| s.holds("reserved.csv"))
+        })
+    }
+
+    /// Every reservation the catalog prices for a type, by operating system and offer.
+    pub fn reserved_offers(
+        &self,
+        region: &str,
+        instance_type: &str,
+    ) -> Vec<(&str, OfferTerms, ReservedPrice)> {
+        let mut offers: Vec<_> = self
+            .region(region)
+            .and_then(|r| r.reserved.get(instance_type))
+            .map(|offers| {
+                offers
+                    .iter()
+                    .map(|((os, terms), price)| (os.as_str(), *terms, *price))
+                    .collect()
+            })
+            .unwrap_or_default();
+        offers.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        offers
+    }
+
+    /// The region's average Spot price for a type, where the catalog has one.
+    pub fn spot_average(&self, region: &str, instance_type: &str, os: &str) -> Option<HourlyRate> {
+        self.region(region)?
+            .spot_average
+            .get(instance_type)?
+            .get(os)
+            .copied()
     }
 
     pub fn ebs(&self, region: &str, volume: VolumeType) -> Option<MonthlyRate> {
-        self.regions.get(region)?.ebs.get(&volume).copied()
+        self.region(region)?.ebs.get(&volume).copied()
     }
 
     pub fn public_ipv4(&self, region: &str) -> Option<HourlyRate> {
-        self.regions.get(region)?.public_ipv4
+        self.region(region)?.public_ipv4
     }
 
     pub fn instance_type_names(&self) -> impl Iterator<Item = &str> {
@@ -185,8 +254,7 @@ impl Catalog {
 
     /// The operating systems priced for a type in a region, for error hints.
     pub fn priced_os(&self, region: &str, instance_type: &str) -> BTreeSet<&str> {
-        self.regions
-            .get(region)
+        self.region(region)
             .and_then(|r| r.on_demand.get(instance_type))
             .map(|by_os| by_os.keys().map(String::as_str).collect())
             .unwrap_or_default()
