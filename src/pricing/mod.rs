@@ -162,6 +162,33 @@ impl Catalog {
         &self.spot
     }
 
+    /// A type's normalization factor (sizes::normalization_factor): by its size; for a bare
+    /// metal type, the factor the EC2 User Guide lists, else that of the family's virtualized
+    /// size with the same vCPU count ("the equivalent virtualized instance size"). `None`
+    /// where neither gives one: such a type's reservations then cover only that type.
+    pub fn normalization_factor(&self, instance_type: &str) -> Option<Decimal> {
+        let (family, size) = sizes::split_type(instance_type)?;
+        if let Some(factor) = sizes::normalization_factor(size) {
+            return Some(factor);
+        }
+        if size != "metal" {
+            return None;
+        }
+        if let Some(factor) = sizes::listed_metal_factor(instance_type) {
+            return Some(factor);
+        }
+        let vcpu = self.types.get(instance_type)?.vcpu;
+        self.types
+            .iter()
+            .filter(|(name, spec)| {
+                spec.vcpu == vcpu
+                    && sizes::split_type(name).is_some_and(|(f, s)| f == family && s != "metal")
+            })
+            .find_map(|(name, _)| {
+                sizes::split_type(name).and_then(|(_, s)| sizes::normalization_factor(s))
+            })
+    }
+
     pub fn instance_type(&self, name: &str) -> Option<&InstanceSpec> {
         self.types.get(name)
     }

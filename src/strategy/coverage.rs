@@ -35,8 +35,11 @@ impl Pool {
         instance_type: &Arc<str>,
     ) -> (Pool, Decimal) {
         let flexible = catalog.platform(os).is_some_and(|p| p.size_flexible());
-        let family_factor = sizes::split_type(instance_type)
-            .and_then(|(family, size)| sizes::normalization_factor(size).map(|f| (family, f)));
+        let family_factor = sizes::split_type(instance_type).and_then(|(family, _)| {
+            catalog
+                .normalization_factor(instance_type)
+                .map(|f| (family, f))
+        });
         match family_factor {
             Some((family, factor)) if flexible => (
                 Pool {

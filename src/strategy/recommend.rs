@@ -176,10 +176,11 @@ fn candidates<'a>(
         ) else {
             continue;
         };
-        let units = if pool.flexible {
-            sizes::type_factor(&instance_type).unwrap_or(Decimal::ONE)
-        } else {
-            Decimal::ONE
+        let units = match (pool.flexible, catalog.normalization_factor(&instance_type)) {
+            (false, _) => Decimal::ONE,
+            (true, Some(factor)) => factor,
+            // A size with no factor cannot share the family's pool.
+            (true, None) => continue,
         };
         let candidate = Candidate {
             usage,
