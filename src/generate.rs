@@ -360,11 +360,12 @@ impl Plan {
             return Err(invalid(&format!(
                 "unknown region {:?} (the catalog prices {})",
                 options.region,
-                known.join(", ")
+                crate::location::listing(&known)
             )));
         }
         let types: Vec<TypeChoice> = catalog
             .instance_type_names()
+            .filter(|name| is_common(name))
             .filter(|name| catalog.on_demand(&options.region, name, "linux").is_some())
             .filter_map(|name| {
                 let memory = catalog.instance_type(name)?.memory_gib.ceil().to_u64()?;
@@ -405,6 +406,23 @@ impl Plan {
     fn group_count(&self, instances: u64) -> u64 {
         instances.div_ceil(INSTANCES_PER_GROUP).max(1)
     }
+}
+
+/// The general-purpose, compute and memory families of three generations (x86 and
+/// Graviton) and their sizes up to 4xlarge: what a synthetic fleet runs. The catalog's
+/// other types (GPU, high-memory, 224xlarge) would make a synthetic bill say more about
+/// which types were drawn than about the workload.
+const FAMILIES: [&str; 18] = [
+    "m5", "m6i", "m7i", "c5", "c6i", "c7i", "r5", "r6i", "r7i", "t3", "t3a", "t4g", "m6g", "m7g",
+    "c6g", "c7g", "r6g", "r7g",
+];
+const SIZES: [&str; 8] = [
+    "nano", "micro", "small", "medium", "large", "xlarge", "2xlarge", "4xlarge",
+];
+
+fn is_common(instance_type: &str) -> bool {
+    crate::pricing::sizes::split_type(instance_type)
+        .is_some_and(|(family, size)| FAMILIES.contains(&family) && SIZES.contains(&size))
 }
 
 /// What an event-log group's instances share: one type, Spot or not, hibernation or not.

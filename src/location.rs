@@ -103,6 +103,17 @@ where
         .collect()
 }
 
+/// Names for a message: all of them when few, else their count and range, so a message stays
+/// one short sentence however large the catalog.
+pub fn listing(names: &[&str]) -> String {
+    match names {
+        [first, .., last] if names.len() > 8 => {
+            format!("{} of them, {first} to {last}", names.len())
+        }
+        _ => names.join(", "),
+    }
+}
+
 /// ` (did you mean a, b?)` or nothing.
 pub fn did_you_mean(suggestions: &[&str]) -> String {
     if suggestions.is_empty() {

@@ -23,6 +23,7 @@ use crate::pricing::Catalog;
 use crate::pricing::OfferTerms;
 use crate::scenario::{Action, Event, EventSource, Market};
 use crate::strategy::coverage::{CoverCache, Pools};
+use crate::strategy::reserved::{resolve, Requested};
 use crate::strategy::{
     portfolio_of, price_reserved, recommend, Portfolio, Recommendation, ReservedStats, Strategy,
 };
@@ -57,8 +58,11 @@ pub struct Options {
 /// Which reservations the reserved strategy holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReservedPlan {
-    /// `--reserve TYPE=COUNT …`
+    /// Reservations resolved in full.
     Fixed(Portfolio),
+    /// `--reserve TYPE=COUNT …`: a reservation that names no operating system is for the
+    /// one the scenario runs its type on, known once the replay has run.
+    Requested(Vec<Requested>, OfferTerms),
     /// `--reserve auto`: the counts [`recommend`] finds best, with these offer terms.
     Auto(OfferTerms),
 }
@@ -286,6 +290,9 @@ fn price_plan(
     let mut covered = CoverCache::default();
     let (portfolio, recommendations) = match plan {
         ReservedPlan::Fixed(portfolio) => (portfolio.clone(), Vec::new()),
+        ReservedPlan::Requested(requested, terms) => {
+            (resolve(requested, *terms, pools)?, Vec::new())
+        }
         ReservedPlan::Auto(terms) => {
             let recommendations = recommend(pools, catalog, *terms, window, &mut covered)?;
             (portfolio_of(&recommendations, *terms), recommendations)

@@ -41,7 +41,15 @@ fn csv_format_prints_the_contract_columns_for_every_strategy() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = write(dir.path(), "one.csv", ONE_HOUR);
     ec2plan()
-        .args(["simulate", &scenario, "--format", "csv", "--pricing"])
+        .args([
+            "simulate",
+            &scenario,
+            "--payment",
+            "no-upfront",
+            "--format",
+            "csv",
+        ])
+        .arg("--pricing")
         .arg(test_pricing_dir())
         .assert()
         .success()
@@ -357,16 +365,101 @@ fn a_failed_import_writes_nothing() {
 }
 
 #[test]
-fn reserve_needs_prices_and_says_where_to_get_them() {
+fn an_offer_the_catalog_lacks_names_what_it_has_and_where_to_get_the_rest() {
+    // The bundled catalog has no Partial Upfront anywhere; for Linux m5.large in us-east-1
+    // it has All Upfront (standard) and No Upfront (standard and convertible), 1 and 3 years.
     let dir = tempfile::tempdir().unwrap();
     let scenario = write(dir.path(), "one.csv", ONE_HOUR);
+    let sentence = "error: the price catalog has no 1yr standard partial-upfront reservation for \
+linux m5.large in us-east-1; it has 1yr standard no-upfront, 1yr standard all-upfront, \
+1yr convertible no-upfront, 3yr standard no-upfront, 3yr standard all-upfront, \
+3yr convertible no-upfront (choose with --term, --offering and --payment); for other offers, \
+import AWS's EC2 offer file with `ec2plan pricing import` and pass it with --pricing\n";
+    for reserve in ["auto", "m5.large=1"] {
+        ec2plan()
+            .args(["simulate", &scenario, "--strategy", "reserved"])
+            .args(["--payment", "partial-upfront", "--reserve", reserve])
+            .assert()
+            .code(2)
+            .stderr(sentence);
+    }
+}
+
+#[test]
+fn reservations_are_bought_for_the_system_the_scenario_runs() {
+    // One Windows m5.large for one hour, 1yr standard All Upfront from the bundled catalog:
+    // us-east-1 Windows m5.large is 0.148402/h effective, × 8,760 h = $1,300.00 (1,300.00152
+    // within the printed precision); one clock hour of it is 1,300 / 8,760 = $0.1484, and the
+    // hour is covered in full: reserved total $0.15 against On-Demand $0.188 → $0.19.
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = write(
+        dir.path(),
+        "win.csv",
+        "time,instance,action,instance_type,os\n\
+         2026-03-02T00:00:00Z,w,launch,m5.large,windows\n\
+         2026-03-02T01:00:00Z,w,terminate,,\n",
+    );
+    for reserve in ["m5.large=1", "m5.large:windows=1", "auto"] {
+        let output = ec2plan()
+            .args([
+                "simulate",
+                &scenario,
+                "--format",
+                "csv",
+                "--strategy",
+                "all",
+            ])
+            .args(["--reserve", reserve])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{reserve}: {output:?}");
+        let text = String::from_utf8(output.stdout).unwrap();
+        let reserved = text.lines().find(|l| l.starts_with("reserved,")).unwrap();
+        assert!(
+            reserved.starts_with("reserved,0.00,0.00,0.00,0.15,0.15,3600,"),
+            "{reserve}: {reserved}"
+        );
+        assert!(text.contains("on-demand,0.19,"), "{text}");
+    }
+    // Windows reservations are not size-flexible: an m5.xlarge one does not cover m5.large.
+    let output = ec2plan()
+        .args([
+            "simulate",
+            &scenario,
+            "--format",
+            "csv",
+            "--strategy",
+            "reserved",
+        ])
+        .args(["--reserve", "m5.xlarge=1"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    let reserved = text.lines().find(|l| l.starts_with("reserved,")).unwrap();
+    assert!(reserved.starts_with("reserved,0.19,"), "{reserved}");
+    // A type run on two systems must say which.
+    let both = write(
+        dir.path(),
+        "both.csv",
+        "time,instance,action,instance_type,os\n\
+         2026-03-02T00:00:00Z,w,launch,m5.large,windows\n\
+         2026-03-02T00:00:00Z,l,launch,m5.large,linux\n\
+         2026-03-02T01:00:00Z,w,terminate,,\n",
+    );
     ec2plan()
-        .args(["simulate", &scenario, "--strategy", "reserved"])
+        .args([
+            "simulate",
+            &both,
+            "--strategy",
+            "reserved",
+            "--reserve",
+            "m5.large=1",
+        ])
         .assert()
         .code(2)
         .stderr(
-            "error: the price catalog has no Reserved Instance prices; import AWS's price list with \
-             `ec2plan pricing import` and pass it with --pricing\n",
+            "error: --reserve m5.large=1: the scenario runs m5.large on linux and windows in \
+             us-east-1; say which with --reserve m5.large:linux=1\n",
         );
 }
 
@@ -399,7 +492,15 @@ fn recommend_explains_its_count() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = write(dir.path(), "one.csv", ONE_HOUR);
     let output = ec2plan()
-        .args(["recommend", &scenario, "--format", "csv", "--pricing"])
+        .args([
+            "recommend",
+            &scenario,
+            "--format",
+            "csv",
+            "--payment",
+            "no-upfront",
+        ])
+        .arg("--pricing")
         .arg(test_pricing_dir())
         .output()
         .unwrap();
@@ -521,7 +622,7 @@ fn out_writes_reconciled_finance_files_and_charts() {
     ec2plan()
         .arg("simulate")
         .arg(root.join("tests/data/scenarios/base-and-peak.csv"))
-        .arg("--pricing")
+        .args(["--payment", "no-upfront", "--pricing"])
         .arg(test_pricing_dir())
         .arg("--out")
         .arg(&out)
@@ -757,6 +858,7 @@ fn line_items_match_their_golden_file() {
             "--pricing",
             "tests/data/pricing",
         ])
+        .args(["--payment", "no-upfront"])
         .args(["--granularity", "monthly", "--out"])
         .arg(dir.path())
         .assert()

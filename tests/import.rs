@@ -146,8 +146,8 @@ fn instance_types_come_from_the_kept_compute_rows_once_per_type() {
 
 #[test]
 fn ebs_keeps_the_storage_rows_of_the_volume_types_ec2plan_prices() {
-    // gp2 $0.10 and gp3 $0.08 per GB-month; the "standard" (magnetic) row is skipped,
-    // since ec2plan has no such volume type.
+    // gp2 $0.10 and gp3 $0.08 per GB-month, and the (illustrative) $0.05 "standard"
+    // magnetic row: AWS still sells and prices previous-generation magnetic volumes.
     let imported = import(&[("us-east-1.csv", fixture("us-east-1.csv").as_bytes())]).unwrap();
     let expected = format!(
         "{SOURCES_US}\
@@ -155,6 +155,7 @@ fn ebs_keeps_the_storage_rows_of_the_volume_types_ec2plan_prices() {
 region,volume_type,usd_per_gb_month
 us-east-1,gp2,0.1
 us-east-1,gp3,0.08
+us-east-1,standard,0.05
 "
     );
     assert_eq!(imported.ebs_csv, expected);
@@ -162,9 +163,9 @@ us-east-1,gp3,0.08
 
 #[test]
 fn counts_say_what_was_read_kept_and_skipped() {
-    // 24 data rows: 6 On-Demand, 8 Reserved (5 offers) and 2 Storage rows kept; 8 skipped
+    // 24 data rows: 6 On-Demand, 8 Reserved (5 offers) and 3 Storage rows kept; 7 skipped
     // (2 other Windows licence models, Dedicated, SQL Std, Unused reservation, Capacity
-    // Block, free tier, magnetic storage).
+    // Block, free tier).
     let imported = import(&[("us-east-1.csv", fixture("us-east-1.csv").as_bytes())]).unwrap();
     assert_eq!(
         imported.counts,
@@ -173,8 +174,8 @@ fn counts_say_what_was_read_kept_and_skipped() {
             on_demand: 6,
             reserved: 5,
             instance_types: 4,
-            ebs: 2,
-            skipped: 8,
+            ebs: 3,
+            skipped: 7,
         }
     );
 }
@@ -218,6 +219,7 @@ fn a_second_regional_file_is_merged_and_named_in_the_comments() {
             "eu-west-1,gp3,0.088",
             "us-east-1,gp2,0.1",
             "us-east-1,gp3,0.08",
+            "us-east-1,standard,0.05",
         ]
     );
     assert_eq!(imported.counts.rows_read, 28);

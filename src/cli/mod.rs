@@ -230,9 +230,10 @@ pub struct RunArgs {
 #[derive(Debug, Args)]
 pub struct ReserveFlags {
     /// Reserved Instances to hold for the whole replay: TYPE=COUNT, repeatable (regional,
-    /// in --region, Linux), or `auto` for the count that minimizes the total cost.
-    /// Default with --strategy reserved: auto.
-    #[arg(long, value_name = "TYPE=COUNT|auto")]
+    /// in --region, for the operating system the scenario runs TYPE on; TYPE:OS=COUNT to
+    /// name it), or `auto` for the count per family and operating system that minimizes
+    /// the total cost. Default with --strategy reserved or all: auto.
+    #[arg(long, value_name = "TYPE[:OS]=COUNT|auto")]
     pub reserve: Vec<String>,
     /// Reservation term.
     #[arg(long, value_enum, default_value = "1yr")]
@@ -241,7 +242,10 @@ pub struct ReserveFlags {
     #[arg(long, value_enum, default_value = "standard")]
     pub offering: Offering,
     /// How the reservation is paid: the upfront part is spread evenly over the term's hours.
-    #[arg(long, value_enum, default_value = "no-upfront")]
+    /// The bundled catalog has all-upfront (standard) for every operating system and
+    /// no-upfront (standard and convertible) for Linux; `ec2plan pricing show TYPE` lists a
+    /// type's offers.
+    #[arg(long, value_enum, default_value = "all-upfront")]
     pub payment: Payment,
 }
 

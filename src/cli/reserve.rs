@@ -5,7 +5,7 @@ use crate::error::Error;
 use crate::location::{closest_names, did_you_mean};
 use crate::pricing::{Catalog, OfferTerms};
 use crate::simulation::ReservedPlan;
-use crate::strategy::{Portfolio, Reservation};
+use crate::strategy::reserved::Requested;
 use std::sync::Arc;
 
 /// More reservations of one type than this is surely a typo, not a plan.
@@ -72,40 +72,52 @@ fn parse(
         require_prices(catalog)?;
         return Ok(ReservedPlan::Auto(terms));
     }
-    let mut reservations: Vec<Reservation> = Vec::new();
+    let mut requested: Vec<Requested> = Vec::new();
     for text in given {
-        let reservation = parse_one(text, &run.region, catalog)?;
-        if reservations
+        let one = parse_one(text, &run.region, catalog)?;
+        if requested
             .iter()
-            .any(|r| r.instance_type == reservation.instance_type)
+            .any(|r| r.instance_type == one.instance_type && r.os == one.os)
         {
             let problem = format!(
-                "--reserve names {} twice; give one count per type",
-                reservation.instance_type
+                "--reserve names {} twice; give one count per type (and operating system)",
+                text.split('=').next().unwrap_or(text).trim()
             );
             return Err(Error::Usage(problem));
         }
-        reservations.push(reservation);
+        requested.push(one);
     }
-    Ok(ReservedPlan::Fixed(Portfolio {
-        reservations,
-        terms,
-    }))
+    Ok(ReservedPlan::Requested(requested, terms))
 }
 
-fn parse_one(text: &str, region: &str, catalog: &Catalog) -> Result<Reservation, Error> {
+/// `TYPE=COUNT` or `TYPE:OS=COUNT`.
+fn parse_one(text: &str, region: &str, catalog: &Catalog) -> Result<Requested, Error> {
     let usage = |problem: String| Error::Usage(format!("--reserve {text:?}: {problem}"));
-    let Some((instance_type, count)) = text.split_once('=') else {
+    let Some((what, count)) = text.split_once('=') else {
         return Err(usage(
-            "write TYPE=COUNT (for example m5.large=3) or auto".into(),
+            "write TYPE=COUNT or TYPE:OS=COUNT (for example m5.large=3 or m5.large:windows=3), or auto"
+                .into(),
         ));
     };
-    let instance_type = instance_type.trim();
+    let (instance_type, os) = match what.split_once(':') {
+        Some((instance_type, os)) => (instance_type.trim(), Some(os.trim())),
+        None => (what.trim(), None),
+    };
     if catalog.instance_type(instance_type).is_none() {
         let hint = did_you_mean(&closest_names(instance_type, catalog.instance_type_names()));
         return Err(usage(format!(
             "unknown instance type {instance_type:?}{hint}"
         )));
+    }
+    if let Some(os) = os {
+        if catalog.platform(os).is_none() {
+            let hint = did_you_mean(&closest_names(os, catalog.os_names()));
+            let known: Vec<&str> = catalog.os_names().collect();
+            return Err(usage(format!(
+                "unknown operating system {os:?}{hint} (the catalog prices {})",
+                known.join(", ")
+            )));
+        }
     }
     let count: u64 = count.trim().parse().map_err(|_| {
         usage(format!(
@@ -118,10 +130,10 @@ fn parse_one(text: &str, region: &str, catalog: &Catalog) -> Result<Reservation,
             "{count} reservations is more than the {MAX_COUNT} ec2plan accepts"
         )));
     }
-    Ok(Reservation {
+    Ok(Requested {
         instance_type: Arc::from(instance_type),
         region: Arc::from(region),
-        os: Arc::from("linux"),
+        os: os.map(Arc::from),
         count,
     })
 }

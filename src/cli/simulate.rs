@@ -443,6 +443,6 @@ fn check_region(catalog: &Catalog, region: &str) -> Result<(), Error> {
     let known: Vec<&str> = catalog.region_names().collect();
     Err(Error::Usage(format!(
         "--region {region:?} is not in the price catalog{hint} (it prices {})",
-        known.join(", ")
+        crate::location::listing(&known)
     )))
 }

@@ -88,6 +88,12 @@ pub struct Catalog {
     regions: BTreeMap<String, Region>,
 }
 
+impl Region {
+    fn runs_instances(&self) -> bool {
+        !self.eager.on_demand.is_empty() || self.deferred.iter().any(|s| s.holds("on_demand.csv"))
+    }
+}
+
 impl Platform {
     /// Regional reservations for Linux/UNIX are size-flexible; Windows, RHEL, SUSE and the
     /// others are not (billing-rules.md §7).
@@ -197,8 +203,10 @@ impl Catalog {
         self.platforms.get(os)
     }
 
+    /// Whether the catalog has On-Demand prices in `region`: a region where nothing can run
+    /// is no region to a scenario (other files may still name it).
     pub fn has_region(&self, region: &str) -> bool {
-        self.regions.contains_key(region)
+        self.regions.get(region).is_some_and(Region::runs_instances)
     }
 
     pub fn on_demand(&self, region: &str, instance_type: &str, os: &str) -> Option<HourlyRate> {
@@ -271,8 +279,12 @@ impl Catalog {
         self.types.keys().map(String::as_str)
     }
 
+    /// The regions with On-Demand prices.
     pub fn region_names(&self) -> impl Iterator<Item = &str> {
-        self.regions.keys().map(String::as_str)
+        self.regions
+            .iter()
+            .filter(|(_, region)| region.runs_instances())
+            .map(|(name, _)| name.as_str())
     }
 
     pub fn os_names(&self) -> impl Iterator<Item = &str> {

@@ -8,7 +8,7 @@ use super::columns::Col;
 use super::event::{LaunchSpec, Markets, PublicIp, RootDevice};
 use super::overrides::{Overridden, Overrides};
 use super::reader::Defaults;
-use crate::location::{closest_names, did_you_mean, LocatedError};
+use crate::location::{closest_names, did_you_mean, listing, LocatedError};
 use crate::pricing::{Catalog, VolumeType};
 use rust_decimal::Decimal;
 use std::collections::{BTreeSet, HashSet};
@@ -143,7 +143,7 @@ impl<'c> SpecBuilder<'c> {
             let known: Vec<&str> = self.catalog.region_names().collect();
             let problem = format!(
                 "unknown region {text:?}{hint} (the catalog prices {})",
-                known.join(", ")
+                listing(&known)
             );
             return Err(cells.error(Col::Region, problem));
         }

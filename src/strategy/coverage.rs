@@ -237,6 +237,27 @@ impl Pools {
         (0..self.pools.len()).map(|index| (&self.pools[index].0, self.build(index)))
     }
 
+    /// The operating systems the scenario ran `instance_type` on in `region`, or where it
+    /// never ran, those it ran the type's family on: what a reservation of the type that
+    /// names no system is for.
+    pub fn systems_running(&self, region: &str, instance_type: &str) -> Vec<Arc<str>> {
+        let in_region = || self.pools.iter().filter(|(p, _, _)| &*p.region == region);
+        let mut systems: Vec<Arc<str>> = in_region()
+            .filter(|(_, keys, _)| keys.iter().any(|k| &*k.instance_type == instance_type))
+            .map(|(p, _, _)| Arc::clone(&p.os))
+            .collect();
+        if systems.is_empty() {
+            let family = sizes::split_type(instance_type).map(|(family, _)| family);
+            systems = in_region()
+                .filter(|(p, _, _)| p.flexible && Some(&*p.scope) == family)
+                .map(|(p, _, _)| Arc::clone(&p.os))
+                .collect();
+        }
+        systems.sort();
+        systems.dedup();
+        systems
+    }
+
     /// One pool's hours, if it has usage.
     pub fn get(&self, pool: &Pool) -> Option<PoolUsage> {
         let index = self.pools.binary_search_by(|(p, _, _)| p.cmp(pool)).ok()?;

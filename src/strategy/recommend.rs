@@ -11,7 +11,7 @@
 use super::coverage::{
     clock_hours, cover, cover_curve, units_to_quarters, CoverCache, Covered, Pool, PoolUsage, Pools,
 };
-use super::reserved::{Portfolio, Reservation};
+use super::reserved::{missing_offer, Portfolio, Reservation};
 use crate::clock::{Timestamp, SECONDS_PER_HOUR};
 use crate::error::Error;
 use crate::money::{MoneyError, Usd};
@@ -102,6 +102,9 @@ pub fn recommend(
         // recomputed exactly, another pass over every hour).
         let mut best: Option<(Usd, Arc<str>, Candidate, Curves)> = None;
         let sizes = candidates(pool, pool_usage, catalog, terms, hours)?;
+        if sizes.is_empty() {
+            refuse_other_offers(pool, pool_usage, catalog, terms)?;
+        }
         let shared = SharedCurve::new(pool_usage, &sizes, whole)?;
         for (instance_type, candidate) in sizes {
             let curves = cost_curves(&candidate, whole, &shared)?;
@@ -124,6 +127,30 @@ pub fn recommend(
         }
     }
     Ok(out)
+}
+
+/// A pool with no price under the offer asked for is left out when its types have no
+/// reservation at all, but refused when they have other offers: the user asked for terms
+/// the catalog lacks, and a silent "buy none" would read as advice.
+fn refuse_other_offers(
+    pool: &Pool,
+    usage: &PoolUsage,
+    catalog: &Catalog,
+    terms: OfferTerms,
+) -> Result<(), Error> {
+    for key in &usage.keys {
+        let offers = catalog.reserved_offers(&pool.region, &key.instance_type);
+        if offers.iter().any(|(os, _, _)| *os == &*pool.os) {
+            return Err(missing_offer(
+                catalog,
+                &pool.region,
+                &key.instance_type,
+                &pool.os,
+                terms,
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The portfolio the recommendations add up to.

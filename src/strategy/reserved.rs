@@ -22,6 +22,74 @@ pub struct Reservation {
     pub count: u64,
 }
 
+/// A reservation as `--reserve` asks for it: without an operating system it is for the one
+/// the scenario runs its type on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Requested {
+    pub instance_type: Arc<str>,
+    pub region: Arc<str>,
+    pub os: Option<Arc<str>>,
+    pub count: u64,
+}
+
+/// The portfolio `requested` asks for, once the replay has shown which operating system
+/// each type ran on. A type run on several systems must name one (`TYPE:OS=COUNT`); a type
+/// the scenario never ran is reserved for Linux/UNIX, AWS's default platform.
+pub fn resolve(
+    requested: &[Requested],
+    terms: OfferTerms,
+    pools: &Pools,
+) -> Result<Portfolio, Error> {
+    let mut reservations: Vec<Reservation> = Vec::new();
+    for r in requested {
+        let os = match &r.os {
+            Some(os) => Arc::clone(os),
+            None => scenario_os(r, pools)?,
+        };
+        if reservations
+            .iter()
+            .any(|k| k.instance_type == r.instance_type && k.os == os)
+        {
+            return Err(Error::Usage(format!(
+                "--reserve names {os} {} twice; give one count per type and operating system",
+                r.instance_type
+            )));
+        }
+        reservations.push(Reservation {
+            instance_type: Arc::clone(&r.instance_type),
+            region: Arc::clone(&r.region),
+            os,
+            count: r.count,
+        });
+    }
+    Ok(Portfolio {
+        reservations,
+        terms,
+    })
+}
+
+fn scenario_os(r: &Requested, pools: &Pools) -> Result<Arc<str>, Error> {
+    let systems = pools.systems_running(&r.region, &r.instance_type);
+    match systems.as_slice() {
+        [] => Ok(Arc::from("linux")),
+        [one] => Ok(Arc::clone(one)),
+        several => {
+            let names: Vec<&str> = several.iter().map(|s| &**s).collect();
+            Err(Error::Usage(format!(
+                "--reserve {}={}: the scenario runs {} on {} in {}; say which with --reserve {}:{}={}",
+                r.instance_type,
+                r.count,
+                r.instance_type,
+                names.join(" and "),
+                r.region,
+                r.instance_type,
+                names[0],
+                r.count
+            )))
+        }
+    }
+}
+
 /// Reservations bought together, all with the same offer terms, active for the whole replay.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Portfolio {
@@ -136,7 +204,9 @@ pub(crate) fn price_reservations<'a>(
         .map(|r| {
             let price = catalog
                 .reserved(&r.region, &r.instance_type, &r.os, portfolio.terms)
-                .ok_or_else(|| no_price(r, portfolio.terms))?;
+                .ok_or_else(|| {
+                    missing_offer(catalog, &r.region, &r.instance_type, &r.os, portfolio.terms)
+                })?;
             let (pool, units) = Pool::of(catalog, &r.region, &r.os, &r.instance_type);
             let count = Decimal::from(r.count);
             let recurring = price.hourly.per_hour();
@@ -174,11 +244,32 @@ fn price_portfolio<'a>(
         .collect()
 }
 
-pub(crate) fn no_price(r: &Reservation, terms: OfferTerms) -> Error {
+/// The sentence for an offer the catalog lacks: what it has for the type instead, and where
+/// the rest comes from (AWS's offer file has every term, offering and payment option).
+pub(crate) fn missing_offer(
+    catalog: &Catalog,
+    region: &str,
+    instance_type: &str,
+    os: &str,
+    terms: OfferTerms,
+) -> Error {
+    let has: Vec<String> = catalog
+        .reserved_offers(region, instance_type)
+        .into_iter()
+        .filter(|(system, _, _)| *system == os)
+        .map(|(_, offer, _)| offer.to_string())
+        .collect();
+    let instead = match has.as_slice() {
+        [] => "it has no reservation of that type there at all".to_string(),
+        some => format!(
+            "it has {} (choose with --term, --offering and --payment)",
+            some.join(", ")
+        ),
+    };
     Error::Usage(format!(
-        "the price catalog has no Reserved Instance price for {} {} ({terms}) in {}; \
-         import AWS's price list with `ec2plan pricing import` and pass it with --pricing",
-        r.os, r.instance_type, r.region
+        "the price catalog has no {terms} reservation for {os} {instance_type} in {region}; \
+         {instead}; for other offers, import AWS's EC2 offer file with `ec2plan pricing import` \
+         and pass it with --pricing"
     ))
 }
 
