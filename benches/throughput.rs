@@ -30,9 +30,13 @@
 //!   cent, written into `io::sink`), `monthly.csv` and the charts (PNG files in a temporary
 //!   directory), on the 1,000-instance log of `spot-trials`.
 //!
-//! The last three use the embedded catalog plus ILLUSTRATIVE Reserved and Spot prices for every
-//! us-east-1 Linux type (fixed ratios of the On-Demand price, see `bench_catalog`): the
-//! bundled catalog has no Reserved prices, and speed does not depend on the figures.
+//! - `catalog-one-region`: the embedded catalog built and one region's rows read (what every
+//!   run's start costs).
+//! - `smallest-scenario`: `ec2plan simulate scenarios/nightly-batch.csv` as a new process, all
+//!   four strategies: what a user waits for at the terminal.
+//!
+//! Every bench uses the bundled catalog (real Reserved and Spot prices); the reserved ones
+//! buy 1-year standard No Upfront reservations (Linux has them in every generated region).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use ec2plan::clock::{Seconds, Timestamp};
@@ -42,7 +46,6 @@ use ec2plan::scenario::{Defaults, EventReader, EventSource};
 use ec2plan::simulation::{simulate, NoTimeline, Options, ReservedPlan};
 use ec2plan::strategy::market::{Distribution, MarketAssigner};
 use ec2plan::trials::{self, TrialPlan};
-use rust_decimal::Decimal;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -210,39 +213,25 @@ fn finance_report(log: &[u8], catalog: &Catalog, charts: &Path) -> u64 {
     outcome.events
 }
 
-/// The embedded catalog plus ILLUSTRATIVE Reserved and Spot prices for every us-east-1
-/// Linux type, so every pool of a generated log can be reserved and every interruptible
-/// launch can run on Spot: a 1-year standard no-upfront reservation at 60% of the On-Demand
-/// rate, and one Spot record per zone (a and b) at 35% from 2026-01-01. These are round
-/// ratios for measuring speed, not AWS prices (the bundled catalog has no Reserved prices).
-fn bench_catalog(dir: &Path) -> Catalog {
-    let on_demand = include_str!("../pricing/on_demand.csv");
-    let mut reserved =
-        String::from("region,instance_type,os,term,offering,payment,upfront_usd,usd_per_hour\n");
-    let mut spot = String::from(
-        "availability_zone,instance_type,product_description,timestamp,usd_per_hour\n",
-    );
-    for line in on_demand.lines() {
-        let fields: Vec<&str> = line.split(',').collect();
-        let [region @ "us-east-1", instance_type, "linux", price] = fields[..] else {
-            continue;
-        };
-        let price: Decimal = price.parse().unwrap();
-        let reserved_rate = (price * Decimal::new(6, 1)).round_dp(4);
-        let spot_rate = (price * Decimal::new(35, 2)).round_dp(4);
-        reserved.push_str(&format!(
-            "{region},{instance_type},linux,1yr,standard,no-upfront,0,{reserved_rate}\n"
-        ));
-        for zone in ["a", "b"] {
-            spot.push_str(&format!(
-                "{region}{zone},{instance_type},Linux/UNIX,2026-01-01T00:00:00Z,{spot_rate}\n"
-            ));
-        }
-    }
-    std::fs::create_dir_all(dir).unwrap();
-    std::fs::write(dir.join("reserved.csv"), reserved).unwrap();
-    std::fs::write(dir.join("spot_prices.csv"), spot).unwrap();
-    Catalog::with_overrides(dir).unwrap()
+/// `ec2plan simulate` on the smallest bundled scenario, as a user runs it: a new process
+/// that loads the catalog (the region it uses), replays, prices every strategy and prints.
+fn smallest_scenario() -> u64 {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_ec2plan"))
+        .arg("simulate")
+        .arg(root.join("scenarios/nightly-batch.csv"))
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    1
+}
+
+/// Building the embedded catalog and reading one region's deferred rows, the part of every
+/// run's start that grows with the catalog.
+fn catalog_one_region() -> u64 {
+    let catalog = Catalog::embedded().unwrap();
+    black_box(catalog.on_demand("us-east-1", "m5.large", "linux").unwrap());
+    1
 }
 
 fn main() {
@@ -280,26 +269,28 @@ fn main() {
     });
 
     let dir: PathBuf = std::env::temp_dir().join(format!("ec2plan-bench-{}", std::process::id()));
-    let priced = bench_catalog(&dir);
+    let priced = &catalog;
     let reserved = Options {
         reserved: Some(ReservedPlan::Auto(OfferTerms::default())),
         ..Options::default()
     };
     bench.run("simulate-reserved-auto", log.len(), || {
-        replay(&log, &priced, &reserved)
+        replay(&log, priced, &reserved)
     });
     bench.run("simulate-all-strategies", log.len(), || {
-        replay_all(&log, &priced, &reserved)
+        replay_all(&log, priced, &reserved)
     });
     let trials = env_number("EC2PLAN_BENCH_TRIALS", 100).max(1);
     let (fleet, fleet_rows) = generate(&options(1_000), &catalog);
     bench.run("spot-trials", fleet.len() * trials as usize, || {
-        spot_trials(&fleet, fleet_rows, &priced, trials)
+        spot_trials(&fleet, fleet_rows, priced, trials)
     });
     let charts = dir.join("charts");
     std::fs::create_dir_all(&charts).unwrap();
     bench.run("finance-report", fleet.len(), || {
-        finance_report(&fleet, &priced, &charts)
+        finance_report(&fleet, priced, &charts)
     });
     std::fs::remove_dir_all(&dir).ok();
+    bench.run("catalog-one-region", 0, catalog_one_region);
+    bench.run("smallest-scenario", 0, smallest_scenario);
 }
