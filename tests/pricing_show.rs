@@ -299,3 +299,13 @@ fn help_has_examples() {
         .success()
         .stdout(predicate::str::contains("ec2plan pricing show m5.large\n"));
 }
+
+#[test]
+fn a_type_without_a_normalization_factor_says_what_that_means() {
+    // g4dn.metal is not in the EC2 User Guide's list of bare metal factors, and g4dn has no
+    // virtualized size with its 96 vCPUs.
+    let table = show(&["g4dn.metal", "--os", "linux"]);
+    assert!(table.contains(
+        "  normalization factor none: reservations of this type cover only this type [2]\n"
+    ));
+}

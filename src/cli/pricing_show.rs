@@ -14,6 +14,7 @@ use crate::report::Format;
 use clap::Args;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
+use serde_json::{json, Value};
 use std::path::PathBuf;
 
 /// `--help` examples.
@@ -166,11 +167,11 @@ fn os_prices(
     os: String,
 ) -> Result<OsPrices, Error> {
     let on_demand = catalog.on_demand(region, name, &os).map(|r| r.per_hour());
-    let figure = |usd_per_hour: Decimal, file: &str| Figure {
-        usd_per_hour,
-        discount_pct: discount_pct(usd_per_hour, on_demand),
-        source: sources.of(file, None),
-    };
+    let spot_average = catalog.spot_average(region, name, &os).map(|rate| Figure {
+        usd_per_hour: rate.per_hour(),
+        discount_pct: discount_pct(rate.per_hour(), on_demand),
+        source: sources.of("spot_average.csv", None),
+    });
     let spot_history = catalog
         .spot()
         .range(region, name, &os)
@@ -180,34 +181,46 @@ fn os_prices(
             highest_discount_pct: discount_pct(range.highest, on_demand),
             source: sources.of("spot_prices.csv", None),
         });
-    let reserved = catalog
-        .reserved_offers(region, name)
-        .into_iter()
-        .filter(|(offer_os, _, _)| *offer_os == os)
-        .map(|(_, terms, price)| {
-            let effective = price.effective_hourly(terms.term)?;
-            Ok(Offer {
-                terms,
-                upfront: price.upfront.amount(),
-                recurring: price.hourly.per_hour(),
-                effective,
-                discount_pct: discount_pct(effective, on_demand),
-                source: sources.of("reserved.csv", Some(terms.payment.name())),
-            })
-        })
-        .collect::<Result<_, crate::money::MoneyError>>()?;
     Ok(OsPrices {
-        on_demand: on_demand.map(|rate| Figure {
+        on_demand: on_demand.map(|usd_per_hour| Figure {
+            usd_per_hour,
             discount_pct: None,
-            ..figure(rate, "on_demand.csv")
+            source: sources.of("on_demand.csv", None),
         }),
-        spot_average: catalog
-            .spot_average(region, name, &os)
-            .map(|rate| figure(rate.per_hour(), "spot_average.csv")),
+        spot_average,
         spot_history,
-        reserved,
+        reserved: offers(catalog, sources, region, name, &os, on_demand)?,
         os,
     })
+}
+
+/// The type's reservations for one operating system, in the catalog's order (term,
+/// offering, payment), each with the hour's cost once the upfront fee is spread over the
+/// term.
+fn offers(
+    catalog: &Catalog,
+    sources: &Sources,
+    region: &str,
+    name: &str,
+    os: &str,
+    on_demand: Option<Decimal>,
+) -> Result<Vec<Offer>, Error> {
+    let mut offers = Vec::new();
+    for (offer_os, terms, price) in catalog.reserved_offers(region, name) {
+        if offer_os != os {
+            continue;
+        }
+        let effective = price.effective_hourly(terms.term)?;
+        offers.push(Offer {
+            terms,
+            upfront: price.upfront.amount(),
+            recurring: price.hourly.per_hour(),
+            effective,
+            discount_pct: discount_pct(effective, on_demand),
+            source: sources.of("reserved.csv", Some(terms.payment.name())),
+        });
+    }
+    Ok(offers)
 }
 
 /// How much cheaper than On-Demand an hour at `price` is, in percent: `(1 - price /
@@ -322,38 +335,48 @@ fn os_lines(system: &OsPrices, notes: &mut Notes, lines: &mut Vec<Line>) {
         ("On-Demand", &system.on_demand),
         ("Spot average", &system.spot_average),
     ] {
-        if let Some(f) = figure {
-            let rate = per_hour(f.usd_per_hour);
-            lines.push(Line::Row(vec![
-                label.to_string(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                rate.clone(),
-                rate,
-                f.discount_pct.map(|d| percent(d) + "%").unwrap_or_default(),
-                notes.mark(&f.source),
-            ]));
+        if let Some(figure) = figure {
+            lines.push(figure_row(label, figure, notes));
         }
     }
     for offer in &system.reserved {
-        lines.push(Line::Row(vec![
-            "Reserved".to_string(),
-            offer.terms.term.to_string(),
-            offer.terms.offering.to_string(),
-            offer.terms.payment.to_string(),
-            format!("${}", exact(offer.upfront)),
-            per_hour(offer.recurring),
-            per_hour(rounded(offer.effective, EFFECTIVE_TABLE_PLACES)),
-            offer
-                .discount_pct
-                .map(|d| percent(d) + "%")
-                .unwrap_or_default(),
-            notes.mark(&offer.source),
-        ]));
+        lines.push(offer_row(offer, notes));
     }
     lines.push(Line::Text(history_text(system, notes)));
+}
+
+/// An hourly price: no term or upfront fee, so the effective rate is the price itself.
+fn figure_row(label: &str, figure: &Figure, notes: &mut Notes) -> Line {
+    let rate = per_hour(figure.usd_per_hour);
+    Line::Row(vec![
+        label.to_string(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        rate.clone(),
+        rate,
+        discount_cell(figure.discount_pct),
+        notes.mark(&figure.source),
+    ])
+}
+
+fn offer_row(offer: &Offer, notes: &mut Notes) -> Line {
+    Line::Row(vec![
+        "Reserved".to_string(),
+        offer.terms.term.to_string(),
+        offer.terms.offering.to_string(),
+        offer.terms.payment.to_string(),
+        format!("${}", exact(offer.upfront)),
+        per_hour(offer.recurring),
+        per_hour(rounded(offer.effective, EFFECTIVE_TABLE_PLACES)),
+        discount_cell(offer.discount_pct),
+        notes.mark(&offer.source),
+    ])
+}
+
+fn discount_cell(discount: Option<Decimal>) -> String {
+    discount.map(|d| percent(d) + "%").unwrap_or_default()
 }
 
 fn history_text(system: &OsPrices, notes: &mut Notes) -> String {
@@ -415,7 +438,7 @@ fn render_lines(lines: &[Line]) -> String {
 /// the upfront fee spread over the term (rounded to 10 decimals); `discount_pct` how much
 /// less than On-Demand that is (2 decimals; empty for On-Demand itself). The type's columns
 /// repeat on every row so each row stands alone.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 struct CsvRow {
     region: String,
     instance_type: String,
@@ -454,7 +477,7 @@ fn output_error(e: impl std::fmt::Display) -> Error {
 fn csv_rows(shown: &Shown) -> Vec<CsvRow> {
     let mut rows = Vec::new();
     for system in &shown.systems {
-        let base = || CsvRow {
+        let base = CsvRow {
             region: shown.region.clone(),
             instance_type: shown.instance_type.clone(),
             vcpu: shown.vcpu,
@@ -463,103 +486,62 @@ fn csv_rows(shown: &Shown) -> Vec<CsvRow> {
             os: system.os.clone(),
             ..CsvRow::default()
         };
-        let priced = |kind, usd: Decimal, discount: Option<Decimal>, source: &str| CsvRow {
-            kind,
-            usd_per_hour: exact(usd),
-            effective_usd_per_hour: exact(usd),
-            discount_pct: discount.map(percent).unwrap_or_default(),
-            source: source.to_string(),
-            ..base()
-        };
-        if let Some(f) = &system.on_demand {
-            rows.push(priced("on-demand", f.usd_per_hour, None, &f.source));
-        }
-        if let Some(f) = &system.spot_average {
-            rows.push(priced(
-                "spot-average",
-                f.usd_per_hour,
-                f.discount_pct,
-                &f.source,
-            ));
-        }
-        if let Some(h) = &system.spot_history {
-            let extremes = [
-                ("spot-history-lowest", h.range.lowest, h.lowest_discount_pct),
-                (
-                    "spot-history-highest",
-                    h.range.highest,
-                    h.highest_discount_pct,
-                ),
-            ];
-            for (kind, usd, discount) in extremes {
-                rows.push(CsvRow {
-                    first_record: h.range.first.to_string(),
-                    last_record: h.range.last.to_string(),
-                    ..priced(kind, usd, discount, &h.source)
-                });
-            }
-        }
-        for offer in &system.reserved {
+        csv_os_rows(system, &base, &mut rows);
+    }
+    rows
+}
+
+/// The rows of one operating system, each starting from `base` (the type's columns).
+fn csv_os_rows(system: &OsPrices, base: &CsvRow, rows: &mut Vec<CsvRow>) {
+    let priced = |kind, usd: Decimal, discount: Option<Decimal>, source: &str| CsvRow {
+        kind,
+        usd_per_hour: exact(usd),
+        effective_usd_per_hour: exact(usd),
+        discount_pct: discount.map(percent).unwrap_or_default(),
+        source: source.to_string(),
+        ..base.clone()
+    };
+    if let Some(f) = &system.on_demand {
+        rows.push(priced("on-demand", f.usd_per_hour, None, &f.source));
+    }
+    if let Some(f) = &system.spot_average {
+        let kind = "spot-average";
+        rows.push(priced(kind, f.usd_per_hour, f.discount_pct, &f.source));
+    }
+    if let Some(h) = &system.spot_history {
+        let lowest = ("spot-history-lowest", h.range.lowest, h.lowest_discount_pct);
+        let highest = (
+            "spot-history-highest",
+            h.range.highest,
+            h.highest_discount_pct,
+        );
+        for (kind, usd, discount) in [lowest, highest] {
             rows.push(CsvRow {
-                kind: "reserved",
-                term: offer.terms.term.to_string(),
-                offering: offer.terms.offering.to_string(),
-                payment: offer.terms.payment.to_string(),
-                upfront_usd: exact(offer.upfront),
-                usd_per_hour: exact(offer.recurring),
-                effective_usd_per_hour: exact(rounded(offer.effective, EFFECTIVE_DATA_PLACES)),
-                discount_pct: offer.discount_pct.map(percent).unwrap_or_default(),
-                source: offer.source.clone(),
-                ..base()
+                first_record: h.range.first.to_string(),
+                last_record: h.range.last.to_string(),
+                ..priced(kind, usd, discount, &h.source)
             });
         }
     }
-    rows
+    for offer in &system.reserved {
+        rows.push(CsvRow {
+            kind: "reserved",
+            term: offer.terms.term.to_string(),
+            offering: offer.terms.offering.to_string(),
+            payment: offer.terms.payment.to_string(),
+            upfront_usd: exact(offer.upfront),
+            usd_per_hour: exact(offer.recurring),
+            effective_usd_per_hour: exact(rounded(offer.effective, EFFECTIVE_DATA_PLACES)),
+            discount_pct: offer.discount_pct.map(percent).unwrap_or_default(),
+            source: offer.source.clone(),
+            ..base.clone()
+        });
+    }
 }
 
 // ---------------------------------------------------------------- json
 
 fn json(shown: &Shown) -> Result<String, Error> {
-    use serde_json::{json, Value};
-    let figure = |f: &Figure| {
-        json!({
-            "usd_per_hour": exact(f.usd_per_hour),
-            "discount_pct": f.discount_pct.map(percent),
-            "source": f.source,
-        })
-    };
-    let systems: Vec<Value> = shown
-        .systems
-        .iter()
-        .map(|s| {
-            json!({
-                "os": s.os,
-                "on_demand": s.on_demand.as_ref().map(|f| json!({
-                    "usd_per_hour": exact(f.usd_per_hour),
-                    "source": f.source,
-                })),
-                "spot_average": s.spot_average.as_ref().map(figure),
-                "spot_history": s.spot_history.as_ref().map(|h| json!({
-                    "records": h.range.records,
-                    "first_record": h.range.first.to_string(),
-                    "last_record": h.range.last.to_string(),
-                    "lowest_usd_per_hour": exact(h.range.lowest),
-                    "highest_usd_per_hour": exact(h.range.highest),
-                    "source": h.source,
-                })),
-                "reserved": s.reserved.iter().map(|o| json!({
-                    "term": o.terms.term.name(),
-                    "offering": o.terms.offering.name(),
-                    "payment": o.terms.payment.name(),
-                    "upfront_usd": exact(o.upfront),
-                    "usd_per_hour": exact(o.recurring),
-                    "effective_usd_per_hour": exact(rounded(o.effective, EFFECTIVE_DATA_PLACES)),
-                    "discount_pct": o.discount_pct.map(percent),
-                    "source": o.source,
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
     let value = json!({
         "region": shown.region,
         "instance_type": shown.instance_type,
@@ -568,11 +550,50 @@ fn json(shown: &Shown) -> Result<String, Error> {
         "instance_source": shown.spec_source,
         "normalization_factor": shown.normalization_factor.map(exact),
         "normalization_source": NORMALIZATION_SOURCE,
-        "prices": systems,
+        "prices": shown.systems.iter().map(json_os).collect::<Vec<_>>(),
     });
     serde_json::to_string_pretty(&value)
         .map(|text| text + "\n")
         .map_err(output_error)
+}
+
+fn json_os(system: &OsPrices) -> Value {
+    json!({
+        "os": system.os,
+        "on_demand": system.on_demand.as_ref().map(|f| json!({
+            "usd_per_hour": exact(f.usd_per_hour),
+            "source": f.source,
+        })),
+        "spot_average": system.spot_average.as_ref().map(|f| json!({
+            "usd_per_hour": exact(f.usd_per_hour),
+            "discount_pct": f.discount_pct.map(percent),
+            "source": f.source,
+        })),
+        "spot_history": system.spot_history.as_ref().map(|h| json!({
+            "records": h.range.records,
+            "first_record": h.range.first.to_string(),
+            "last_record": h.range.last.to_string(),
+            "lowest_usd_per_hour": exact(h.range.lowest),
+            "highest_usd_per_hour": exact(h.range.highest),
+            "lowest_discount_pct": h.lowest_discount_pct.map(percent),
+            "highest_discount_pct": h.highest_discount_pct.map(percent),
+            "source": h.source,
+        })),
+        "reserved": system.reserved.iter().map(json_offer).collect::<Vec<_>>(),
+    })
+}
+
+fn json_offer(offer: &Offer) -> Value {
+    json!({
+        "term": offer.terms.term.name(),
+        "offering": offer.terms.offering.name(),
+        "payment": offer.terms.payment.name(),
+        "upfront_usd": exact(offer.upfront),
+        "usd_per_hour": exact(offer.recurring),
+        "effective_usd_per_hour": exact(rounded(offer.effective, EFFECTIVE_DATA_PLACES)),
+        "discount_pct": offer.discount_pct.map(percent),
+        "source": offer.source,
+    })
 }
 
 #[cfg(test)]
