@@ -8,6 +8,7 @@ mod compare;
 mod expand;
 mod generate;
 mod import;
+mod pricing_show;
 mod progress;
 mod recommend;
 mod reserve;
@@ -140,6 +141,10 @@ pub enum PricingCommand {
         #[arg(long, value_name = "DIR", default_value = "ec2plan-pricing")]
         out: PathBuf,
     },
+    /// Show what the price catalog knows about one instance type: vCPU and memory, its
+    /// On-Demand and Spot prices and every reservation, each with its source and date.
+    #[command(after_help = pricing_show::EXAMPLES)]
+    Show(pricing_show::ShowArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -328,5 +333,6 @@ pub fn run(cli: Cli) -> Result<String, Error> {
         Command::Compare(args) => compare::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Pricing(PricingCommand::Import { files, out }) => import::run(&files, &out),
+        Command::Pricing(PricingCommand::Show(args)) => pricing_show::run(&args),
     }
 }

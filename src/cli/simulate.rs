@@ -435,7 +435,7 @@ fn check_later_flags(args: &SimulateArgs) -> Result<(), Error> {
     }
 }
 
-fn check_region(catalog: &Catalog, region: &str) -> Result<(), Error> {
+pub(super) fn check_region(catalog: &Catalog, region: &str) -> Result<(), Error> {
     if catalog.has_region(region) {
         return Ok(());
     }

@@ -719,3 +719,15 @@ fn unknown<'n>(
     let problem = format!("{column} {value:?} is not defined in the catalog{hint}");
     row.error(column, problem)
 }
+
+/// What a report needs to name where a figure came from (`pricing show`).
+impl CatalogFile {
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The user's file that replaced the embedded one (`--pricing DIR`), as it was read.
+    pub fn replaced_by(&self) -> Option<&str> {
+        matches!(self.text, Cow::Owned(_)).then_some(&*self.label)
+    }
+}

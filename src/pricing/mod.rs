@@ -13,12 +13,14 @@ pub mod import;
 mod load;
 mod reserved;
 pub mod sizes;
+mod sources;
 pub mod spot;
 pub mod spot_import;
 mod volume;
 
 pub use load::{CatalogError, CatalogFile};
 pub use reserved::{OfferTerms, Offering, Payment, ReservedPrice, Term};
+pub use sources::{Sources, NORMALIZATION_SOURCE};
 pub use volume::VolumeType;
 
 use crate::money::{HourlyRate, MonthlyRate};

@@ -150,6 +150,47 @@ impl SpotHistory {
     }
 }
 
+/// What the history holds for one type and operating system in a region, so a user can see
+/// which records a Spot figure was drawn from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistoryRange {
+    pub first: Timestamp,
+    pub last: Timestamp,
+    pub lowest: Decimal,
+    pub highest: Decimal,
+    /// Records across every zone.
+    pub records: usize,
+}
+
+impl SpotHistory {
+    /// The first and last record and the lowest and highest price over every zone's
+    /// records; `None` where the history has no record for the type.
+    pub fn range(&self, region: &str, instance_type: &str, os: &str) -> Option<HistoryRange> {
+        let key = (
+            region.to_string(),
+            instance_type.to_string(),
+            os.to_string(),
+        );
+        let mut points = self.series.get(&key)?.iter().flat_map(|z| &z.points);
+        let &(at, price) = points.next()?;
+        let mut range = HistoryRange {
+            first: at,
+            last: at,
+            lowest: price,
+            highest: price,
+            records: 1,
+        };
+        for &(at, price) in points {
+            range.first = range.first.min(at);
+            range.last = range.last.max(at);
+            range.lowest = range.lowest.min(price);
+            range.highest = range.highest.max(price);
+            range.records += 1;
+        }
+        Some(range)
+    }
+}
+
 /// A Spot Instance Advisor interruption-frequency band: the share of Spot capacity AWS
 /// reclaimed over the trailing month (billing-rules.md §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -238,6 +279,31 @@ mod tests {
         let (price, before) = series().price_at(ts("2026-03-01T00:00:00Z")).unwrap();
         assert_eq!(price, "0.036".parse().unwrap());
         assert!(before);
+    }
+
+    #[test]
+    fn the_range_spans_every_zone() {
+        let mut history = SpotHistory::default();
+        let zone = series();
+        for (at, price) in &zone.points {
+            history.add("us-east-1", "m5.large", "linux", "us-east-1a", *at, *price);
+        }
+        let late = ts("2026-03-03T00:00:00Z");
+        history.add(
+            "us-east-1",
+            "m5.large",
+            "linux",
+            "us-east-1b",
+            late,
+            "0.05".parse().unwrap(),
+        );
+        let range = history.range("us-east-1", "m5.large", "linux").unwrap();
+        assert_eq!(range.first, ts("2026-03-02T00:00:00Z"));
+        assert_eq!(range.last, late);
+        assert_eq!(range.lowest, "0.030".parse().unwrap());
+        assert_eq!(range.highest, "0.05".parse().unwrap());
+        assert_eq!(range.records, 4);
+        assert!(history.range("us-east-1", "m5.large", "windows").is_none());
     }
 
     #[test]
