@@ -13,7 +13,7 @@ use crate::location::{closest_names, did_you_mean, Location};
 use crate::money::Usd;
 use crate::money::{parse_price, HourlyRate, MonthlyRate};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::ops::Range;
 use std::path::Path;
@@ -175,7 +175,7 @@ impl<'a> Source<'a> {
 /// A parsed table: header positions and the current record, for located field access.
 struct Table<'a> {
     source: &'a Source<'a>,
-    columns: HashMap<&'static str, usize>,
+    columns: Columns,
     record: csv::StringRecord,
     line: u64,
 }
@@ -183,16 +183,16 @@ struct Table<'a> {
 impl Table<'_> {
     fn field(&self, column: &'static str) -> &str {
         self.columns
-            .get(column)
-            .and_then(|&i| self.record.get(i))
+            .index(column)
+            .and_then(|i| self.record.get(i))
             .map(str::trim)
             .unwrap_or("")
     }
 
     fn error(&self, column: &'static str, problem: String) -> CatalogError {
         let line = self.source.file_line(self.line);
-        let location = match self.columns.get(column) {
-            Some(&i) => Location::cell(self.source.label, line, i, column),
+        let location = match self.columns.index(column) {
+            Some(i) => Location::cell(self.source.label, line, i, column),
             None => Location::line(self.source.label, line),
         };
         CatalogError { location, problem }
@@ -218,9 +218,14 @@ fn for_each_row(
     expected: &[&'static str],
     mut each: impl FnMut(&Table) -> Result<(), CatalogError>,
 ) -> Result<(), CatalogError> {
+    // The embedded files are written without spaces around fields; only a user's are trimmed.
+    let trim = match source.before {
+        Some(_) => csv::Trim::None,
+        None => csv::Trim::All,
+    };
     let mut reader = csv::ReaderBuilder::new()
         .comment(Some(b'#'))
-        .trim(csv::Trim::All)
+        .trim(trim)
         .from_reader(source.header.as_bytes().chain(source.rows.as_bytes()));
     let header_error = |problem: String| CatalogError {
         location: Location::line(source.label, 1),
@@ -255,11 +260,20 @@ fn for_each_row(
     }
 }
 
-fn match_header(
-    headers: &csv::StringRecord,
-    expected: &[&'static str],
-) -> Result<HashMap<&'static str, usize>, String> {
-    let mut columns = HashMap::new();
+/// Where each expected column is in the file: a few names, found by a scan.
+struct Columns(Vec<(&'static str, usize)>);
+
+impl Columns {
+    fn index(&self, column: &str) -> Option<usize> {
+        self.0
+            .iter()
+            .find(|(name, _)| *name == column)
+            .map(|(_, i)| *i)
+    }
+}
+
+fn match_header(headers: &csv::StringRecord, expected: &[&'static str]) -> Result<Columns, String> {
+    let mut columns = Columns(Vec::with_capacity(expected.len()));
     for (i, name) in headers.iter().enumerate() {
         let Some(&known) = expected.iter().find(|e| **e == name) else {
             return Err(format!(
@@ -267,11 +281,12 @@ fn match_header(
                 expected.join(", ")
             ));
         };
-        if columns.insert(known, i).is_some() {
+        if columns.index(known).is_some() {
             return Err(format!("column {name:?} appears twice"));
         }
+        columns.0.push((known, i));
     }
-    match expected.iter().find(|e| !columns.contains_key(*e)) {
+    match expected.iter().find(|e| columns.index(e).is_none()) {
         Some(missing) => Err(format!("the header has no {missing:?} column")),
         None => Ok(columns),
     }
@@ -481,7 +496,7 @@ fn load_hourly(
     known: &Known,
     source: &Source,
     target: &mut impl Target,
-    pick: fn(&mut RegionPrices) -> &mut HashMap<String, HashMap<String, HourlyRate>>,
+    pick: fn(&mut RegionPrices) -> &mut super::FastMap<Vec<(String, HourlyRate)>>,
 ) -> Result<(), CatalogError> {
     let columns = ["region", "instance_type", "os", "usd_per_hour"];
     for_each_row(source, &columns, |row| {
@@ -493,12 +508,13 @@ fn load_hourly(
         let os = known_os(row, known)?;
         let rate = HourlyRate::new(row.price("usd_per_hour")?);
         let by_os = pick(target.region(region))
-            .entry(instance_type.to_string())
+            .entry_ref(instance_type)
             .or_default();
-        if by_os.insert(os.to_string(), rate).is_some() {
+        if by_os.iter().any(|(name, _)| name == os) {
             let problem = format!("{os} {instance_type} in {region} is priced twice");
             return Err(row.error("usd_per_hour", problem));
         }
+        by_os.push((os.to_string(), rate));
         Ok(())
     })
 }
@@ -593,12 +609,16 @@ fn load_reserved(
         let offers = target
             .region(region)
             .reserved
-            .entry(instance_type.to_string())
+            .entry_ref(instance_type)
             .or_default();
-        if offers.insert((os.to_string(), terms), price).is_some() {
+        if offers
+            .iter()
+            .any(|(name, (offer, _))| name == os && *offer == terms)
+        {
             let problem = format!("{os} {instance_type} {terms} in {region} is priced twice");
             return Err(row.error("usd_per_hour", problem));
         }
+        offers.push((os.to_string(), (terms, price)));
         Ok(())
     })
 }
