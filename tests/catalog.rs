@@ -9,7 +9,9 @@ use std::fs;
 use std::path::Path;
 
 fn rows(file: &str) -> Vec<Vec<String>> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("pricing").join(file);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("pricing")
+        .join(file);
     let text = fs::read_to_string(path).unwrap();
     text.lines()
         .filter(|l| !l.starts_with('#'))
@@ -36,11 +38,19 @@ fn every_on_demand_and_spot_average_row_is_what_a_lookup_returns() {
     assert_eq!(on_demand.len(), 101_635);
     for row in &on_demand {
         let rate = catalog.on_demand(&row[0], &row[1], &row[2]);
-        assert_eq!(rate.map(|r| r.per_hour()), Some(decimal(&row[3])), "{row:?}");
+        assert_eq!(
+            rate.map(|r| r.per_hour()),
+            Some(decimal(&row[3])),
+            "{row:?}"
+        );
     }
     for row in rows("spot_average.csv") {
         let rate = catalog.spot_average(&row[0], &row[1], &row[2]);
-        assert_eq!(rate.map(|r| r.per_hour()), Some(decimal(&row[3])), "{row:?}");
+        assert_eq!(
+            rate.map(|r| r.per_hour()),
+            Some(decimal(&row[3])),
+            "{row:?}"
+        );
     }
 }
 
@@ -135,7 +145,10 @@ fn a_reservation_is_priced_from_its_real_upfront_fee() {
                     2026-03-02T00:00:00Z,a,launch,m5.large\n\
                     2026-03-02T10:00:00Z,a,terminate,\n";
     let out = summary(scenario, &["--reserve", "m5.large=1"]);
-    assert!(row(&out, "on-demand").starts_with("on-demand,0.96,"), "{out}");
+    assert!(
+        row(&out, "on-demand").starts_with("on-demand,0.96,"),
+        "{out}"
+    );
     assert!(
         row(&out, "reserved").starts_with("reserved,0.00,0.01,0.00,0.56,0.57,"),
         "{out}"
@@ -161,9 +174,15 @@ fn windows_and_suse_are_priced_and_suse_bills_each_started_hour() {
         )
     };
     let windows = summary(&scenario("windows"), &["--strategy", "on-demand"]);
-    assert!(row(&windows, "on-demand").starts_with("on-demand,0.28,"), "{windows}");
+    assert!(
+        row(&windows, "on-demand").starts_with("on-demand,0.28,"),
+        "{windows}"
+    );
     let suse = summary(&scenario("suse"), &["--strategy", "on-demand"]);
-    assert!(row(&suse, "on-demand").starts_with("on-demand,0.30,"), "{suse}");
+    assert!(
+        row(&suse, "on-demand").starts_with("on-demand,0.30,"),
+        "{suse}"
+    );
 }
 
 #[test]

@@ -496,7 +496,7 @@ fn load_hourly(
     known: &Known,
     source: &Source,
     target: &mut impl Target,
-    pick: fn(&mut RegionPrices) -> &mut super::FastMap<Vec<(String, HourlyRate)>>,
+    pick: fn(&mut RegionPrices) -> &mut super::FastMap<super::ByOs<HourlyRate>>,
 ) -> Result<(), CatalogError> {
     let columns = ["region", "instance_type", "os", "usd_per_hour"];
     for_each_row(source, &columns, |row| {
