@@ -14,6 +14,8 @@ mod load;
 mod reserved;
 pub mod sizes;
 pub mod spot;
+mod spot_catalog;
+pub mod spot_daily;
 pub mod spot_import;
 mod volume;
 
@@ -86,6 +88,9 @@ pub struct Catalog {
     advisor: HashMap<(String, String, String), spot::Band>,
     platforms: BTreeMap<String, Platform>,
     regions: BTreeMap<String, Region>,
+    /// Spot prices beyond the history (`spot_catalog`): where `spot_average.csv` came from
+    /// when `--pricing` gave it, and `spot_daily.csv`, read only when trials ask for it.
+    spot_extra: spot_catalog::SpotExtra,
 }
 
 impl Platform {
