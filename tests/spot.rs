@@ -493,3 +493,40 @@ fn a_bad_spot_daily_file_is_refused_with_its_place_when_trials_read_it() {
     assert!(error.starts_with(&format!("{file}:3:3")), "{error}");
     assert!(error.contains("\"2024-13-01\" is not a date"), "{error}");
 }
+
+#[test]
+fn without_averages_or_history_spot_is_refused_and_all_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let pricing = dir.path().join("pricing");
+    std::fs::create_dir(&pricing).unwrap();
+    std::fs::write(
+        pricing.join("spot_average.csv"),
+        "region,instance_type,os,usd_per_hour\n",
+    )
+    .unwrap();
+    std::fs::write(
+        pricing.join("spot_prices.csv"),
+        "availability_zone,instance_type,product_description,timestamp,usd_per_hour\n",
+    )
+    .unwrap();
+    let scenario = scenario_file(&dir, ONE_C6I_LARGE_FOR_TWO_HOURS);
+    let out = ec2plan()
+        .args(["simulate", "--strategy", "spot", "--pricing"])
+        .arg(&pricing)
+        .arg(&scenario)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("the price catalog has no Spot prices (no regional Spot averages and no Spot price history)"),
+        "{stderr}"
+    );
+    // With the bundled averages the same run is priced.
+    let out = ec2plan()
+        .args(["simulate", "--strategy", "spot"])
+        .arg(&scenario)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+}

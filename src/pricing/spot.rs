@@ -345,6 +345,41 @@ mod tests {
     }
 
     #[test]
+    fn a_run_the_history_does_not_reach_takes_the_regional_average() {
+        let average = RegionalAverage {
+            region: "us-east-1".into(),
+            price: "0.05".parse().unwrap(),
+            origin: Arc::from("spring 2026"),
+            path: false,
+        };
+        let zone = Arc::new(series());
+        let span = zone.span().unwrap();
+        let prices = SpotPrices {
+            zone: Some((Arc::clone(&zone), span)),
+            average: Some(Arc::new(ZoneSeries::regional(average, Vec::new()))),
+        };
+        let is_history = |start: &str, end: &str| {
+            prices
+                .for_run(ts(start), ts(end))
+                .unwrap()
+                .average
+                .is_none()
+        };
+        // Records from 2026-03-02 00:00 to 02:00; the last holds for a day after it.
+        assert!(is_history("2026-03-01T23:00:00Z", "2026-03-02T00:00:01Z"));
+        assert!(!is_history("2026-03-01T22:00:00Z", "2026-03-02T00:00:00Z"));
+        assert!(is_history("2026-03-03T02:00:00Z", "2026-03-05T00:00:00Z"));
+        assert!(!is_history("2026-03-03T02:00:01Z", "2026-03-03T03:00:00Z"));
+        // Without an average, the history as before.
+        let history_only = SpotPrices {
+            average: None,
+            ..prices.clone()
+        };
+        let far = history_only.for_run(ts("2027-01-01T00:00:00Z"), ts("2027-01-02T00:00:00Z"));
+        assert!(far.unwrap().average.is_none());
+    }
+
+    #[test]
     fn zones_are_cut_from_their_region() {
         assert_eq!(region_of_zone("us-east-1a"), "us-east-1");
         assert_eq!(region_of_zone("ap-northeast-2c"), "ap-northeast-2");
