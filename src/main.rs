@@ -7,7 +7,13 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = ec2plan::cli::Cli::parse();
     match ec2plan::cli::run(cli) {
-        Ok(text) => print_stdout(&text),
+        Ok(printed) => {
+            let code = print_stdout(&printed.stdout);
+            for note in &printed.notes {
+                eprintln!("note: {note}");
+            }
+            code
+        }
         Err(error) => {
             eprintln!("error: {error}");
             ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(1))

@@ -53,6 +53,8 @@ pub struct Options {
     /// source already in memory while every core runs a replay of its own (trials), where
     /// a second thread per replay only adds switching between them.
     pub same_thread: bool,
+    /// A Spot trial's price paths for the pools priced at the regional average.
+    pub spot_paths: Option<crate::pricing::spot_daily::PathModel>,
 }
 
 /// Which reservations the reserved strategy holds.
@@ -166,7 +168,7 @@ pub fn simulate_with<'a>(
     let markets: Vec<MarketOf> = metered.iter().map(|(_, market)| *market).collect();
     let mut run = Pipeline {
         replay: Replay::new(options.timings),
-        meter: Meter::for_markets(catalog, &markets),
+        meter: Meter::for_markets(catalog, &markets).with_paths(options.spot_paths.clone()),
         strategies: metered.iter().map(|(strategy, _)| *strategy).collect(),
         book: Book::new(metered.len()),
         spans: Vec::new(),
@@ -211,12 +213,12 @@ pub fn simulate_with<'a>(
     run.drain(&file)?;
     let mut notes: Vec<String> = reader.notes();
     let meter = &run.meter;
-    notes.extend(
-        run.strategies
-            .iter()
-            .enumerate()
-            .flat_map(|(market, s)| meter.notes(market).map(move |n| format!("{s}: {n}"))),
-    );
+    notes.extend(run.strategies.iter().enumerate().flat_map(|(market, s)| {
+        meter
+            .notes(market)
+            .into_iter()
+            .map(move |n| format!("{s}: {n}"))
+    }));
     let mut ledgers: Vec<(Strategy, Ledger)> =
         run.strategies.into_iter().zip(run.book.close()?).collect();
     let on_demand_total = match ledgers.first() {

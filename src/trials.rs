@@ -5,12 +5,17 @@
 //! the same whatever the number of threads. The scenario is read (and its launches given
 //! their markets, which no seed changes) once, and every trial replays that recording:
 //! parsing the file again for each of a thousand trials cost a quarter of their time.
+//!
+//! Spot runs no imported history covers are priced along a price path per pool and trial
+//! (`pricing::spot_daily`), drawn with the same seed: the bands then hold price risk as well
+//! as interruption risk.
 
 use crate::billing::MarketOf;
 use crate::billing::{Ledger, Totals};
 use crate::clock::{Seconds, Timestamp};
 use crate::error::Error;
 use crate::location::LocatedError;
+use crate::pricing::spot_daily::PathModel;
 use crate::pricing::Catalog;
 use crate::scenario::{Event, EventSource};
 use crate::simulation::{simulate, NoTimeline, Options};
@@ -43,6 +48,8 @@ pub struct Trial {
     pub ledgers: Vec<(Strategy, Ledger)>,
     /// Cumulative cost at the end of each day of the replay, per strategy (for the band chart).
     pub daily: Vec<(Strategy, Vec<(i64, Decimal)>)>,
+    /// What the trial's replays said about their prices (the regional averages used).
+    pub notes: Vec<String>,
 }
 
 /// Opens a fresh event source for a trial.
@@ -57,6 +64,8 @@ pub fn run(
 ) -> Result<Vec<Trial>, Error> {
     let recording = record(open, catalog, plan)?;
     let recording = &recording;
+    let paths = paths_of(recording, catalog, plan)?;
+    let paths = &paths;
     let next = AtomicU64::new(0);
     let results: Mutex<Vec<Option<Result<Trial, Error>>>> =
         Mutex::new((0..plan.trials).map(|_| None).collect());
@@ -70,7 +79,7 @@ pub fn run(
                 if index >= plan.trials {
                     break;
                 }
-                let trial = one(recording, catalog, options, plan, index);
+                let trial = one((recording, paths), catalog, options, plan, index);
                 if let Ok(mut slots) = results.lock() {
                     slots[index as usize] = Some(trial);
                 }
@@ -110,6 +119,26 @@ fn record(open: &Opener<'_>, catalog: &Catalog, plan: TrialPlan) -> Result<Recor
     })
 }
 
+/// The price paths' frame, shared by every trial (each draws its own with its seed): from
+/// midnight of the replay's first day to its horizon, drawn from `spot_daily.csv`, which is
+/// read here, only when trials run.
+fn paths_of(recording: &Recording, catalog: &Catalog, plan: TrialPlan) -> Result<PathModel, Error> {
+    let day = crate::clock::SECONDS_PER_DAY;
+    let first = recording.events.first().map(|e| e.time);
+    let last = recording.events.last().map(|e| e.time);
+    let start = first.map_or(0, |t| t.unix().div_euclid(day));
+    let horizon = plan.until.or(recording.horizon).or(last);
+    let end = horizon
+        .map_or(start, |t| t.unix().div_euclid(day))
+        .max(start);
+    Ok(PathModel {
+        seed: plan.seed,
+        origin: Timestamp::from_unix(start * day),
+        days: u32::try_from(end - start + 1).unwrap_or(u32::MAX),
+        moves: catalog.spot_daily()?,
+    })
+}
+
 /// One trial's pass over the recording.
 struct Replaying<'r> {
     recording: &'r Recording,
@@ -141,7 +170,7 @@ impl EventSource for Replaying<'_> {
 }
 
 fn one(
-    recording: &Recording,
+    (recording, paths): (&Recording, &PathModel),
     catalog: &Catalog,
     options: &Options,
     plan: TrialPlan,
@@ -150,6 +179,7 @@ fn one(
     let seed = plan.seed.wrapping_add(index);
     let mut ledgers = Vec::new();
     let mut daily = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
     let strategies: [(Strategy, bool, MarketOf); 2] = [
         (Strategy::Spot, plan.spot, |m| m.spot),
         (Strategy::Mixed, plan.mixed.is_some(), |m| m.mixed),
@@ -178,9 +208,18 @@ fn one(
             // Only this strategy's ledger is kept, and every core already runs a trial.
             skip_on_demand: true,
             same_thread: true,
+            spot_paths: Some(PathModel {
+                seed,
+                ..paths.clone()
+            }),
             ..options.clone()
         };
         let outcome = simulate(&mut source, catalog, &trial_options, &mut NoTimeline)?;
+        for note in &outcome.notes {
+            if !notes.contains(note) {
+                notes.push(note.clone());
+            }
+        }
         if plan.daily {
             daily.push((strategy, cumulative_by_day(&outcome, strategy)?));
         }
@@ -192,6 +231,7 @@ fn one(
         seed,
         ledgers,
         daily,
+        notes,
     })
 }
 

@@ -4,7 +4,8 @@ use super::rules::{billed_interrupted_seconds, billed_run_seconds};
 use crate::clock::{split_by_month, Timestamp};
 use crate::lifecycle::{Span, State};
 use crate::money::{HourlyRate, MonthlyRate, Usd};
-use crate::pricing::spot::ZoneSeries;
+use crate::pricing::spot::{RegionalAverage, SpotPrices, ZoneSeries};
+use crate::pricing::spot_daily::PathModel;
 use crate::pricing::{BillingUnit, Catalog};
 use crate::scenario::{Action, Market, Markets};
 use crate::scenario::{IdMap, InstanceId, LaunchSpec, PublicIp};
@@ -53,6 +54,9 @@ pub struct Charge {
     pub market: Market,
     /// A Spot run AWS interrupted (its billing follows the interruption rules).
     pub interrupted: bool,
+    /// A Spot run priced at the region's Spot average, for want of history covering it:
+    /// its line item says so.
+    pub regional_average: Option<Arc<RegionalAverage>>,
 }
 
 /// How a charge's cost follows from its quantity.
@@ -116,6 +120,7 @@ impl Charge {
             unit_price: Decimal::ZERO,
             market: Market::OnDemand,
             interrupted: false,
+            regional_average: None,
         }
     }
 }
@@ -140,8 +145,9 @@ struct Rates {
     unit: BillingUnit,
     storage: MonthlyRate,
     ipv4: HourlyRate,
-    /// On Spot: the zone's price series the instance runs at.
-    spot: Option<Arc<ZoneSeries>>,
+    /// On Spot: the zone's price series the instance runs at, and the regional average
+    /// for runs its history does not cover.
+    spot: Option<SpotPrices>,
 }
 
 /// Which of a launch's markets a strategy prices it in.
@@ -174,11 +180,17 @@ struct Account {
 struct Outside {
     /// Spot series used outside the span of their records, for the report to say so.
     notes: std::collections::BTreeSet<String>,
+    /// Pools priced at the regional average, by what the average is (constant or a path,
+    /// and where it comes from), for one sentence each.
+    averaged: std::collections::BTreeMap<(bool, Arc<str>), std::collections::BTreeSet<String>>,
     /// Which series and edge already have their sentence: a billed Spot span past the
     /// history's end is common (every span of a run after the last record), and the
     /// sentence was formatted for each of them only to be found already there.
-    seen: hashbrown::HashSet<(usize, Edge)>,
+    seen: hashbrown::HashSet<(usize, Option<Edge>)>,
 }
+
+/// A Spot pool: region, instance type and operating system.
+type Pool = (Arc<str>, Arc<str>, Arc<str>);
 
 /// A rate set by exact value (the bytes of each price, so 0.10 and 0.1 stay apart, since
 /// reports print unit prices as the catalog gives them) and Spot series by identity.
@@ -186,7 +198,7 @@ struct Outside {
 struct RatesKey {
     prices: [[u8; 16]; 3],
     unit: BillingUnit,
-    spot: Option<usize>,
+    spot: Option<[usize; 2]>,
 }
 
 impl Rates {
@@ -198,7 +210,12 @@ impl Rates {
                 self.ipv4.per_hour().serialize(),
             ],
             unit: self.unit,
-            spot: self.spot.as_ref().map(|z| Arc::as_ptr(z) as usize),
+            spot: self.spot.as_ref().map(|s| {
+                [
+                    s.zone.as_ref().map_or(0, |z| Arc::as_ptr(&z.0) as usize),
+                    s.average.as_ref().map_or(0, |a| Arc::as_ptr(a) as usize),
+                ]
+            }),
         }
     }
 }
@@ -216,6 +233,10 @@ pub struct Meter<'c> {
     /// The charges every market shares (addresses, volumes) of the span being metered,
     /// kept between spans so that metering allocates nothing per span.
     shared: Vec<Charge>,
+    /// Each pool's regional-average series, built once (and so one rate set per pool).
+    averages: HashMap<Pool, Option<Arc<ZoneSeries>>>,
+    /// A trial's price paths, which replace the constant averages.
+    paths: Option<PathModel>,
 }
 
 impl<'c> Meter<'c> {
@@ -232,7 +253,16 @@ impl<'c> Meter<'c> {
             rates: Vec::new(),
             rate_ids: HashMap::new(),
             shared: Vec::new(),
+            averages: HashMap::new(),
+            paths: None,
         }
+    }
+
+    /// Prices Spot runs the history does not cover along the trial's price paths instead
+    /// of at the constant regional average.
+    pub fn with_paths(mut self, paths: Option<PathModel>) -> Meter<'c> {
+        self.paths = paths;
+        self
     }
 
     /// Prices one span in every market, pushing each market's charges onto its vector of
@@ -260,13 +290,13 @@ impl<'c> Meter<'c> {
         let mut first_billed = None;
         for (market, charges) in charges.iter_mut().enumerate().take(self.markets.len()) {
             let rates = &self.rates[account.rates[market] as usize];
-            if let (Some(zone), true) = (&rates.spot, span.state.bills_usage()) {
-                note_outside(&mut self.outside[market], zone, span);
-            }
             let billed = match used {
                 None => 0,
                 Some((length, None)) => length,
-                Some((length, Some(run))) => close_run(rates, run, span, length, charges)?,
+                Some((length, Some(run))) => {
+                    let outside = &mut self.outside[market];
+                    close_run(rates, run, span, length, (charges, outside))?
+                }
             };
             first_billed.get_or_insert(billed);
         }
@@ -289,12 +319,17 @@ impl<'c> Meter<'c> {
         Ok(first_billed.unwrap_or(0))
     }
 
-    /// Sentences about Spot prices used outside the history's records, in `market`.
-    pub fn notes(&self, market: usize) -> impl Iterator<Item = &String> {
-        self.outside
-            .get(market)
-            .into_iter()
-            .flat_map(|o| o.notes.iter())
+    /// Sentences about Spot prices used outside the history's records, in `market`: the
+    /// regional averages used, then the history's edges.
+    pub fn notes(&self, market: usize) -> Vec<String> {
+        let Some(outside) = self.outside.get(market) else {
+            return Vec::new();
+        };
+        let averaged = outside
+            .averaged
+            .iter()
+            .map(|((path, origin), pools)| average_note(*path, origin, pools));
+        averaged.chain(outside.notes.iter().cloned()).collect()
     }
 
     /// The index of a rate set, adding it if new: computed per launch (the catalog lookups
@@ -312,7 +347,7 @@ impl<'c> Meter<'c> {
     }
 
     fn rates_for(
-        &self,
+        &mut self,
         spec: &LaunchSpec,
         launched: Timestamp,
         market_of: MarketOf,
@@ -346,17 +381,24 @@ impl<'c> Meter<'c> {
             .ok_or_else(|| missing("public IPv4 price", spec.region.to_string()))?;
         let spot = match market_of(&spec.markets) {
             Market::OnDemand => None,
-            Market::Spot => Some(
-                self.catalog
-                    .spot()
-                    .cheapest_zone(&spec.region, &spec.instance_type, &spec.os, launched)
-                    .ok_or_else(|| {
-                        missing(
-                            "Spot price history",
-                            format!("{} {} in {}", spec.os, spec.instance_type, spec.region),
-                        )
-                    })?,
-            ),
+            Market::Spot => {
+                let prices = SpotPrices {
+                    zone: self.catalog.spot_zone(
+                        &spec.region,
+                        &spec.instance_type,
+                        &spec.os,
+                        launched,
+                    ),
+                    average: self.average_of(spec, compute),
+                };
+                if prices.is_empty() {
+                    return Err(missing(
+                        "Spot price",
+                        format!("{} {} in {}", spec.os, spec.instance_type, spec.region),
+                    ));
+                }
+                Some(prices)
+            }
         };
         Ok(Rates {
             compute,
@@ -365,6 +407,32 @@ impl<'c> Meter<'c> {
             ipv4,
             spot,
         })
+    }
+
+    /// The pool's regional-average series (a trial's path around it, with paths), built on
+    /// the pool's first Spot launch and kept.
+    fn average_of(&mut self, spec: &LaunchSpec, on_demand: HourlyRate) -> Option<Arc<ZoneSeries>> {
+        let key = (
+            Arc::clone(&spec.region),
+            Arc::clone(&spec.instance_type),
+            Arc::clone(&spec.os),
+        );
+        if let Some(found) = self.averages.get(&key) {
+            return found.clone();
+        }
+        let average = self
+            .catalog
+            .spot_regional_average(&spec.region, &spec.instance_type, &spec.os)
+            .map(|average| {
+                Arc::new(match &self.paths {
+                    Some(paths) => {
+                        paths.path(&spec.instance_type, &spec.os, average, on_demand.per_hour())
+                    }
+                    None => ZoneSeries::regional(average, Vec::new()),
+                })
+            });
+        self.averages.insert(key, average.clone());
+        average
     }
 }
 
@@ -401,15 +469,22 @@ fn close_run(
     run: Run,
     span: &Span,
     length: u64,
-    charges: &mut Vec<Charge>,
+    (charges, outside): (&mut Vec<Charge>, &mut Outside),
 ) -> Result<u64, MeterError> {
     let interrupted = rates.spot.is_some() && span.ended_by == Some(Action::Interrupt);
+    let series = rates
+        .spot
+        .as_ref()
+        .and_then(|prices| prices.for_run(run.start, span.end));
+    if let Some(series) = series {
+        note_series(outside, series, span, (run.start, span.end));
+    }
     let billed = match span.next {
         Some(_) if interrupted => billed_interrupted_seconds(rates.unit, run.seconds),
         Some(_) => billed_run_seconds(rates.unit, run.seconds),
         None => run.seconds,
     };
-    let (pricing, unit_price) = run_cost(rates, run.start, span.end, run.seconds, billed)?;
+    let (pricing, unit_price) = run_cost(rates, series, run, span.end, billed)?;
     charges.push(Charge {
         instance: span.instance,
         spec: Arc::clone(&span.spec),
@@ -426,14 +501,42 @@ fn close_run(
             Market::OnDemand
         },
         interrupted,
+        regional_average: series.and_then(|s| s.average.clone()),
     });
     Ok((length + billed).saturating_sub(run.seconds))
 }
 
-/// Notes, once per series and edge, a billed span of a Spot run outside its history.
-fn note_outside(outside: &mut Outside, zone: &Arc<ZoneSeries>, span: &Span) {
-    if let Some((edge, records)) = outside_edge(zone, span.start, span.end) {
-        if outside.seen.insert((Arc::as_ptr(zone) as usize, edge)) {
+/// Notes, once per series, a Spot run priced at the regional average; else, once per
+/// series and edge, a run reaching outside its history.
+fn note_series(
+    outside: &mut Outside,
+    zone: &Arc<ZoneSeries>,
+    span: &Span,
+    (start, end): (Timestamp, Timestamp),
+) {
+    if let Some(average) = &zone.average {
+        if outside.seen.insert((Arc::as_ptr(zone) as usize, None)) {
+            let spec = &span.spec;
+            let pool = format!(
+                "{} {} in {} ${}/h",
+                spec.os,
+                spec.instance_type,
+                spec.region,
+                average.price.normalize()
+            );
+            outside
+                .averaged
+                .entry((average.path, Arc::clone(&average.origin)))
+                .or_default()
+                .insert(pool);
+        }
+        return;
+    }
+    if let Some((edge, records)) = outside_edge(zone, start, end) {
+        if outside
+            .seen
+            .insert((Arc::as_ptr(zone) as usize, Some(edge)))
+        {
             let note = outside_note(zone, &span.spec.instance_type, edge, records);
             outside.notes.insert(note);
         }
@@ -447,6 +550,33 @@ enum Edge {
     Before,
     /// More than a day after the last: its price is assumed to hold.
     After,
+}
+
+/// Pools listed by name in the regional-average note; a fleet of many types gets a count of
+/// the rest.
+const AVERAGE_NOTE_POOLS: usize = 12;
+
+/// The sentence for the pools priced at the regional average.
+fn average_note(path: bool, origin: &str, pools: &std::collections::BTreeSet<String>) -> String {
+    let mut listed: Vec<&str> = pools
+        .iter()
+        .take(AVERAGE_NOTE_POOLS)
+        .map(String::as_str)
+        .collect();
+    let more = pools.len().saturating_sub(AVERAGE_NOTE_POOLS);
+    let rest = format!("and {more} more");
+    if more > 0 {
+        listed.push(&rest);
+    }
+    let how = if path {
+        format!("on a daily path drawn around the catalog's regional Spot average ({origin})")
+    } else {
+        format!("at the catalog's regional Spot average ({origin}), constant")
+    };
+    format!(
+        "no imported Spot price history covers these runs, so Spot is priced {how}: {}",
+        listed.join("; ")
+    )
 }
 
 /// Whether `[start, end)` reaches before a zone's first Spot record or more than a day
@@ -500,12 +630,12 @@ fn outside_note(
 /// billed after an interruption are the run's last ones).
 fn run_cost(
     rates: &Rates,
-    start: Timestamp,
+    series: Option<&Arc<ZoneSeries>>,
+    Run { start, seconds }: Run,
     end: Timestamp,
-    seconds: u64,
     billed: u64,
 ) -> Result<(Pricing, Decimal), MeterError> {
-    let Some(zone) = &rates.spot else {
+    let Some(zone) = series else {
         return Ok((Pricing::Hourly(rates.compute), rates.compute.per_hour()));
     };
     let paid_end = start
@@ -554,6 +684,7 @@ fn meter_public_ip(
         unit_price: rates.ipv4.per_hour(),
         market: Market::OnDemand,
         interrupted: false,
+        regional_average: None,
     });
     Ok(())
 }
@@ -590,6 +721,7 @@ fn meter_storage(
             unit_price: rates.storage.per_gb_month(),
             market: Market::OnDemand,
             interrupted: false,
+            regional_average: None,
         });
     }
     Ok(())

@@ -2,14 +2,14 @@
 
 use super::reserve::reserved_plan;
 use super::simulate::{
-    keep_requested, load_catalog, open_source, options, spot_options, with_markets,
+    keep_requested, load_catalog, open_source, options, printed, spot_options, with_markets,
 };
 use super::{CompareArgs, WhatIf};
 use crate::error::Error;
 use crate::report::{ComparisonReport, Summary};
 use crate::simulation::{simulate, NoTimeline};
 
-pub fn run(args: &CompareArgs) -> Result<String, Error> {
+pub fn run(args: &CompareArgs) -> Result<super::Printed, Error> {
     if let Some(dir) = &args.run.out {
         // Accepted by the shared run flags, but compare has no files to write: refused rather
         // than ignored, so nobody waits for a directory that never comes.
@@ -19,8 +19,9 @@ pub fn run(args: &CompareArgs) -> Result<String, Error> {
         )));
     }
     let catalog = load_catalog(&args.run)?;
-    let (plan, _) = reserved_plan(&args.run, &catalog)?;
-    let (mut options, _) = spot_options(&args.run, &catalog, options(&args.run, plan))?;
+    let (plan, reserved_note) = reserved_plan(&args.run, &catalog)?;
+    let (mut options, spot_note) = spot_options(&args.run, &catalog, options(&args.run, plan))?;
+    let mut notes: Vec<String> = reserved_note.into_iter().chain(spot_note).collect();
     if args.run.later.interruptions == super::Interruptions::Advisor {
         return Err(Error::Usage(
             "compare prices interruptions from the scenario; run simulate for --interruptions advisor".into(),
@@ -52,9 +53,22 @@ pub fn run(args: &CompareArgs) -> Result<String, Error> {
             let mut outcome = simulate(source.as_mut(), &catalog, &options, &mut NoTimeline)?;
             keep_requested(&mut outcome, args.run.strategy);
             let name = path.display().to_string();
+            let run_label = match label.is_empty() {
+                true => name.clone(),
+                false => format!("{name} [{label}]"),
+            };
+            for note in &outcome.notes {
+                let note = format!("{run_label}: {note}");
+                if !notes.contains(&note) {
+                    notes.push(note);
+                }
+            }
             let summary = Summary::new(&name, &outcome)?;
             runs.push((name, label.clone(), summary.strategies));
         }
     }
-    Ok(ComparisonReport::new(&runs).render(args.run.format))
+    let mut report = ComparisonReport::new(&runs);
+    report.notes = notes;
+    let format = args.run.format;
+    Ok(printed(report.render(format), format, &report.notes))
 }

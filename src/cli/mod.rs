@@ -324,15 +324,35 @@ fn parse_duration(text: &str) -> Result<Seconds, String> {
     Seconds::parse(text).map_err(|e| e.to_string())
 }
 
-/// Runs a parsed command line; returns what goes to standard output.
-pub fn run(cli: Cli) -> Result<String, Error> {
+/// What a command prints: its report for standard output, and notes for standard error,
+/// those the report's format has no place for (a CSV summary has no room for sentences, and
+/// a note such as "Spot was priced at the regional average" must not be lost).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Printed {
+    pub stdout: String,
+    pub notes: Vec<String>,
+}
+
+impl From<String> for Printed {
+    fn from(stdout: String) -> Printed {
+        Printed {
+            stdout,
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// Runs a parsed command line; returns what goes to standard output and standard error.
+pub fn run(cli: Cli) -> Result<Printed, Error> {
     match cli.command {
         Command::Simulate(args) => simulate::run(&args),
-        Command::Recommend(args) => recommend::run(&args),
-        Command::Expand(args) => expand::run(&args),
+        Command::Recommend(args) => recommend::run(&args).map(Printed::from),
+        Command::Expand(args) => expand::run(&args).map(Printed::from),
         Command::Compare(args) => compare::run(&args),
-        Command::Generate(args) => generate::run(&args),
-        Command::Pricing(PricingCommand::Import { files, out }) => import::run(&files, &out),
-        Command::Pricing(PricingCommand::Show(args)) => pricing_show::run(&args),
+        Command::Generate(args) => generate::run(&args).map(Printed::from),
+        Command::Pricing(PricingCommand::Import { files, out }) => {
+            import::run(&files, &out).map(Printed::from)
+        }
+        Command::Pricing(PricingCommand::Show(args)) => pricing_show::run(&args).map(Printed::from),
     }
 }

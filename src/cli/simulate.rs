@@ -23,7 +23,7 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
-pub fn run(args: &SimulateArgs) -> Result<String, Error> {
+pub fn run(args: &SimulateArgs) -> Result<super::Printed, Error> {
     check_later_flags(args)?;
     let catalog = load_catalog(&args.run)?;
     let (reserved, note) = reserved_plan(&args.run, &catalog)?;
@@ -58,6 +58,16 @@ pub fn run(args: &SimulateArgs) -> Result<String, Error> {
                     .ledgers
                     .insert(1, (band.strategy, band.median.clone()));
             }
+            // The trials' replays price Spot; the main one did not, so their notes say how.
+            for note in trials
+                .first()
+                .map(|t| t.notes.as_slice())
+                .unwrap_or_default()
+            {
+                if !outcome.notes.contains(note) {
+                    outcome.notes.push(note.clone());
+                }
+            }
             Some((plan, bands, trials::chart_bands(&trials)))
         }
         None => None,
@@ -72,6 +82,9 @@ pub fn run(args: &SimulateArgs) -> Result<String, Error> {
     }
     if let Some(Staged { mut out, items }) = staged {
         out.write("summary.csv", summary.csv().as_bytes())?;
+        if !summary.notes.is_empty() {
+            out.write("notes.txt", notes_text(&summary.notes).as_bytes())?;
+        }
         out.write("groups.csv", summary.groups_csv().as_bytes())?;
         if let Some((_, _, chart_bands)) = &bands {
             out.write("bands.csv", summary.bands_csv().as_bytes())?;
@@ -91,7 +104,30 @@ pub fn run(args: &SimulateArgs) -> Result<String, Error> {
         write_finance(&mut out, written, &outcome, &catalog, items)?;
         out.commit()?;
     }
-    Ok(summary.render(args.run.format))
+    Ok(printed(
+        summary.render(args.run.format),
+        args.run.format,
+        &summary.notes,
+    ))
+}
+
+/// The report, with its notes for standard error when its format cannot hold them (CSV;
+/// the table and JSON show them).
+pub(super) fn printed(
+    stdout: String,
+    format: crate::report::Format,
+    notes: &[String],
+) -> super::Printed {
+    let notes = match format {
+        crate::report::Format::Csv => notes.to_vec(),
+        _ => Vec::new(),
+    };
+    super::Printed { stdout, notes }
+}
+
+/// `notes.txt` of `--out`: one note a line, as the table shows them.
+fn notes_text(notes: &[String]) -> String {
+    notes.iter().map(|n| format!("note: {n}\n")).collect()
 }
 
 pub(super) fn load_catalog(run: &RunArgs) -> Result<Catalog, Error> {
@@ -119,6 +155,7 @@ pub(super) fn options(run: &RunArgs, reserved: Option<crate::simulation::Reserve
         mixed: None,
         skip_on_demand: false,
         same_thread: false,
+        spot_paths: None,
     }
 }
 
@@ -217,7 +254,8 @@ fn header_kind(file: File) -> Option<Kind> {
     kind_of_header(&names)
 }
 
-/// Which Spot strategies to meter: those asked for, if the catalog has a Spot history.
+/// Which Spot strategies to meter: those asked for, if the catalog has Spot prices (a
+/// history or regional averages).
 pub(super) fn spot_options(
     run: &RunArgs,
     catalog: &Catalog,
@@ -232,8 +270,9 @@ pub(super) fn spot_options(
     if !(spot || mixed) {
         return Ok((options, None));
     }
-    if catalog.spot().is_empty() {
-        let problem = "the price catalog has no Spot price history; add spot_prices.csv to a --pricing directory, \
+    if !catalog.has_spot_prices() {
+        let problem = "the price catalog has no Spot prices (no regional Spot averages and no Spot price history); \
+                       add spot_average.csv or spot_prices.csv to a --pricing directory, \
                        or import `aws ec2 describe-spot-price-history` output with `ec2plan pricing import`";
         if run.strategy == StrategyArg::All {
             return Ok((

@@ -31,7 +31,7 @@ pub struct CatalogFile {
 }
 
 /// The files, in load order: types and platforms first, since prices refer to them.
-const EMBEDDED: [(&str, &str); 9] = [
+const EMBEDDED: [(&str, &str); 10] = [
     (
         "instance_types.csv",
         include_str!("../../pricing/instance_types.csv"),
@@ -55,6 +55,10 @@ const EMBEDDED: [(&str, &str); 9] = [
     (
         "spot_advisor.csv",
         include_str!("../../pricing/spot_advisor.csv"),
+    ),
+    (
+        "spot_daily.csv",
+        include_str!("../../pricing/spot_daily.csv"),
     ),
 ];
 
@@ -338,6 +342,17 @@ pub(super) fn load_into(catalog: &mut Catalog, file: &CatalogFile) -> Result<(),
             defer(catalog, file, text);
             return Ok(());
         }
+    }
+    match (file.name, &file.text) {
+        // Read only when trials draw price paths (`Catalog::spot_daily`).
+        ("spot_daily.csv", _) => {
+            catalog.spot_extra.daily_file = Some(file.clone());
+            return Ok(());
+        }
+        ("spot_average.csv", Cow::Owned(_)) => {
+            catalog.spot_extra.average_from = Some(Arc::clone(&file.label));
+        }
+        _ => {}
     }
     let source = Source::file(file);
     let known = Known {
@@ -666,6 +681,36 @@ fn load_spot(catalog: &mut Catalog, source: &Source) -> Result<(), CatalogError>
         }
         Ok(())
     })
+}
+
+/// Reads `spot_daily.csv`: each (region, type)'s price by day.
+pub(super) fn load_daily(file: &CatalogFile) -> Result<super::spot_daily::SpotDaily, CatalogError> {
+    let mut series: BTreeMap<(String, String), Vec<(i64, rust_decimal::Decimal)>> = BTreeMap::new();
+    let mut seen = std::collections::HashSet::new();
+    let columns = ["region", "instance_type", "day", "usd_per_hour"];
+    for_each_row(&Source::file(file), &columns, |row| {
+        let region = row.required("region")?;
+        let instance_type = row.required("instance_type")?;
+        let text = row.required("day")?;
+        let day = crate::clock::Timestamp::parse(&format!("{text}T00:00:00Z"))
+            .map_err(|_| row.error("day", format!("day {text:?} is not a date like 2024-01-09")))?
+            .unix()
+            .div_euclid(crate::clock::SECONDS_PER_DAY);
+        let price = row.price("usd_per_hour")?;
+        if price.is_zero() {
+            return Err(row.error("usd_per_hour", "usd_per_hour must be above zero".into()));
+        }
+        if !seen.insert((region.to_string(), instance_type.to_string(), day)) {
+            let problem = format!("{instance_type} in {region} on {text} is priced twice");
+            return Err(row.error("day", problem));
+        }
+        series
+            .entry((region.to_string(), instance_type.to_string()))
+            .or_default()
+            .push((day, price));
+        Ok(())
+    })?;
+    Ok(super::spot_daily::SpotDaily::new(series))
 }
 
 fn load_advisor(catalog: &mut Catalog, source: &Source) -> Result<(), CatalogError> {

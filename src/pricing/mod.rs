@@ -15,6 +15,8 @@ mod reserved;
 pub mod sizes;
 mod sources;
 pub mod spot;
+mod spot_catalog;
+pub mod spot_daily;
 pub mod spot_import;
 mod volume;
 
@@ -102,6 +104,9 @@ pub struct Catalog {
     advisor: HashMap<(String, String, String), spot::Band>,
     platforms: BTreeMap<String, Platform>,
     regions: BTreeMap<String, Region>,
+    /// Spot prices beyond the history (`spot_catalog`): where `spot_average.csv` came from
+    /// when `--pricing` gave it, and `spot_daily.csv`, read only when trials ask for it.
+    spot_extra: spot_catalog::SpotExtra,
 }
 
 impl Region {

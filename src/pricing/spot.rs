@@ -3,8 +3,13 @@
 //! A record holds from its timestamp until the next record for the same zone, instance type
 //! and product (billing-rules.md §6). Before a series' first record there is no price in the
 //! history; ec2plan then uses the first record and says so, rather than invent one.
+//!
+//! Where a pool's history does not cover a run at all (or there is none), the run is priced
+//! at the region's Spot average from the catalog ([`SpotPrices::for_run`]): a series of one
+//! price (or, in trials, a daily path around it) marked as such, so the meter prices it like
+//! any zone and the report can say where the price came from.
 
-use crate::clock::{Timestamp, SECONDS_PER_HOUR};
+use crate::clock::{Seconds, Timestamp, SECONDS_PER_HOUR};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -14,9 +19,55 @@ use std::sync::Arc;
 pub struct ZoneSeries {
     pub zone: String,
     pub points: Vec<(Timestamp, Decimal)>,
+    /// Set for a stand-in built from the region's Spot average rather than imported history:
+    /// notes and line items name it, since nobody should mistake it for a zone's prices.
+    pub average: Option<Arc<RegionalAverage>>,
+}
+
+/// The region's average Spot price standing in for a pool's missing history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionalAverage {
+    pub region: String,
+    pub price: Decimal,
+    /// When or where the average comes from (`spring 2026` for the bundled one).
+    pub origin: Arc<str>,
+    /// A trial's daily price path around the average rather than the average itself.
+    pub path: bool,
+}
+
+impl std::fmt::Display for RegionalAverage {
+    /// `the us-east-1 regional Spot average $0.03876/h (spring 2026)`, as line items and
+    /// notes end.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.path {
+            f.write_str("a daily price path around ")?;
+        }
+        write!(
+            f,
+            "the {} regional Spot average ${}/h ({})",
+            self.region,
+            self.price.normalize(),
+            self.origin
+        )
+    }
 }
 
 impl ZoneSeries {
+    /// The region's average as a series: `points` from the first (a constant: one point at
+    /// the start of time).
+    pub fn regional(average: RegionalAverage, points: Vec<(Timestamp, Decimal)>) -> ZoneSeries {
+        let points = if points.is_empty() {
+            vec![(Timestamp::from_unix(i64::MIN), average.price)]
+        } else {
+            points
+        };
+        ZoneSeries {
+            zone: format!("{} (regional average)", average.region),
+            points,
+            average: Some(Arc::new(average)),
+        }
+    }
+
     /// When the series' records start and end.
     pub fn span(&self) -> Option<(Timestamp, Timestamp)> {
         Some((self.points.first()?.0, self.points.last()?.0))
@@ -84,6 +135,7 @@ impl SpotHistory {
                 zones.push(Arc::new(ZoneSeries {
                     zone: zone.to_string(),
                     points: Vec::new(),
+                    average: None,
                 }));
                 zones.len() - 1
             }
@@ -120,6 +172,24 @@ impl SpotHistory {
             .filter_map(|z| z.price_at(t).map(|(p, _)| (p, &z.zone, z)))
             .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
             .map(|(_, _, z)| Arc::clone(z))
+    }
+
+    /// The first and last record of a pool's zones together: the history a run must reach
+    /// for it to be priced from the history rather than the regional average.
+    pub fn pool_span(
+        &self,
+        region: &str,
+        instance_type: &str,
+        os: &str,
+    ) -> Option<(Timestamp, Timestamp)> {
+        let zones = self.series.get(&(
+            region.to_string(),
+            instance_type.to_string(),
+            os.to_string(),
+        ))?;
+        let first = zones.iter().filter_map(|z| z.span()).map(|s| s.0).min()?;
+        let last = zones.iter().filter_map(|z| z.span()).map(|s| s.1).max()?;
+        Some((first, last))
     }
 
     /// The first and last record of every series: what the history covers.
@@ -191,6 +261,39 @@ impl SpotHistory {
     }
 }
 
+/// How long after a pool's last record its last price is still taken to hold.
+pub const HISTORY_GRACE: Seconds = Seconds(86_400);
+
+/// What a Spot Instance's runs are priced at: the zone it was launched in (chosen by the
+/// history) and the region's average, whichever [`SpotPrices::for_run`] picks for a run.
+#[derive(Debug, Clone, Default)]
+pub struct SpotPrices {
+    /// The zone's series, and when the pool's history starts and ends.
+    pub zone: Option<(Arc<ZoneSeries>, (Timestamp, Timestamp))>,
+    pub average: Option<Arc<ZoneSeries>>,
+}
+
+impl SpotPrices {
+    /// The series a run over `[start, end)` is priced from: the zone's history unless the
+    /// run lies entirely before the pool's first record or starts more than a day
+    /// ([`HISTORY_GRACE`]) after its last, in which case the history says nothing about it
+    /// and the regional average is used. Without an average, the history (and its edge
+    /// notes) as before; `None` when there is neither.
+    pub fn for_run(&self, start: Timestamp, end: Timestamp) -> Option<&Arc<ZoneSeries>> {
+        if let Some((zone, (first, last))) = &self.zone {
+            let covered = end > *first && start <= last.plus(HISTORY_GRACE);
+            if covered || self.average.is_none() {
+                return Some(zone);
+            }
+        }
+        self.average.as_ref()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.zone.is_none() && self.average.is_none()
+    }
+}
+
 /// A Spot Instance Advisor interruption-frequency band: the share of Spot capacity AWS
 /// reclaimed over the trailing month (billing-rules.md §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -248,6 +351,7 @@ mod tests {
                 (ts("2026-03-02T01:00:00Z"), "0.040".parse().unwrap()),
                 (ts("2026-03-02T02:00:00Z"), "0.030".parse().unwrap()),
             ],
+            average: None,
         }
     }
 
@@ -304,6 +408,41 @@ mod tests {
         assert_eq!(range.highest, "0.05".parse().unwrap());
         assert_eq!(range.records, 4);
         assert!(history.range("us-east-1", "m5.large", "windows").is_none());
+    }
+
+    #[test]
+    fn a_run_the_history_does_not_reach_takes_the_regional_average() {
+        let average = RegionalAverage {
+            region: "us-east-1".into(),
+            price: "0.05".parse().unwrap(),
+            origin: Arc::from("spring 2026"),
+            path: false,
+        };
+        let zone = Arc::new(series());
+        let span = zone.span().unwrap();
+        let prices = SpotPrices {
+            zone: Some((Arc::clone(&zone), span)),
+            average: Some(Arc::new(ZoneSeries::regional(average, Vec::new()))),
+        };
+        let is_history = |start: &str, end: &str| {
+            prices
+                .for_run(ts(start), ts(end))
+                .unwrap()
+                .average
+                .is_none()
+        };
+        // Records from 2026-03-02 00:00 to 02:00; the last holds for a day after it.
+        assert!(is_history("2026-03-01T23:00:00Z", "2026-03-02T00:00:01Z"));
+        assert!(!is_history("2026-03-01T22:00:00Z", "2026-03-02T00:00:00Z"));
+        assert!(is_history("2026-03-03T02:00:00Z", "2026-03-05T00:00:00Z"));
+        assert!(!is_history("2026-03-03T02:00:01Z", "2026-03-03T03:00:00Z"));
+        // Without an average, the history as before.
+        let history_only = SpotPrices {
+            average: None,
+            ..prices.clone()
+        };
+        let far = history_only.for_run(ts("2027-01-01T00:00:00Z"), ts("2027-01-02T00:00:00Z"));
+        assert!(far.unwrap().average.is_none());
     }
 
     #[test]

@@ -25,6 +25,10 @@ pub struct ComparisonRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ComparisonReport {
     pub rows: Vec<ComparisonRow>,
+    /// What the reader should know about how figures were obtained (each run's notes, named
+    /// by its scenario), as the summary has them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 const HEADER: [&str; 10] = [
@@ -67,7 +71,10 @@ impl ComparisonReport {
                 });
             }
         }
-        ComparisonReport { rows }
+        ComparisonReport {
+            rows,
+            notes: Vec::new(),
+        }
     }
 
     pub fn render(&self, format: Format) -> String {
@@ -143,6 +150,9 @@ impl ComparisonReport {
             );
         }
         out.push_str("\nUSD, rounded to cents; \"vs first\" is the total minus the first row's total for the same strategy.\n");
+        for note in &self.notes {
+            let _ = writeln!(out, "note: {note}");
+        }
         out
     }
 }

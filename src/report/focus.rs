@@ -454,12 +454,21 @@ fn labels(charge: &Charge) -> Arc<Labels> {
         region: Arc::clone(&spec.region),
         service,
         sku: sku.into(),
-        description: format!(
-            "{} {} for {}",
-            kind.name().replace('_', " "),
-            unit.to_lowercase(),
-            spec.name
-        )
+        description: match &charge.regional_average {
+            // Spot usage no imported history covered: say what priced it.
+            Some(average) => format!(
+                "{} {} for {} at {average}",
+                kind.name().replace('_', " "),
+                unit.to_lowercase(),
+                spec.name
+            ),
+            None => format!(
+                "{} {} for {}",
+                kind.name().replace('_', " "),
+                unit.to_lowercase(),
+                spec.name
+            ),
+        }
         .into(),
         pricing_unit: unit,
         state: charge.state.map(|s| s.name()),

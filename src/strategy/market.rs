@@ -4,7 +4,8 @@
 //! given, for each strategy that can use Spot, the market it runs in.
 //!
 //! - `spot`: an instance marked `interruptible` runs on Spot when the catalog has a Spot
-//!   price history for its region, type and operating system; everything else On-Demand.
+//!   price for its region, type and operating system (a history or the regional average);
+//!   everything else On-Demand.
 //! - `mixed`: EC2 Auto Scaling's `InstancesDistribution` per group, decided at launch in
 //!   launch order: the first `OnDemandBaseCapacity` instances of the group On-Demand, then of
 //!   the capacity above the base `OnDemandPercentageAboveBaseCapacity` percent On-Demand and
@@ -66,7 +67,7 @@ pub struct MarketAssigner<'a> {
     distribution: Distribution,
     groups: HashMap<Arc<str>, GroupMix>,
     alive: HashMap<InstanceId, (Arc<str>, Market)>,
-    /// Instances marked interruptible that ran On-Demand for lack of a Spot price history.
+    /// Instances marked interruptible that ran On-Demand for lack of any Spot price.
     pub missing_history: BTreeSet<String>,
     /// `--interruptions none`: the scenario's `interrupt` rows end instances as ordinary
     /// terminations, without Spot's interruption billing.
@@ -93,7 +94,7 @@ impl<'a> MarketAssigner<'a> {
     fn assign(&mut self, event: &mut Event) {
         match (event.action, event.spec.clone()) {
             (Action::Launch, Some(launched)) => {
-                let spot_possible = launched.interruptible && self.has_history(&launched, event);
+                let spot_possible = launched.interruptible && self.has_spot_price(&launched);
                 let mix = self.groups.entry(Arc::clone(&launched.group)).or_default();
                 let mixed = if spot_possible
                     && !self.distribution.next_is_on_demand(mix.on_demand, mix.spot)
@@ -130,12 +131,10 @@ impl<'a> MarketAssigner<'a> {
         }
     }
 
-    fn has_history(&mut self, spec: &LaunchSpec, event: &Event) -> bool {
+    fn has_spot_price(&mut self, spec: &LaunchSpec) -> bool {
         let found = self
             .catalog
-            .spot()
-            .cheapest_zone(&spec.region, &spec.instance_type, &spec.os, event.time)
-            .is_some();
+            .has_spot_price(&spec.region, &spec.instance_type, &spec.os);
         if !found {
             self.missing_history.insert(format!(
                 "{} {} in {}",
@@ -175,7 +174,7 @@ impl EventSource for MarketAssigner<'_> {
         if !self.missing_history.is_empty() {
             let list: Vec<&str> = self.missing_history.iter().map(String::as_str).collect();
             notes.push(format!(
-                "spot and mixed: interruptible instances ran On-Demand for lack of a Spot price history for {}",
+                "spot and mixed: interruptible instances ran On-Demand for lack of a Spot price (no Spot price history and no regional Spot average) for {}",
                 list.join("; ")
             ));
         }

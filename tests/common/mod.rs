@@ -100,6 +100,7 @@ pub fn instant() -> Options {
         mixed: None,
         skip_on_demand: false,
         same_thread: false,
+        spot_paths: None,
     }
 }
 
