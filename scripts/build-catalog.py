@@ -50,6 +50,9 @@ HEADERS = {
 #   b7dbceba0649cdc693d50de8a96e696b281e847a), spring 2026. The feed prints the effective hourly rate;
 #   the fee is that rate x term hours, which lands on a whole dollar within the printed precision for
 #   every row (m5.large us-east-1: 0.056393 x 8,760 = 494.003 -> $494, AWS's own 2021 record says 494).
+#   Left out: the non-Linux rows whose rate is exactly the Linux rate of the same type and region
+#   although their On-Demand rates differ (Windows of m6i, r6i, c6i and others: the feed repeated
+#   the Linux figure). See README.md.
 # no-upfront (linux; standard and convertible): AWS's reserved-instance pricing feed
 #   (source ec2-reservedinstance) as stored in GitHub yeo/ec2.shop, data/ec2/<region>-reservedinstance-*.json
 #   (commit 73696e380ae600b175f859850a726edebd1de72f, 2025-04-05). Left out: the rows whose On-Demand price
@@ -120,11 +123,23 @@ def upfront_fee(effective: str, hours: int) -> str:
     return str(fee)
 
 
+def copies_linux(row, linux, column):
+    """A Windows, RHEL, SUSE or Ubuntu Pro reservation whose effective rate is exactly the Linux
+    one of the same type and region, although the On-Demand rates differ: the feed repeated the
+    Linux figure (a licence-included reservation cannot cost what the bare one does). 3,329
+    Windows rates of the spring 2026 feed do this, 1- and 3-year (m6i, r6i, c6i, ... families)."""
+    bare = linux.get((row["region"], row["instance_type"]))
+    return (row["os"] != "linux" and bare is not None and row[column] == bare[column]
+            and row["on_demand_usd_per_hour"] != bare["on_demand_usd_per_hour"])
+
+
 def main():
     data, out = Path(sys.argv[1]), Path(__file__).resolve().parent.parent / "pricing"
     prices = read(data, "ec2-prices-2026-05.csv")
+    linux = {(r["region"], r["instance_type"]): r for r in prices if r["os"] == "linux"}
     types, on_demand, spot, reserved = {}, [], [], []
     od_2026 = {}
+    copied = 0
     for r in prices:
         os_name = OS_NAMES[r["os"]]
         types[r["instance_type"]] = (r["vcpu"], r["memory_gib"])
@@ -133,10 +148,15 @@ def main():
         if r["spot_avg_usd_per_hour"]:
             spot.append([r["region"], r["instance_type"], os_name, r["spot_avg_usd_per_hour"]])
         for term in ("1yr", "3yr"):
-            effective = r[f"ri_{term}_standard_all_upfront_effective_usd_per_hour"]
+            column = f"ri_{term}_standard_all_upfront_effective_usd_per_hour"
+            effective = r[column]
+            if effective and copies_linux(r, linux, column):
+                copied += 1
+                continue
             if effective:
                 fee = upfront_fee(effective, TERM_HOURS[term])
                 reserved.append([r["region"], r["instance_type"], os_name, term, "standard", "all-upfront", fee, "0"])
+    print(f"all-upfront rows left out (a non-Linux rate equal to the Linux one): {copied}")
     left_out = 0
     for r in read(data, "ri-no-upfront-2025-04.csv"):
         od = od_2026.get((r["region"], r["instance_type"], r["os"]))

@@ -58,7 +58,7 @@ fn every_on_demand_and_spot_average_row_is_what_a_lookup_returns() {
 fn every_reservation_row_is_what_a_lookup_returns() {
     let catalog = Catalog::embedded().unwrap();
     let reserved = rows("reserved.csv");
-    assert_eq!(reserved.len(), 180_450);
+    assert_eq!(reserved.len(), 177_121);
     for row in &reserved {
         let terms = OfferTerms {
             term: Term::parse(&row[3]).unwrap(),

@@ -116,16 +116,23 @@ impl RecommendationReport {
             );
             return out;
         }
+        // Pools are per region, operating system and family (or type): each label says all
+        // three, and the column is as wide as the longest.
+        let labels: Vec<String> = self
+            .recommendations
+            .iter()
+            .map(|r| format!("{} {} {}", r.region, r.os, r.pool))
+            .collect();
+        let width = labels.iter().map(String::len).max().unwrap_or(4).max(4);
         let _ = writeln!(
             out,
-            "{:<16} {:<14} {:>5} {:>11} {:>12} {:>12} {:>11} {:>10}",
+            "{:<width$} {:<14} {:>5} {:>11} {:>12} {:>12} {:>11} {:>10}",
             "pool", "buy", "count", "utilization", "on-demand", "reserved", "savings", "break-even"
         );
-        for r in &self.recommendations {
-            let pool = format!("{} {}", r.region, r.pool);
+        for (r, pool) in self.recommendations.iter().zip(&labels) {
             let _ = writeln!(
                 out,
-                "{:<16} {:<14} {:>5} {:>10}% {:>12} {:>12} {:>11} {:>9}%",
+                "{:<width$} {:<14} {:>5} {:>10}% {:>12} {:>12} {:>11} {:>9}%",
                 pool,
                 r.instance_type,
                 r.count,
@@ -137,8 +144,8 @@ impl RecommendationReport {
             );
         }
         out.push('\n');
-        for r in &self.recommendations {
-            let _ = writeln!(out, "{} {}: {}", r.region, r.pool, r.why);
+        for (r, pool) in self.recommendations.iter().zip(&labels) {
+            let _ = writeln!(out, "{pool}: {}", r.why);
         }
         out
     }
