@@ -24,7 +24,7 @@ const VANTAGE: &str = "AWS Price List via the ec2instances.info feed (GitHub \
 jawaadjariwala/AWS-EC2-Pricing-Landscape-Analysis, commit b7dbceba)";
 const VANTAGE_DATE: &str = "spring 2026";
 
-const CITATIONS: [Citation; 11] = [
+const CITATIONS: [Citation; 12] = [
     Citation {
         file: "instance_types.csv",
         part: None,
@@ -87,6 +87,13 @@ const CITATIONS: [Citation; 11] = [
         part: None,
         source: "describe-spot-price-history records via GitHub orf/spot-prices, commit 3990003c",
         date: "2026-01-16",
+    },
+    Citation {
+        file: "spot_daily.csv",
+        part: None,
+        source: "daily regional Spot prices from Infracost's Price List dump via GitHub \
+                 coroot/cloud-pricing (gh-pages, commits e1c0f613 to af03eada)",
+        date: "2023-02-20 to 2024-08-09",
     },
     Citation {
         file: "spot_advisor.csv",
