@@ -59,10 +59,12 @@ pub fn draw_all(
         ),
     )?;
     for recommendation in outcome.reserved.iter().flat_map(|fit| &fit.recommendations) {
-        let name = format!(
-            "reservations_{}_{}.png",
-            recommendation.pool.region, recommendation.pool.scope
-        );
+        // Pools are per operating system too; Linux (the usual one) keeps the short name.
+        let pool = &recommendation.pool;
+        let name = match &*pool.os {
+            "linux" => format!("reservations_{}_{}.png", pool.region, pool.scope),
+            os => format!("reservations_{}_{os}_{}.png", pool.region, pool.scope),
+        };
         let costs: Vec<f64> = recommendation
             .curve
             .iter()
@@ -70,8 +72,8 @@ pub fn draw_all(
             .collect();
         let chosen = usize::try_from(recommendation.count).unwrap_or(0);
         let what = format!(
-            "Total cost against {} reservations",
-            recommendation.instance_type
+            "Total cost against {} {} reservations",
+            recommendation.pool.os, recommendation.instance_type
         );
         draw(
             &name,
