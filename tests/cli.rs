@@ -870,3 +870,48 @@ fn line_items_match_their_golden_file() {
         golden
     );
 }
+
+#[test]
+fn out_reused_for_another_scenario_holds_only_the_second_run() {
+    // nightly-batch writes notes.txt (Spot at the regional average) and a c6i reservation
+    // chart; web-fleet writes neither, but m6i and t3 charts. A file of the user's stays.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report");
+    fs::create_dir(&out).unwrap();
+    fs::write(out.join("my-notes.md"), "mine").unwrap();
+    for scenario in ["nightly-batch", "web-fleet"] {
+        ec2plan()
+            .arg("simulate")
+            .arg(root.join("scenarios").join(format!("{scenario}.csv")))
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+    }
+    let mut names: Vec<String> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "cumulative_cost.png",
+            "fleet_composition.png",
+            "groups.csv",
+            "line_items.csv",
+            "monthly.csv",
+            "monthly_by_kind.png",
+            "my-notes.md",
+            "reservations_us-east-1_m6i.png",
+            "reservations_us-east-1_t3.png",
+            "summary.csv",
+            "timeline.csv",
+        ]
+    );
+    assert_eq!(fs::read_to_string(out.join("my-notes.md")).unwrap(), "mine");
+    // Staged beside the report, not inside it, and gone after the run.
+    let beside: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(beside.len(), 1);
+}

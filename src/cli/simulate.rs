@@ -442,7 +442,7 @@ fn simulate_into(
     options: &Options,
     itemize: Itemize,
 ) -> Result<(Outcome, Staged), Error> {
-    let mut out = OutputDir::create(dir)?;
+    let mut out = OutputDir::report(dir)?;
     let path = out.path("timeline.csv");
     let file = File::create(&path).map_err(|e| Error::write(dir.join("timeline.csv"), e))?;
     let mut timeline =

@@ -3,6 +3,11 @@
 //! Files are written into a staging directory next to DIR (same file system, so renames are
 //! atomic) and moved into DIR only when the whole run has succeeded. If anything fails, the
 //! staging directory is removed when the `OutputDir` is dropped and DIR is as it was.
+//!
+//! A report directory holds one run: files with the names a report has that this run did
+//! not write (a previous run's `reservations_us-east-1_m6i.png`, its `bands.csv`) are
+//! removed when the run commits, so a chart never sits beside a summary it does not belong
+//! to. Files with other names are the user's and are left alone.
 
 use crate::error::Error;
 use std::fs;
@@ -12,22 +17,61 @@ pub struct OutputDir {
     target: PathBuf,
     staging: PathBuf,
     files: Vec<String>,
+    /// A report directory: remove the report files this run did not write.
+    one_run: bool,
+}
+
+/// The names of the files a report may hold: what `simulate --out` writes.
+const REPORT_FILES: [&str; 10] = [
+    "summary.csv",
+    "groups.csv",
+    "timeline.csv",
+    "line_items.csv",
+    "monthly.csv",
+    "notes.txt",
+    "bands.csv",
+    "cumulative_cost.png",
+    "monthly_by_kind.png",
+    "fleet_composition.png",
+];
+
+/// Whether `name` is a file a report writes (the fixed names, the Spot band chart, and one
+/// reservation chart per pool).
+pub fn is_report_file(name: &str) -> bool {
+    REPORT_FILES.contains(&name)
+        || name == "spot_bands.png"
+        || (name.starts_with("reservations_") && name.ends_with(".png"))
 }
 
 impl OutputDir {
-    /// Prepares to write into `target`; fails at once if it cannot be written.
+    /// Prepares to write files into the directory `target`, staged inside it (or its
+    /// nearest existing ancestor); fails at once if it cannot be written.
     pub fn create(target: &Path) -> Result<OutputDir, Error> {
+        OutputDir::staged_in(target, nearest_existing(target), false)
+    }
+
+    /// Prepares a report directory: staged beside `target` (so nothing appears inside it
+    /// until the run commits), and holding only this run's report files after the commit.
+    pub fn report(target: &Path) -> Result<OutputDir, Error> {
+        let beside = match target.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => nearest_existing(parent),
+            _ => PathBuf::from("."),
+        };
+        OutputDir::staged_in(target, beside, true)
+    }
+
+    fn staged_in(target: &Path, anchor: PathBuf, one_run: bool) -> Result<OutputDir, Error> {
         if target.exists() && !target.is_dir() {
             let problem = std::io::Error::other("it exists and is not a directory");
             return Err(Error::write(target, problem));
         }
-        let anchor = nearest_existing(target);
         let staging = anchor.join(format!(".ec2plan-staging-{}", std::process::id()));
         fs::create_dir_all(&staging).map_err(|e| Error::write(target, e))?;
         Ok(OutputDir {
             target: target.to_path_buf(),
             staging,
             files: Vec::new(),
+            one_run,
         })
     }
 
@@ -55,7 +99,8 @@ impl OutputDir {
         fs::write(&path, contents).map_err(|e| Error::write(self.target.join(name), e))
     }
 
-    /// Moves every staged file into the target directory.
+    /// Moves every staged file into the target directory; for a report, then removes the
+    /// report files an earlier run left that this one did not write.
     pub fn commit(self) -> Result<Vec<PathBuf>, Error> {
         fs::create_dir_all(&self.target).map_err(|e| Error::write(&self.target, e))?;
         let mut written = Vec::new();
@@ -64,7 +109,23 @@ impl OutputDir {
             fs::rename(self.staging.join(name), &to).map_err(|e| Error::write(&to, e))?;
             written.push(to);
         }
+        if self.one_run {
+            self.remove_stale()?;
+        }
         Ok(written)
+    }
+
+    fn remove_stale(&self) -> Result<(), Error> {
+        let entries = fs::read_dir(&self.target).map_err(|e| Error::write(&self.target, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::write(&self.target, e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let stale = is_report_file(&name) && !self.files.iter().any(|f| *f == name);
+            if stale && entry.path().is_file() {
+                fs::remove_file(entry.path()).map_err(|e| Error::write(entry.path(), e))?;
+            }
+        }
+        Ok(())
     }
 }
 
