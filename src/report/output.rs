@@ -120,7 +120,7 @@ impl OutputDir {
         for entry in entries {
             let entry = entry.map_err(|e| Error::write(&self.target, e))?;
             let name = entry.file_name().to_string_lossy().into_owned();
-            let stale = is_report_file(&name) && !self.files.iter().any(|f| *f == name);
+            let stale = is_report_file(&name) && !self.files.contains(&name);
             if stale && entry.path().is_file() {
                 fs::remove_file(entry.path()).map_err(|e| Error::write(entry.path(), e))?;
             }
