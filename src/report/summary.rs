@@ -14,7 +14,7 @@ use std::sync::Arc;
 pub enum Format {
     /// A table for people.
     Table,
-    /// One row per strategy, DESIGN.md's summary columns first.
+    /// One row per strategy: the cost columns, then each strategy's own figures.
     Csv,
     /// The summary and the per-group breakdown, money as strings of exact cents.
     Json,
