@@ -915,3 +915,44 @@ fn out_reused_for_another_scenario_holds_only_the_second_run() {
     let beside: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(beside.len(), 1);
 }
+
+#[test]
+fn a_misnamed_file_in_a_pricing_directory_is_refused_and_a_missing_directory_exits_4() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = write(dir.path(), "one.csv", ONE_HOUR);
+    let pricing = dir.path().join("prices");
+    fs::create_dir(&pricing).unwrap();
+    fs::write(
+        pricing.join("README.md"),
+        "not a catalog file, and not a CSV: left alone",
+    )
+    .unwrap();
+    fs::write(
+        pricing.join("reserve.csv"),
+        "region,instance_type,os,term,offering,payment,upfront_usd,usd_per_hour\n",
+    )
+    .unwrap();
+    let output = ec2plan()
+        .args(["simulate", &scenario, "--pricing"])
+        .arg(&pricing)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.starts_with(&format!(
+            "error: {}: not a catalog file; did you mean reserved.csv? (a --pricing directory holds instance_types.csv, ",
+            pricing.join("reserve.csv").display()
+        )),
+        "{stderr}"
+    );
+    ec2plan()
+        .args(["simulate", &scenario, "--pricing"])
+        .arg(dir.path().join("no-such-dir"))
+        .assert()
+        .code(4);
+    ec2plan()
+        .args(["simulate", &scenario, "--pricing", &scenario])
+        .assert()
+        .code(4);
+}

@@ -9,6 +9,7 @@ use super::{
     BillingUnit, Catalog, InstanceSpec, OfferTerms, Offering, Payment, Platform, Region,
     RegionPrices, ReservedPrice, Term, VolumeType,
 };
+use crate::error::Error;
 use crate::location::{closest_names, did_you_mean, Location};
 use crate::money::Usd;
 use crate::money::{parse_price, HourlyRate, MonthlyRate};
@@ -99,15 +100,21 @@ impl CatalogFile {
         EMBEDDED.iter().map(|(name, _)| *name)
     }
 
-    /// The embedded files, each replaced by `dir/<name>` where that file exists.
-    pub fn with_overrides(dir: &Path) -> Result<Vec<CatalogFile>, CatalogError> {
-        let label: Arc<str> = Arc::from(dir.display().to_string());
+    /// The embedded files, each replaced by `dir/<name>` where that file exists. A `.csv`
+    /// file in `dir` with any other name is refused: a misspelt `reserve.csv` would
+    /// otherwise be ignored and the bundled prices used without a word. Other files (a
+    /// README) are left alone.
+    pub fn with_overrides(dir: &Path) -> Result<Vec<CatalogFile>, Error> {
+        let not_a_directory = || Error::Read {
+            path: dir.to_path_buf(),
+            source: std::io::Error::other(
+                "--pricing must name a directory holding catalog CSV files",
+            ),
+        };
         if !dir.is_dir() {
-            return Err(CatalogError {
-                location: Location::line(&label, 0),
-                problem: "--pricing must name a directory holding catalog CSV files".into(),
-            });
+            return Err(not_a_directory());
         }
+        refuse_unknown_files(dir)?;
         let mut files = CatalogFile::embedded_all();
         for file in &mut files {
             let path = dir.join(file.name);
@@ -120,17 +127,44 @@ impl CatalogFile {
     }
 }
 
-fn read_text(path: &Path, label: &Arc<str>) -> Result<String, CatalogError> {
-    let bytes = std::fs::read(path).map_err(|e| CatalogError {
-        location: Location::line(label, 0),
-        problem: format!("cannot read the file: {e}"),
+fn refuse_unknown_files(dir: &Path) -> Result<(), Error> {
+    let read_error = |source| Error::Read {
+        path: dir.to_path_buf(),
+        source,
+    };
+    for entry in std::fs::read_dir(dir).map_err(read_error)? {
+        let name = entry.map_err(read_error)?.file_name();
+        let name = name.to_string_lossy();
+        if !name.ends_with(".csv") || CatalogFile::names().any(|known| known == name) {
+            continue;
+        }
+        let names: Vec<&str> = CatalogFile::names().collect();
+        let hint = did_you_mean(&closest_names(&name, names.iter().copied()));
+        let label: Arc<str> = Arc::from(dir.join(&*name).display().to_string());
+        return Err(Error::Input(CatalogError {
+            location: Location::line(&label, 0),
+            problem: format!(
+                "not a catalog file{hint} (a --pricing directory holds {})",
+                names.join(", ")
+            ),
+        }));
+    }
+    Ok(())
+}
+
+fn read_text(path: &Path, label: &Arc<str>) -> Result<String, Error> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
     })?;
-    String::from_utf8(bytes).map_err(|e| CatalogError {
-        location: Location::line(label, 0),
-        problem: format!(
-            "the file is not UTF-8 (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ),
+    String::from_utf8(bytes).map_err(|e| {
+        Error::Input(CatalogError {
+            location: Location::line(label, 0),
+            problem: format!(
+                "the file is not UTF-8 (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        })
     })
 }
 

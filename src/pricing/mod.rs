@@ -130,8 +130,8 @@ impl Catalog {
     }
 
     /// The embedded catalog with every file present in `dir` taken from `dir` instead.
-    pub fn with_overrides(dir: &Path) -> Result<Catalog, CatalogError> {
-        Catalog::from_files(&CatalogFile::with_overrides(dir)?)
+    pub fn with_overrides(dir: &Path) -> Result<Catalog, crate::error::Error> {
+        Ok(Catalog::from_files(&CatalogFile::with_overrides(dir)?)?)
     }
 
     fn from_files(files: &[CatalogFile]) -> Result<Catalog, CatalogError> {

@@ -6,7 +6,7 @@
 //! `pricing/*.csv`; a test checks every embedded file has one, so a new file cannot ship
 //! without saying where it came from.
 
-use super::{Catalog, CatalogError, CatalogFile};
+use super::{Catalog, CatalogFile};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -147,12 +147,15 @@ impl Sources {
 impl Catalog {
     /// The catalog `embedded` (no `dir`) or `with_overrides` builds, with where each of its
     /// files came from, taken from the very files it was read from.
-    pub fn load_with_sources(dir: Option<&Path>) -> Result<(Catalog, Sources), CatalogError> {
+    pub fn load_with_sources(
+        dir: Option<&Path>,
+    ) -> Result<(Catalog, Sources), crate::error::Error> {
         let files = match dir {
             Some(dir) => CatalogFile::with_overrides(dir)?,
             None => CatalogFile::embedded_all(),
         };
-        Ok((Catalog::from_files(&files)?, Sources::of_files(&files)))
+        let catalog = Catalog::from_files(&files)?;
+        Ok((catalog, Sources::of_files(&files)))
     }
 }
 
