@@ -208,7 +208,8 @@ fn finance_report(log: &[u8], catalog: &Catalog, charts: &Path) -> u64 {
         .finish(std::io::sink(), &outcome, None, &written)
         .unwrap();
     let totals = (&finance.spending, &finance.fleet);
-    let drawn = ec2plan::report::charts::draw_all(charts, "bench", &outcome, totals, None).unwrap();
+    let drawn =
+        ec2plan::report::charts::draw_all(charts, "bench", &outcome, totals, None, None).unwrap();
     black_box((monthly_csv(&finance.spending.monthly), drawn));
     outcome.events
 }

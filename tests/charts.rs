@@ -399,3 +399,136 @@ fn crowded_and_odd_inputs_still_draw() {
     chart::reservation_curve(&path, "Many counts", &costs, 199).unwrap();
     assert_drawn(&path);
 }
+
+/// The x pixel columns of the plot where `colour` is drawn, read along row `y`.
+fn columns_of(picture: &Picture, y: u32, colour: [u8; 3]) -> Vec<u32> {
+    (0..picture.width)
+        .filter(|x| picture.pixels[(y * picture.width + x) as usize] == colour)
+        .collect()
+}
+
+/// A nightly job through the real `--out`: twenty Spot-able instances 01:00–03:00 each day
+/// for a week. The fleet chart has instances only in the job's hours (each a 2-hour step,
+/// not a day-wide block), and the cumulative cost is flat while nothing runs.
+#[test]
+fn a_nightly_job_is_drawn_only_in_its_hours_and_costs_nothing_while_idle() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("nightly.csv");
+    std::fs::write(
+        &scenario,
+        "time,group,desired,instance_type,interruptible,scale_in,repeat\n\
+         2026-03-02T01:00:00Z,batch,20,c6i.large,false,terminate,daily\n\
+         2026-03-02T03:00:00Z,batch,0,,,,daily\n\
+         2026-03-09T00:00:00Z,batch,0,,,,\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_ec2plan"))
+        .args(["simulate", "--strategy", "on-demand", "--quiet", "--out"])
+        .arg(&out)
+        .arg(&scenario)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+
+    // Fleet: along a row a third of the way up, On-Demand blue only in the job's columns.
+    let fleet = decode(&out.join("fleet_composition.png"));
+    const BLUE: [u8; 3] = [0x00, 0x72, 0xB2];
+    let rows: Vec<u32> = (0..fleet.height)
+        .filter(|y| !columns_of(&fleet, *y, BLUE).is_empty())
+        .collect();
+    let (top, bottom) = (rows[0], rows[rows.len() - 1]);
+    let row = bottom - (bottom - top) / 3;
+    let blue = columns_of(&fleet, row, BLUE);
+    // Runs of adjacent columns: one per night, seven of them.
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    for x in blue {
+        match runs.last_mut() {
+            Some(run) if run.1 + 1 == x => run.1 = x,
+            _ => runs.push((x, x)),
+        }
+    }
+    assert_eq!(runs.len(), 7, "{runs:?}");
+    // The window is 01:00 Monday to 00:00 next Monday (167 h); each run is 2 h wide.
+    let (first, last) = (runs[0].0, runs[6].1);
+    let px_per_hour = f64::from(runs[6].0 - runs[0].0) / (6.0 * 24.0);
+    for (a, b) in &runs {
+        let hours = f64::from(b - a + 1) / px_per_hour;
+        assert!((1.5..2.6).contains(&hours), "run {a}..{b} is {hours} h");
+    }
+    assert!(first < last);
+    // Between runs nothing is drawn in the fleet's colours at that row.
+    let gaps = runs.windows(2).map(|w| (w[0].1 + 2, w[1].0 - 2));
+    for (a, b) in gaps {
+        for x in a..b {
+            let p = fleet.pixels[(row * fleet.width + x) as usize];
+            assert!(p != BLUE, "instances drawn at column {x} between runs");
+        }
+    }
+
+    // Cumulative cost: the on-demand line is at the same height across each idle stretch.
+    let cost = decode(&out.join("cumulative_cost.png"));
+    let height_at = |x: u32| -> Option<u32> {
+        (0..cost.height).find(|y| cost.pixels[(y * cost.width + x) as usize] == BLUE)
+    };
+    // Where the line is, from the replay's start (01:00) to its end (167 h later).
+    // The line's columns from the first one on, up to the first column without it (the
+    // legend's swatch, right of the plot, is blue too).
+    let start = (0..cost.width).find(|x| height_at(*x).is_some()).unwrap();
+    let line: Vec<(u32, u32)> = (start..cost.width)
+        .map_while(|x| height_at(x).map(|y| (x, y)))
+        .collect();
+    let rises: Vec<u32> = line
+        .windows(2)
+        .filter(|w| w[1].1 + 1 < w[0].1)
+        .map(|w| w[1].0)
+        .collect();
+    assert!(!rises.is_empty());
+    let (left, right) = (line[0].0, line[line.len() - 1].0);
+    let day = f64::from(right - left) / (167.0 / 24.0);
+    let mut flat_days = 0;
+    for night in 0..6 {
+        // From 04:00 to 24:00 after each night: 21 idle hours, except its last pixel.
+        let a = left + (f64::from(night) * day + 3.5 / 24.0 * day) as u32;
+        let b = left + (f64::from(night) * day + 23.0 / 24.0 * day) as u32;
+        let heights: HashSet<u32> = (a..b).filter_map(height_at).collect();
+        assert_eq!(
+            heights.len(),
+            1,
+            "night {night}: heights {heights:?} in {a}..{b}"
+        );
+        flat_days += 1;
+    }
+    assert_eq!(flat_days, 6);
+}
+
+#[test]
+fn legends_leave_out_kinds_and_categories_that_are_zero_everywhere() {
+    let mut values = monthly_values();
+    values.retain(|(_, _, kind), _| kind != "public_ipv4");
+    for ((_, _, kind), v) in values.iter_mut() {
+        if kind == "commitment" {
+            *v = 0.0;
+        }
+    }
+    assert_eq!(chart::monthly_legend(&values), ["storage", "compute"]);
+    assert_eq!(
+        chart::monthly_legend(&monthly_values()),
+        ["commitment", "public IPv4", "storage", "compute"]
+    );
+    let (_, mut categories) = fleet();
+    assert_eq!(
+        chart::fleet_legend(&categories),
+        ["stopped", "Spot", "On-Demand", "reservation-covered"]
+    );
+    for (name, values) in categories.iter_mut() {
+        if name == "stopped" || name == "Spot" {
+            values.iter_mut().for_each(|v| *v = 0.0);
+        }
+    }
+    assert_eq!(
+        chart::fleet_legend(&categories),
+        ["On-Demand", "reservation-covered"]
+    );
+}

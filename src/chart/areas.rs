@@ -37,12 +37,23 @@ fn stack(times: &[i64], categories: &[(String, Vec<f64>)]) -> Vec<Vec<f64>> {
         .collect()
 }
 
+/// The categories with an instance at some time, in stacking order.
+pub(super) fn shown(categories: &[(String, Vec<f64>)]) -> Vec<&(String, Vec<f64>)> {
+    categories
+        .iter()
+        .filter(|(_, values)| values.iter().any(|v| *v != 0.0))
+        .collect()
+}
+
 pub(super) fn draw_fleet_composition<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
     times: &[i64],
     categories: &[(String, Vec<f64>)],
 ) -> DrawResult<(), DB> {
+    // Colours follow the names, so leaving a category out changes no other's colour.
+    let categories: Vec<(String, Vec<f64>)> = shown(categories).into_iter().cloned().collect();
+    let categories = categories.as_slice();
     let colours = palette::assign(&categories.iter().map(|c| &c.0).collect::<Vec<_>>());
     // Listed top of the stack first, as the areas read from top to bottom.
     let entries: Vec<LegendEntry> = categories
@@ -54,7 +65,7 @@ pub(super) fn draw_fleet_composition<DB: DrawingBackend>(
     let labels: Vec<&str> = entries.iter().map(|e| e.label.as_str()).collect();
     let page = frame::page(root, title, &labels)?;
     let (Some(&t0), Some(&t1), false) = (times.first(), times.last(), categories.is_empty()) else {
-        frame::no_data(&page.plot, "date (UTC)", "instances")?;
+        frame::no_data(&page.plot, "time (UTC)", "instances")?;
         return root.present();
     };
     let layers = stack(times, categories);

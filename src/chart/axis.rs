@@ -15,39 +15,69 @@ const MAX_TIME_TICKS: usize = 10;
 pub(super) struct TimeAxis {
     pub range: Range<i64>,
     pub ticks: Vec<i64>,
-    /// Under two days: labels are `MM-DD HH:MM` rather than `YYYY-MM-DD`.
-    pub short: bool,
+    /// What the ticks are: seconds, minutes and hours, days and weeks, or months.
+    pub unit: Unit,
+}
+
+/// How fine the ticks of a time axis are, which says how their labels read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Unit {
+    /// Under a minute apart: `HH:MM:SS`.
+    Seconds,
+    /// Minutes or hours apart: `MM-DD HH:MM`.
+    Clock,
+    /// Days or weeks apart: `YYYY-MM-DD`.
+    Days,
+    /// Months apart: `YYYY-MM`.
+    Months,
 }
 
 impl TimeAxis {
-    /// The axis for data from `first` to `last` (unix seconds).
+    /// The axis for data from `first` to `last` (unix seconds): ticks as fine as fit, so a
+    /// burst of minutes reads in minutes, a week in days and a year in months.
     pub fn new(first: i64, last: i64) -> TimeAxis {
         let (first, last) = if last > first {
             (first, last)
         } else {
             (first.saturating_sub(HOUR), first.saturating_add(HOUR))
         };
-        let span = last.saturating_sub(first);
-        let short = span < 2 * DAY;
-        let ticks = TICK_STEPS
+        let picked = TICK_STEPS
             .iter()
-            .map(|step| step.ticks(first, last))
-            .find(|ticks| ticks.len() <= MAX_TIME_TICKS && !ticks.is_empty())
-            .unwrap_or_else(|| even_ticks(first, last));
+            .map(|step| (step, step.ticks(first, last)))
+            .find(|(_, ticks)| ticks.len() <= MAX_TIME_TICKS && ticks.len() >= 2);
+        let (ticks, unit) = match picked {
+            Some((step, ticks)) => (ticks, step.unit()),
+            None => (even_ticks(first, last), Unit::Days),
+        };
         TimeAxis {
             range: first..last,
             ticks,
-            short,
+            unit,
         }
     }
 
     /// The label for tick `t`.
     pub fn label(&self, t: i64) -> String {
         let (year, month, day, hour, minute) = civil(t);
-        if self.short {
-            format!("{month:02}-{day:02} {hour:02}:{minute:02}")
-        } else {
-            format!("{year:04}-{month:02}-{day:02}")
+        match self.unit {
+            Unit::Seconds => {
+                let second = t.rem_euclid(60);
+                format!("{hour:02}:{minute:02}:{second:02}")
+            }
+            Unit::Clock => format!("{month:02}-{day:02} {hour:02}:{minute:02}"),
+            Unit::Days => format!("{year:04}-{month:02}-{day:02}"),
+            Unit::Months => format!("{year:04}-{month:02}"),
+        }
+    }
+
+    /// The axis description: time of day for short spans, dates or months for long ones.
+    pub fn desc(&self) -> String {
+        let (year, month, day, ..) = civil(self.range.start);
+        match self.unit {
+            Unit::Seconds => format!("time (UTC) on {year:04}-{month:02}-{day:02}"),
+            Unit::Clock => "time (UTC)".to_string(),
+            Unit::Days => "date (UTC)".to_string(),
+            Unit::Months => "month (UTC)".to_string(),
         }
     }
 }
@@ -62,7 +92,19 @@ enum Step {
     Months(u32),
 }
 
-const TICK_STEPS: [Step; 17] = [
+const TICK_STEPS: [Step; 29] = [
+    Step::Seconds(1),
+    Step::Seconds(2),
+    Step::Seconds(5),
+    Step::Seconds(10),
+    Step::Seconds(15),
+    Step::Seconds(30),
+    Step::Seconds(60),
+    Step::Seconds(2 * 60),
+    Step::Seconds(5 * 60),
+    Step::Seconds(10 * 60),
+    Step::Seconds(15 * 60),
+    Step::Seconds(30 * 60),
     Step::Seconds(HOUR),
     Step::Seconds(2 * HOUR),
     Step::Seconds(3 * HOUR),
@@ -83,6 +125,15 @@ const TICK_STEPS: [Step; 17] = [
 ];
 
 impl Step {
+    fn unit(&self) -> Unit {
+        match self {
+            Step::Seconds(n) if *n < 60 => Unit::Seconds,
+            Step::Seconds(n) if *n < DAY => Unit::Clock,
+            Step::Seconds(_) | Step::Weeks(_) => Unit::Days,
+            Step::Months(_) => Unit::Months,
+        }
+    }
+
     /// Ticks inside `first..=last`; stops early once there are more than fit, so a huge
     /// span costs nothing.
     fn ticks(&self, first: i64, last: i64) -> Vec<i64> {
@@ -286,7 +337,7 @@ mod tests {
     fn a_week_gets_daily_ticks_at_utc_midnight() {
         // 2026-03-02T00:00:00Z = 1_772_409_600; a week later is 1_773_014_400.
         let axis = TimeAxis::new(1_772_409_600, 1_773_014_400);
-        assert!(!axis.short);
+        assert_eq!(axis.unit, Unit::Days);
         assert_eq!(axis.ticks.len(), 8);
         assert_eq!(axis.label(axis.ticks[0]), "2026-03-02");
         assert_eq!(axis.label(axis.ticks[7]), "2026-03-09");
@@ -296,7 +347,7 @@ mod tests {
     fn a_day_gets_hour_labels() {
         // 2026-03-02T00:00Z to 2026-03-02T10:00Z: hourly would be 11 ticks, so every 2 h.
         let axis = TimeAxis::new(1_772_409_600, 1_772_409_600 + 10 * HOUR);
-        assert!(axis.short);
+        assert_eq!(axis.unit, Unit::Clock);
         assert_eq!(axis.ticks.len(), 6);
         assert_eq!(axis.label(axis.ticks[1]), "03-02 02:00");
     }
@@ -307,6 +358,24 @@ mod tests {
         let axis = TimeAxis::new(1_768_435_200, 1_768_435_200 + 365 * DAY);
         assert!(axis.ticks.len() <= MAX_TIME_TICKS);
         assert!(axis.ticks.iter().all(|t| civil(*t).2 == 1));
+        assert_eq!(axis.unit, Unit::Months);
+        assert_eq!(axis.label(axis.ticks[0]), "2026-03");
+        assert_eq!(axis.desc(), "month (UTC)");
+    }
+
+    #[test]
+    fn a_burst_of_half_an_hour_gets_minute_labels() {
+        // 2026-03-03T02:00Z to 02:30Z: every 5 minutes.
+        let start = 1_772_409_600 + DAY + 2 * HOUR;
+        let axis = TimeAxis::new(start, start + 1_800);
+        assert_eq!(axis.unit, Unit::Clock);
+        assert_eq!(axis.ticks.len(), 7);
+        assert_eq!(axis.label(axis.ticks[1]), "03-03 02:05");
+        // Two minutes: every 15 seconds, the day in the description.
+        let axis = TimeAxis::new(start, start + 120);
+        assert_eq!(axis.unit, Unit::Seconds);
+        assert_eq!(axis.label(axis.ticks[1]), "02:00:15");
+        assert_eq!(axis.desc(), "time (UTC) on 2026-03-03");
     }
 
     #[test]

@@ -37,8 +37,21 @@ pub(super) fn size_for(strategies: usize) -> (u32, u32) {
 }
 
 /// The four known kinds, then any other kind found in `values`, alphabetically, so no
-/// charge is left out of a bar.
-fn kinds(values: &Values) -> Vec<(String, String)> {
+/// charge is left out of a bar; a kind that is zero (or absent) everywhere is left out, so
+/// the legend lists only what the bars show.
+pub(super) fn kinds(values: &Values) -> Vec<(String, String)> {
+    let some: BTreeSet<&str> = values
+        .iter()
+        .filter(|(_, v)| **v != 0.0)
+        .map(|((_, _, kind), _)| kind.as_str())
+        .collect();
+    all_kinds(values)
+        .into_iter()
+        .filter(|(kind, _)| some.contains(kind.as_str()))
+        .collect()
+}
+
+fn all_kinds(values: &Values) -> Vec<(String, String)> {
     let known: BTreeSet<&str> = KINDS.iter().map(|k| k.0).collect();
     let extra: BTreeSet<&String> = values
         .keys()
@@ -50,6 +63,16 @@ fn kinds(values: &Values) -> Vec<(String, String)> {
         .map(|(key, label)| (key.to_string(), label.to_string()))
         .chain(extra.into_iter().map(|k| (k.clone(), k.replace('_', " "))))
         .collect()
+}
+
+/// A kind's shade of `base`: by its place among the known kinds, so leaving a kind out of
+/// the chart changes no other kind's shade.
+fn shade(base: RGBColor, kind: &str) -> RGBColor {
+    let index = KINDS
+        .iter()
+        .position(|k| k.0 == kind)
+        .unwrap_or(KINDS.len());
+    palette::kind_shade(base, index)
 }
 
 /// Sum of all kinds of one strategy in one month.
@@ -101,12 +124,17 @@ pub(super) fn draw_monthly_by_kind<DB: DrawingBackend>(
             bottom: i + 1 == n,
         };
         panel.draw(plot, values)?;
+        // Each panel lists the kinds its strategy has a cost of.
         let entries: Vec<LegendEntry> = kinds
             .iter()
-            .enumerate()
+            .filter(|(kind, _)| {
+                values
+                    .iter()
+                    .any(|((s, _, k), v)| s == strategy && k == kind && *v != 0.0)
+            })
             .rev()
-            .map(|(k, (_, label))| {
-                LegendEntry::new(label.clone(), Swatch::Block(palette::kind_shade(colour, k)))
+            .map(|(kind, label)| {
+                LegendEntry::new(label.clone(), Swatch::Block(shade(colour, kind)))
             })
             .collect();
         frame::legend(legend, &format!("{strategy}, by kind"), &entries)?;
@@ -167,7 +195,7 @@ impl Panel<'_> {
         for (i, month) in self.months.iter().enumerate() {
             let x = i as i64 * SLOT;
             let mut base = 0.0;
-            for (k, (kind, _)) in self.kinds.iter().enumerate() {
+            for (kind, _) in self.kinds {
                 let key = (self.strategy.to_string(), month.clone(), kind.clone());
                 let Some(&v) = values.get(&key) else { continue };
                 any = true;
@@ -175,7 +203,7 @@ impl Panel<'_> {
                     continue;
                 }
                 let corners = [(x - BAR_HALF_WIDTH, base), (x + BAR_HALF_WIDTH, base + v)];
-                let shade = palette::kind_shade(self.colour, k);
+                let shade = shade(self.colour, kind);
                 chart.draw_series([
                     Rectangle::new(corners, shade.filled()),
                     Rectangle::new(corners, WHITE.stroke_width(1)),

@@ -146,7 +146,7 @@ pub(super) fn time_chart<'a, DB: DrawingBackend>(
     mesh.x_label_formatter(&x_label)
         .y_label_formatter(y_label)
         .y_labels(y.ticks)
-        .x_desc("date (UTC)")
+        .x_desc(x.desc())
         .y_desc(y.desc)
         .draw()?;
     Ok(chart)

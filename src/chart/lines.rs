@@ -44,7 +44,8 @@ pub(super) fn draw_cumulative_cost<DB: DrawingBackend>(
         return root.present();
     };
     let x = TimeAxis::new(t0, t1);
-    let y = axis::value_range(lo, hi, true);
+    // Cost starts at nothing: the axis starts at zero whatever the lowest value.
+    let y = axis::value_range(lo.min(0.0), hi, true);
     let decimals = axis::decimals_for(&y);
     let label = |v: &f64| axis::usd(*v, decimals);
     let y = YAxis {
@@ -54,10 +55,12 @@ pub(super) fn draw_cumulative_cost<DB: DrawingBackend>(
         ticks: 10,
     };
     let mut chart = frame::time_chart(&page.plot, &x, y)?;
-    for (s, colour) in series.iter().zip(&colours) {
+    // Lines drawn later are thinner, so where strategies cost the same every colour shows.
+    let widths = (0..series.len()).map(|i| 3 + (series.len().min(4) - 1).saturating_sub(i));
+    for ((s, colour), width) in series.iter().zip(&colours).zip(widths) {
         chart.draw_series(LineSeries::new(
             s.points.iter().copied(),
-            colour.stroke_width(3),
+            colour.stroke_width(width as u32),
         ))?;
         if let [only] = s.points.as_slice() {
             chart.draw_series(std::iter::once(Circle::new(*only, 5, colour.filled())))?;
@@ -71,9 +74,21 @@ pub(super) fn draw_spot_bands<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
     bands: &[Band],
+    reference: &[TimeSeries],
 ) -> DrawResult<(), DB> {
     let colours = palette::assign(&bands.iter().map(|b| &b.name).collect::<Vec<_>>());
+    let reference_colours = palette::assign(
+        &reference
+            .iter()
+            .map(|s| s.name.split(' ').next().unwrap_or(""))
+            .collect::<Vec<_>>(),
+    );
     let mut entries = Vec::new();
+    for (s, colour) in reference.iter().zip(&reference_colours) {
+        let total = s.points.last().map(|p| axis::usd(p.1, 2));
+        let label = format!("{}: {}", s.name, total.as_deref().unwrap_or("no data"));
+        entries.push(LegendEntry::new(label, Swatch::Dashed(*colour)));
+    }
     for (band, colour) in bands.iter().zip(&colours) {
         entries.push(LegendEntry::new(
             format!("{} median", band.name),
@@ -85,18 +100,26 @@ pub(super) fn draw_spot_bands<DB: DrawingBackend>(
         ));
     }
     let page = frame::page(root, title, &labels(&entries))?;
-    let times = extent(bands.iter().flat_map(|b| b.times.iter().copied()));
+    let reference_points = || reference.iter().flat_map(|s| s.points.iter());
+    let times = extent(
+        bands
+            .iter()
+            .flat_map(|b| b.times.iter().copied())
+            .chain(reference_points().map(|p| p.0)),
+    );
     let values = extent(
         bands
             .iter()
-            .flat_map(|b| b.p5.iter().chain(&b.p50).chain(&b.p95).copied()),
+            .flat_map(|b| b.p5.iter().chain(&b.p50).chain(&b.p95).copied())
+            .chain(reference_points().map(|p| p.1)),
     );
     let (Some((t0, t1)), Some((lo, hi))) = (times, values) else {
         frame::no_data(&page.plot, DATE_DESC, USD_DESC)?;
         return root.present();
     };
     let x = TimeAxis::new(t0, t1);
-    let y = axis::value_range(lo, hi, true);
+    // Cost starts at nothing: the axis starts at zero whatever the lowest value.
+    let y = axis::value_range(lo.min(0.0), hi, true);
     let decimals = axis::decimals_for(&y);
     let label = |v: &f64| axis::usd(*v, decimals);
     let y = YAxis {
@@ -120,6 +143,15 @@ pub(super) fn draw_spot_bands<DB: DrawingBackend>(
             outline,
             colour.mix(0.22).filled(),
         )))?;
+    }
+    for (s, colour) in reference.iter().zip(&reference_colours) {
+        let dashes = colour.stroke_width(2);
+        chart.draw_series(DashedLineSeries::new(
+            s.points.iter().copied(),
+            10,
+            6,
+            dashes,
+        ))?;
     }
     for (band, colour) in bands.iter().zip(&colours) {
         for edge in [&band.p5, &band.p95] {

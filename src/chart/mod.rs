@@ -125,8 +125,40 @@ pub fn reservation_curve(
 
 /// Spot trial bands: p5/p50/p95 of cumulative cost over time (one band per strategy).
 pub fn spot_bands(path: &Path, title: &str, bands: &[Band]) -> Result<(), ChartError> {
+    spot_bands_with_reference(path, title, bands, &[])
+}
+
+/// Spot trial bands with reference lines (such as On-Demand's cumulative cost) drawn dashed
+/// beside them, on a USD axis from zero.
+pub fn spot_bands_with_reference(
+    path: &Path,
+    title: &str,
+    bands: &[Band],
+    reference: &[TimeSeries],
+) -> Result<(), ChartError> {
     validate::bands(bands)?;
+    validate::time_series("spot bands", reference)?;
     render::to_png(path, render::SIZE, |root| {
-        lines::draw_spot_bands(root, title, bands)
+        lines::draw_spot_bands(root, title, bands, reference)
     })
+}
+
+/// The fleet chart's legend: the categories that hold an instance at some time, top of the
+/// stack first (a category that is zero everywhere is neither drawn nor listed).
+pub fn fleet_legend(categories: &[(String, Vec<f64>)]) -> Vec<String> {
+    areas::shown(categories)
+        .into_iter()
+        .rev()
+        .map(|(name, _)| name.clone())
+        .collect()
+}
+
+/// The monthly chart's legend: the charge kinds some strategy has a cost of in some month,
+/// top of the stack first (public IPv4 is left out where no address exists).
+pub fn monthly_legend(values: &BTreeMap<(String, String, String), f64>) -> Vec<String> {
+    bars::kinds(values)
+        .into_iter()
+        .rev()
+        .map(|(_, label)| label)
+        .collect()
 }

@@ -86,12 +86,9 @@ pub fn run(args: &SimulateArgs) -> Result<super::Printed, Error> {
             out.write("notes.txt", notes_text(&summary.notes).as_bytes())?;
         }
         out.write("groups.csv", summary.groups_csv().as_bytes())?;
-        if let Some((_, _, chart_bands)) = &bands {
+        if bands.is_some() {
             out.write("bands.csv", summary.bands_csv().as_bytes())?;
-            let path = out.path("spot_bands.png");
-            let title = format!("Spot trials, cumulative cost p5-p95: {label}");
-            crate::chart::spot_bands(&path, &title, chart_bands)
-                .map_err(|e| Error::write(out.target(), std::io::Error::other(e.to_string())))?;
+            // spot_bands.png is drawn with the other charts, beside On-Demand's cost.
             // Line items follow one replay; the trials have many, summarized in bands.csv.
             outcome
                 .ledgers
@@ -101,7 +98,8 @@ pub fn run(args: &SimulateArgs) -> Result<super::Printed, Error> {
             label: &label,
             quiet: args.run.quiet,
         };
-        write_finance(&mut out, written, &outcome, &catalog, items)?;
+        let chart_bands = bands.as_ref().map(|(_, _, b)| b.as_slice());
+        write_finance(&mut out, written, &outcome, &catalog, (items, chart_bands))?;
         out.commit()?;
     }
     Ok(printed(
@@ -370,7 +368,7 @@ fn write_finance(
     Written { label, quiet }: Written,
     outcome: &Outcome,
     catalog: &Catalog,
-    items: LineItemStream,
+    (items, bands): (LineItemStream, Option<&[crate::chart::Band]>),
 ) -> Result<(), Error> {
     let window = (outcome.start, outcome.horizon);
     let reserved = match (&outcome.reserved, &outcome.pools) {
@@ -401,6 +399,7 @@ fn write_finance(
         outcome,
         (&finance.spending, &finance.fleet),
         reserved.as_ref().map(|(a, _)| a),
+        bands,
     )
     .map_err(|e| Error::write(out.target(), std::io::Error::other(e.to_string())))?;
     for name in drawn {

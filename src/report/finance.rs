@@ -89,12 +89,10 @@ impl LineItemStream {
         }
     }
 
-    /// One booked charge: the fleet counts On-Demand's; each wanted strategy it makes items of
+    /// One booked charge: the fleet counts On-Demand's and Spot's; each wanted strategy it makes items of
     /// gets them.
     pub fn add(&mut self, booked: Strategy, charge: &Charge) -> Result<(), FinanceError> {
-        if booked == Strategy::OnDemand {
-            self.fleet.add(charge);
-        }
+        self.fleet.add(booked, charge);
         let (sorter, tallies) = (&mut self.sorter, &mut self.tallies);
         for strategy in &self.wanted {
             if items_for(*strategy, booked, charge) {

@@ -1,11 +1,12 @@
 //! What `monthly.csv` and the cost charts read of the rounded line items, summed as the items
 //! are written: the items themselves are streamed to `line_items.csv` and not kept.
 
-use super::by_hour::ByHour;
+use super::by_hour::ByTime;
 use super::cents::Share;
 use super::focus::{Kind, LineItem};
 use crate::billing::{Charge, ChargeKind};
 use crate::clock::Timestamp;
+use crate::scenario::Market;
 use crate::strategy::Strategy;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -75,25 +76,39 @@ impl MonthlyTotals {
     }
 }
 
-/// EffectiveCost per strategy by clock hour: each item's cost spread evenly over the hours of
-/// its charge period that fall inside the replay (an instant's cost in its hour).
+/// EffectiveCost per strategy over time: each item's cost spread evenly over the seconds of
+/// its charge period that fall inside the replay (an instant's cost at its instant), in
+/// buckets as fine as memory allows ([`ByTime`]).
+///
+/// The reserved strategy's uncovered compute is the one item that covers a whole charge
+/// period however little ran in it (it sums the allocation's hours); spread evenly it would
+/// smear a two-hour job over the day. It is kept apart, by period, for the chart to share out
+/// by the hours the allocation says it ran ([`CostOverTime::reserved_compute`]).
 #[derive(Debug)]
-pub struct HourlyCost {
+pub struct CostOverTime {
     window: (Timestamp, Timestamp),
-    by_strategy: BTreeMap<&'static str, ByHour<Decimal>>,
+    by_strategy: BTreeMap<&'static str, ByTime<Decimal>>,
+    /// (period start, period end) in Unix seconds: the reserved strategy's uncovered compute.
+    reserved_compute: BTreeMap<(i64, i64), Decimal>,
 }
 
-impl HourlyCost {
-    fn new(window: (Timestamp, Timestamp)) -> HourlyCost {
-        HourlyCost {
+impl CostOverTime {
+    fn new(window: (Timestamp, Timestamp)) -> CostOverTime {
+        CostOverTime {
             window,
             by_strategy: BTreeMap::new(),
+            reserved_compute: BTreeMap::new(),
         }
     }
 
     fn add(&mut self, item: &Costed) {
         let (start, horizon) = self.window;
         let hours = self.by_strategy.entry(item.strategy.name()).or_default();
+        if item.strategy == Strategy::Reserved && item.kind == Kind::Compute {
+            let key = (item.start.unix(), item.end.unix());
+            *self.reserved_compute.entry(key).or_default() += item.effective;
+            return;
+        }
         let (from, to) = (item.start.max(start), item.end.min(horizon));
         let value = item.effective;
         let seconds = Decimal::from(to.since(from).0);
@@ -109,11 +124,14 @@ impl HourlyCost {
         self.window
     }
 
-    /// Each strategy (by name) and its cost by hour, hours in order.
-    pub fn strategies(&self) -> impl Iterator<Item = (&'static str, Vec<(i64, Decimal)>)> + '_ {
-        self.by_strategy
-            .iter()
-            .map(|(name, hours)| (*name, hours.hours()))
+    /// Each strategy (by name) and its cost over time, by name.
+    pub fn strategies(&self) -> impl Iterator<Item = (&'static str, &ByTime<Decimal>)> + '_ {
+        self.by_strategy.iter().map(|(name, by)| (*name, by))
+    }
+
+    /// The reserved strategy's uncovered compute: (period start, end, cost), by period.
+    pub fn reserved_compute(&self) -> impl Iterator<Item = (i64, i64, Decimal)> + '_ {
+        self.reserved_compute.iter().map(|((s, e), v)| (*s, *e, *v))
     }
 }
 
@@ -122,14 +140,14 @@ impl HourlyCost {
 #[derive(Debug)]
 pub struct Spending {
     pub monthly: MonthlyTotals,
-    pub hourly: HourlyCost,
+    pub over_time: CostOverTime,
 }
 
 impl Spending {
     pub fn new(window: (Timestamp, Timestamp)) -> Spending {
         Spending {
             monthly: MonthlyTotals::default(),
-            hourly: HourlyCost::new(window),
+            over_time: CostOverTime::new(window),
         }
     }
 
@@ -139,7 +157,7 @@ impl Spending {
             return;
         }
         self.monthly.add(item);
-        self.hourly.add(item);
+        self.over_time.add(item);
     }
 
     /// The totals of items held in memory, in file order, with their rounded costs.
@@ -156,20 +174,27 @@ impl Spending {
     }
 }
 
-/// Instance seconds by clock hour, from On-Demand's charges: running (compute) and existing
-/// (storage bills while an instance exists, stopped or not). The fleet chart's data.
+/// Instance seconds over time, from the charges: running and existing (storage bills while
+/// an instance exists, stopped or not) as On-Demand runs the fleet, and running on Spot as
+/// the Spot strategy does. The fleet chart's data.
 #[derive(Debug, Default)]
 pub struct FleetHours {
-    pub running: ByHour<i64>,
-    pub existing: ByHour<i64>,
+    pub running: ByTime<i64>,
+    pub existing: ByTime<i64>,
+    pub spot: ByTime<i64>,
 }
 
 impl FleetHours {
-    pub fn add(&mut self, charge: &Charge) {
-        let target = match charge.kind {
-            ChargeKind::Compute => &mut self.running,
-            ChargeKind::Storage => &mut self.existing,
-            ChargeKind::PublicIpv4 => return,
+    /// One charge booked for `booked`: On-Demand's compute and storage, Spot's compute on
+    /// the Spot market; any other is not the fleet's.
+    pub fn add(&mut self, booked: Strategy, charge: &Charge) {
+        let target = match (booked, charge.kind) {
+            (Strategy::OnDemand, ChargeKind::Compute) => &mut self.running,
+            (Strategy::OnDemand, ChargeKind::Storage) => &mut self.existing,
+            (Strategy::Spot, ChargeKind::Compute) if charge.market == Market::Spot => {
+                &mut self.spot
+            }
+            _ => return,
         };
         target.spread(charge.start, charge.end, |seconds| seconds);
     }
