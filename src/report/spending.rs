@@ -1,16 +1,15 @@
-//! What `monthly.csv` and the cost charts read of the rounded line items, summed as the items
+//! What `monthly.csv` and the cost charts read of the line items, summed exactly as the items
 //! are written: the items themselves are streamed to `line_items.csv` and not kept.
 
 use super::by_hour::ByHour;
-use super::cents::Share;
-use super::focus::{Kind, LineItem};
+use super::focus::{Kind, LineItem, Share};
 use crate::billing::{Charge, ChargeKind};
 use crate::clock::Timestamp;
 use crate::strategy::Strategy;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
-/// A line item once its EffectiveCost is rounded: what the totals read of it.
+/// What the totals read of a line item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Costed {
     pub strategy: Strategy,
@@ -18,29 +17,29 @@ pub struct Costed {
     pub purchase: bool,
     pub start: Timestamp,
     pub end: Timestamp,
-    /// EffectiveCost in cents, as written.
+    /// EffectiveCost, exact, as written.
     pub effective: Decimal,
 }
 
 impl Costed {
-    /// An item's share of the rounding, its charge period and its cents.
-    pub fn new(share: &Share, (start, end): (Timestamp, Timestamp), effective: Decimal) -> Costed {
+    /// An item's figures and its charge period.
+    pub fn new(share: &Share, (start, end): (Timestamp, Timestamp)) -> Costed {
         Costed {
             strategy: share.strategy,
             kind: share.kind,
             purchase: share.purchase,
             start,
             end,
-            effective,
+            effective: share.effective,
         }
     }
 
-    pub fn of(item: &LineItem, effective: Decimal) -> Costed {
-        Costed::new(&item.share(), (item.start, item.end), effective)
+    pub fn of(item: &LineItem) -> Costed {
+        Costed::new(&item.share(), (item.start, item.end))
     }
 }
 
-/// EffectiveCost by month, strategy and charge kind. Keyed by the month's start while summing
+/// Exact EffectiveCost by month, strategy and charge kind. Keyed by the month's start while summing
 /// (a label per line item was a string each), by names so that the rows sort as they print.
 #[derive(Debug, Clone, Default)]
 pub struct MonthlyTotals {
@@ -142,15 +141,11 @@ impl Spending {
         self.hourly.add(item);
     }
 
-    /// The totals of items held in memory, in file order, with their rounded costs.
-    pub fn of(
-        items: &[LineItem],
-        effective: &[Decimal],
-        window: (Timestamp, Timestamp),
-    ) -> Spending {
+    /// The totals of items held in memory, in file order.
+    pub fn of(items: &[LineItem], window: (Timestamp, Timestamp)) -> Spending {
         let mut spending = Spending::new(window);
-        for (item, value) in items.iter().zip(effective) {
-            spending.add(&Costed::of(item, *value));
+        for item in items {
+            spending.add(&Costed::of(item));
         }
         spending
     }
