@@ -870,3 +870,55 @@ fn line_items_match_their_golden_file() {
         golden
     );
 }
+
+/// Ten m5.large running all of 2026 (test catalog: us-east-1, $0.096/h).
+fn a_year_of_ten_m5_large() -> String {
+    let mut csv = String::from("time,instance,action,instance_type,region\n");
+    for i in 1..=10 {
+        csv.push_str(&format!("2026-01-01T00:00:00Z,m-{i},launch,m5.large,us-east-1\n"));
+    }
+    for i in 1..=10 {
+        csv.push_str(&format!("2027-01-01T00:00:00Z,m-{i},terminate,,\n"));
+    }
+    csv
+}
+
+#[test]
+fn every_month_costs_the_same_whatever_the_granularity() {
+    // By hand: each month's hours × 10 instances × $0.096, exact to the cent:
+    // 744 h → $714.24 (Jan, Mar, May, Jul, Aug, Oct, Dec), 720 h → $691.20 (Apr, Jun, Sep,
+    // Nov), 672 h → $645.12 (Feb); the year 8,760 h → $8,409.60. (Before line items were
+    // exact, January came out 744.00 hourly, 716.10 daily and 714.30 monthly.)
+    let hours = [744, 672, 744, 720, 744, 720, 744, 744, 720, 744, 720, 744];
+    let expected: Vec<String> = hours
+        .iter()
+        .enumerate()
+        .map(|(m, h)| {
+            let cents = h * 10 * 96 / 10; // 0.096 $/h = 9.6 ¢/h
+            format!("2026-{:02},on-demand,compute,{}.{:02}", m + 1, cents / 100, cents % 100)
+        })
+        .collect();
+    assert_eq!(expected[0], "2026-01,on-demand,compute,714.24");
+    assert_eq!(expected[1], "2026-02,on-demand,compute,645.12");
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = write(dir.path(), "year.csv", &a_year_of_ten_m5_large());
+    for granularity in ["hourly", "daily", "monthly"] {
+        let out = dir.path().join(granularity);
+        ec2plan()
+            .args(["simulate", &scenario, "--pricing"])
+            .arg(test_pricing_dir())
+            .args(["--granularity", granularity, "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let monthly = fs::read_to_string(out.join("monthly.csv")).unwrap();
+        let compute: Vec<&str> = monthly
+            .lines()
+            .filter(|l| l.contains(",on-demand,compute,"))
+            .collect();
+        assert_eq!(compute, expected, "--granularity {granularity}");
+        let summary = fs::read_to_string(out.join("summary.csv")).unwrap();
+        let on_demand = summary.lines().find(|l| l.starts_with("on-demand,")).unwrap();
+        assert!(on_demand.starts_with("on-demand,8409.60,"), "{on_demand}");
+    }
+}
