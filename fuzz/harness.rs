@@ -11,9 +11,7 @@ use ec2plan::pricing::import::OfferImporter;
 use ec2plan::pricing::spot_import::SpotImporter;
 use ec2plan::pricing::{Catalog, OfferTerms};
 use ec2plan::report::finance::{write_line_items, LineItemFile};
-use ec2plan::report::focus::{
-    line_items, monthly_csv, write_focus_csv, Reservations,
-};
+use ec2plan::report::focus::{line_items, monthly_csv, write_focus_csv, Reservations};
 use ec2plan::report::spending::Spending;
 use ec2plan::report::Summary;
 use ec2plan::scenario::{

@@ -650,7 +650,10 @@ fn out_writes_reconciled_finance_files_and_charts() {
     let mut items = sum_by("line_items.csv", "x_Strategy", "EffectiveCost");
     assert!(items["on-demand"].to_string().starts_with("2.2277849462"));
     items.values_mut().for_each(|v| *v = round(*v));
-    for totals in [items, sum_by("monthly.csv", "strategy", "effective_cost_usd")] {
+    for totals in [
+        items,
+        sum_by("monthly.csv", "strategy", "effective_cost_usd"),
+    ] {
         assert_eq!(totals["on-demand"].to_string(), "2.23");
         assert_eq!(totals["reserved"].to_string(), "1.51");
     }
@@ -882,7 +885,9 @@ fn line_items_match_their_golden_file() {
 fn a_year_of_ten_m5_large() -> String {
     let mut csv = String::from("time,instance,action,instance_type,region\n");
     for i in 1..=10 {
-        csv.push_str(&format!("2026-01-01T00:00:00Z,m-{i},launch,m5.large,us-east-1\n"));
+        csv.push_str(&format!(
+            "2026-01-01T00:00:00Z,m-{i},launch,m5.large,us-east-1\n"
+        ));
     }
     for i in 1..=10 {
         csv.push_str(&format!("2027-01-01T00:00:00Z,m-{i},terminate,,\n"));
@@ -902,7 +907,12 @@ fn every_month_costs_the_same_whatever_the_granularity() {
         .enumerate()
         .map(|(m, h)| {
             let cents = h * 10 * 96 / 10; // 0.096 $/h = 9.6 ¢/h
-            format!("2026-{:02},on-demand,compute,{}.{:02}", m + 1, cents / 100, cents % 100)
+            format!(
+                "2026-{:02},on-demand,compute,{}.{:02}",
+                m + 1,
+                cents / 100,
+                cents % 100
+            )
         })
         .collect();
     assert_eq!(expected[0], "2026-01,on-demand,compute,714.24");
@@ -925,7 +935,10 @@ fn every_month_costs_the_same_whatever_the_granularity() {
             .collect();
         assert_eq!(compute, expected, "--granularity {granularity}");
         let summary = fs::read_to_string(out.join("summary.csv")).unwrap();
-        let on_demand = summary.lines().find(|l| l.starts_with("on-demand,")).unwrap();
+        let on_demand = summary
+            .lines()
+            .find(|l| l.starts_with("on-demand,"))
+            .unwrap();
         assert!(on_demand.starts_with("on-demand,8409.60,"), "{on_demand}");
     }
 }
