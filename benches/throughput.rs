@@ -210,7 +210,10 @@ fn finance_report(log: &[u8], catalog: &Catalog, charts: &Path) -> u64 {
     let totals = (&finance.spending, &finance.fleet);
     let drawn =
         ec2plan::report::charts::draw_all(charts, "bench", &outcome, totals, None, None).unwrap();
-    black_box((monthly_csv(&finance.spending.monthly), drawn));
+    black_box((
+        monthly_csv(&finance.spending.monthly, &outcome.ledgers).unwrap(),
+        drawn,
+    ));
     outcome.events
 }
 

@@ -565,7 +565,9 @@ fn scale_is_refused_for_an_event_log() {
 
 #[test]
 fn compare_prints_the_difference_to_the_first() {
-    // dev-machines $21.46 vs hibernating-dev $10.14: −$11.32, −52.7 %.
+    // dev-machines $21.4685… → $21.47 vs hibernating-dev $10.1326… → $10.13 (each total its
+    // exact sum rounded once; scenarios/EXPECTED.md): −$11.34, −11.34 / 21.47 = −52.8 %.
+    // hibernating-dev's storage $1.025… prints 1.02 so that the columns add up to $10.13.
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let output = ec2plan()
         .arg("compare")
@@ -577,7 +579,7 @@ fn compare_prints_the_difference_to_the_first() {
     let text = String::from_utf8(output.stdout).unwrap();
     let last = text.lines().last().unwrap();
     assert!(
-        last.ends_with("hibernating-dev.csv,,on-demand,8.66,1.03,0.45,0.00,10.14,-11.32,-52.7"),
+        last.ends_with("hibernating-dev.csv,,on-demand,8.66,1.02,0.45,0.00,10.13,-11.34,-52.8"),
         "{text}"
     );
 }
@@ -615,7 +617,8 @@ fn a_bad_set_flag_exits_2() {
 #[test]
 fn out_writes_reconciled_finance_files_and_charts() {
     // base-and-peak with the test catalog: on-demand $2.23 and reserved (auto, 2 × m5.large)
-    // $1.51; line_items.csv EffectiveCost and monthly.csv add up to exactly those totals.
+    // $1.51; line_items.csv's exact EffectiveCost adds up to the exact totals ($2.2277…,
+    // $1.5077…), which round to those, and monthly.csv adds up to exactly them.
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report");
@@ -641,8 +644,14 @@ fn out_writes_reconciled_finance_files_and_charts() {
         }
         totals
     };
+    let round = |v: rust_decimal::Decimal| {
+        v.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+    };
+    let mut items = sum_by("line_items.csv", "x_Strategy", "EffectiveCost");
+    assert!(items["on-demand"].to_string().starts_with("2.2277849462"));
+    items.values_mut().for_each(|v| *v = round(*v));
     for totals in [
-        sum_by("line_items.csv", "x_Strategy", "EffectiveCost"),
+        items,
         sum_by("monthly.csv", "strategy", "effective_cost_usd"),
     ] {
         assert_eq!(totals["on-demand"].to_string(), "2.23");
@@ -669,7 +678,8 @@ fn out_writes_reconciled_finance_files_and_charts() {
 #[test]
 fn a_spot_history_dump_imports_and_prices_the_same() {
     // The orf/spot-prices records as describe-spot-price-history JSON give the same Spot
-    // figures as the bundled spot_prices.csv built from them (scenarios/EXPECTED.md).
+    // figures as the bundled spot_prices.csv built from them (scenarios/EXPECTED.md). Saved
+    // against On-Demand: its exact $8.7474… prints $8.75, so $8.75 − $6.89 = $1.86.
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("prices");
@@ -689,7 +699,7 @@ fn a_spot_history_dump_imports_and_prices_the_same() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "\nspot,6.87,0.02,0.00,0.00,6.89,83700,11.25,1,1.85,",
+            "\nspot,6.87,0.02,0.00,0.00,6.89,83700,11.25,1,1.86,",
         ));
 }
 
@@ -955,4 +965,66 @@ fn a_misnamed_file_in_a_pricing_directory_is_refused_and_a_missing_directory_exi
         .args(["simulate", &scenario, "--pricing", &scenario])
         .assert()
         .code(4);
+}
+
+/// Ten m5.large running all of 2026 (test catalog: us-east-1, $0.096/h).
+fn a_year_of_ten_m5_large() -> String {
+    let mut csv = String::from("time,instance,action,instance_type,region\n");
+    for i in 1..=10 {
+        csv.push_str(&format!(
+            "2026-01-01T00:00:00Z,m-{i},launch,m5.large,us-east-1\n"
+        ));
+    }
+    for i in 1..=10 {
+        csv.push_str(&format!("2027-01-01T00:00:00Z,m-{i},terminate,,\n"));
+    }
+    csv
+}
+
+#[test]
+fn every_month_costs_the_same_whatever_the_granularity() {
+    // By hand: each month's hours × 10 instances × $0.096, exact to the cent:
+    // 744 h → $714.24 (Jan, Mar, May, Jul, Aug, Oct, Dec), 720 h → $691.20 (Apr, Jun, Sep,
+    // Nov), 672 h → $645.12 (Feb); the year 8,760 h → $8,409.60. (Before line items were
+    // exact, January came out 744.00 hourly, 716.10 daily and 714.30 monthly.)
+    let hours = [744, 672, 744, 720, 744, 720, 744, 744, 720, 744, 720, 744];
+    let expected: Vec<String> = hours
+        .iter()
+        .enumerate()
+        .map(|(m, h)| {
+            let cents = h * 10 * 96 / 10; // 0.096 $/h = 9.6 ¢/h
+            format!(
+                "2026-{:02},on-demand,compute,{}.{:02}",
+                m + 1,
+                cents / 100,
+                cents % 100
+            )
+        })
+        .collect();
+    assert_eq!(expected[0], "2026-01,on-demand,compute,714.24");
+    assert_eq!(expected[1], "2026-02,on-demand,compute,645.12");
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = write(dir.path(), "year.csv", &a_year_of_ten_m5_large());
+    for granularity in ["hourly", "daily", "monthly"] {
+        let out = dir.path().join(granularity);
+        ec2plan()
+            .args(["simulate", &scenario, "--pricing"])
+            .arg(test_pricing_dir())
+            .args(["--granularity", granularity, "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let monthly = fs::read_to_string(out.join("monthly.csv")).unwrap();
+        let compute: Vec<&str> = monthly
+            .lines()
+            .filter(|l| l.contains(",on-demand,compute,"))
+            .collect();
+        assert_eq!(compute, expected, "--granularity {granularity}");
+        let summary = fs::read_to_string(out.join("summary.csv")).unwrap();
+        let on_demand = summary
+            .lines()
+            .find(|l| l.starts_with("on-demand,"))
+            .unwrap();
+        assert!(on_demand.starts_with("on-demand,8409.60,"), "{on_demand}");
+    }
 }

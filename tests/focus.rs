@@ -1,4 +1,4 @@
-//! FOCUS line items: reconciliation with the summary by construction, worked by hand.
+//! FOCUS line items: exact amounts that add up to the summary's exact totals, worked by hand.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
@@ -32,6 +32,11 @@ fn with_reservations(count: u64) -> ec2plan::simulation::Options {
     })
 }
 
+/// A ledger's exact total: the sum of its columns, unrounded.
+fn exact_total(totals: &ec2plan::billing::Totals) -> Decimal {
+    Usd::checked_sum(totals.columns()).unwrap().amount()
+}
+
 fn sum(
     items: &[ec2plan::report::focus::LineItem],
     effective: &[Decimal],
@@ -47,11 +52,10 @@ fn sum(
 }
 
 #[test]
-fn cents_are_given_to_the_largest_remainders() {
+fn line_items_carry_the_exact_amounts_of_their_charges() {
     // On-Demand compute, monthly periods: base-1 and base-2 run 10 h ($0.96 each), peak-1..3
-    // run 1 h ($0.096 each). Total $2.208 → $2.21. Floors: 0.96 + 0.96 + 3 × 0.09 = $2.19;
-    // the 2 missing cents go to the largest remainders (0.6 ¢ each, ties to the earlier
-    // row): peak-1 and peak-2 get $0.10, peak-3 keeps $0.09.
+    // run 1 h ($0.096 each, not rounded): $2.208 in all, exactly the ledger's compute, which
+    // the summary prints as $2.21.
     let run = replay_with(BASE_AND_PEAK, keeping(instant())).unwrap();
     let (items, effective) = focus_items(&run, Period::Monthly);
     let compute: Vec<(String, Decimal)> = items
@@ -65,21 +69,26 @@ fn cents_are_given_to_the_largest_remainders() {
         vec![
             ("base-1".to_string(), usd("0.96")),
             ("base-2".to_string(), usd("0.96")),
-            ("peak-1".to_string(), usd("0.10")),
-            ("peak-2".to_string(), usd("0.10")),
-            ("peak-3".to_string(), usd("0.09")),
+            ("peak-1".to_string(), usd("0.096")),
+            ("peak-2".to_string(), usd("0.096")),
+            ("peak-3".to_string(), usd("0.096")),
         ]
     );
     assert_eq!(
-        sum(&items, &effective, Strategy::OnDemand, None),
-        run.totals().rounded_total().unwrap().amount()
+        sum(&items, &effective, Strategy::OnDemand, Some(Kind::Compute)),
+        usd("2.208")
     );
+    assert_eq!(
+        sum(&items, &effective, Strategy::OnDemand, None),
+        exact_total(run.totals())
+    );
+    assert_eq!(run.totals().compute.cents_string(), "2.21");
 }
 
 #[test]
 fn reserved_line_items_split_covered_uncovered_and_fees() {
     // 2 × m5.large reservations ($0.06/h, no upfront) for the 10 clock hours:
-    // uncovered: the 3 peak hours → $0.288 → $0.29 (Standard usage);
+    // uncovered: the 3 peak hours, 3 × $0.096 = $0.288 exactly (Standard usage);
     // covered: 20 instance-hours carrying all the fees, 2 × $0.06 × 10 = $1.20 (Committed,
     // Used; billed $0); nothing unused; the recurring fee $1.20 is a Purchase row (billed
     // $1.20, effective $0).
@@ -102,14 +111,14 @@ fn reserved_line_items_split_covered_uncovered_and_fees() {
     assert_eq!(
         reserved,
         vec![
-            ("Usage", "Standard", None, usd("0.29"), usd("0.29")),
+            ("Usage", "Standard", None, usd("0.288"), usd("0.288")),
             ("Usage", "Committed", Some("Used"), usd("0"), usd("1.20")),
             ("Purchase", "Standard", None, usd("1.2"), usd("0")),
         ]
     );
     assert_eq!(
         sum(&items, &effective, Strategy::Reserved, None),
-        run.reserved().rounded_total().unwrap().amount()
+        exact_total(run.reserved())
     );
 }
 
@@ -164,8 +173,8 @@ fn every_usage_and_purchase_row_has_a_sku_price_id() {
     // What focus-validator 1.0.0's SkuPriceId_Nullable rule means to check (the rule itself
     // reads a FOCUS 0.5 column and is skipped in CI; see .ci/focus-validator-overrides.yaml).
     let run = replay_with(BASE_AND_PEAK, with_reservations(3)).unwrap();
-    let (items, effective) = focus_items(&run, Period::Daily);
-    let csv = focus_csv("test.csv", &items, &effective);
+    let (items, _) = focus_items(&run, Period::Daily);
+    let csv = focus_csv("test.csv", &items);
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let headers = reader.headers().unwrap().clone();
     let sku_price = headers.iter().position(|h| h == "SkuPriceId").unwrap();
@@ -179,7 +188,7 @@ fn every_usage_and_purchase_row_has_a_sku_price_id() {
 
 #[test]
 fn daily_periods_cut_a_run_at_midnight() {
-    // A run from 22:00 to 02:00 is two rows of 2 h each, $0.192 each.
+    // A run from 22:00 to 02:00 is two rows of 2 h each, $0.192 each (exact, not $0.19).
     let run = replay_with(
         "time,instance,action,instance_type
 2026-03-02T22:00:00Z,a,launch,m5.large
@@ -198,8 +207,8 @@ fn daily_periods_cut_a_run_at_midnight() {
     assert_eq!(
         compute,
         vec![
-            ("2026-03-02T22:00:00Z".to_string(), usd("0.19")),
-            ("2026-03-03T00:00:00Z".to_string(), usd("0.19"))
+            ("2026-03-02T22:00:00Z".to_string(), usd("0.192")),
+            ("2026-03-03T00:00:00Z".to_string(), usd("0.192"))
         ]
     );
     assert_eq!(run.totals().compute, Usd::new(usd("0.384")));
@@ -218,10 +227,11 @@ fn items_made_as_the_replay_books_charges_and_sorted_through_run_files_make_the_
     use ec2plan::strategy::allocation::allocate;
     let options = with_reservations(3);
     let run = replay_with(BASE_AND_PEAK, options.clone()).unwrap();
-    let (items, effective) = focus_items(&run, Period::Daily);
+    let (items, _) = focus_items(&run, Period::Daily);
     let window = (run.outcome.start, run.outcome.horizon);
-    let held = focus_csv("test.csv", &items, &effective);
-    let held_monthly = monthly_csv(&Spending::of(&items, &effective, window).monthly);
+    let held = focus_csv("test.csv", &items);
+    let ledgers = &run.outcome.ledgers;
+    let held_monthly = monthly_csv(&Spending::of(&items, window).monthly, ledgers).unwrap();
 
     let catalog = test_catalog();
     let dir = tempfile::tempdir().unwrap();
@@ -264,7 +274,10 @@ fn items_made_as_the_replay_books_charges_and_sorted_through_run_files_make_the_
         "every row counted"
     );
     assert_eq!(String::from_utf8(streamed).unwrap(), held);
-    assert_eq!(monthly_csv(&finance.spending.monthly), held_monthly);
+    assert_eq!(
+        monthly_csv(&finance.spending.monthly, &outcome.ledgers).unwrap(),
+        held_monthly
+    );
     assert!(
         items.len() > 8,
         "{} items: enough for several runs",

@@ -120,10 +120,17 @@ proptest! {
 
     #[test]
     fn the_printed_columns_add_up_to_the_printed_total(lives in prop::collection::vec(life(), 1..6)) {
+        // The total is the exact sum rounded half up; the columns, apportioned to it, add up
+        // to it and are each within a cent of their exact value.
         let run = replay(&event_log(&lives));
         let t = run.totals();
-        let rounded: Vec<Usd> = t.columns().iter().map(|c| c.round_cents()).collect();
-        prop_assert_eq!(Usd::checked_sum(rounded).unwrap(), t.rounded_total().unwrap());
+        let row = ec2plan::report::rounding::PrintedRow::of(t).unwrap();
+        prop_assert_eq!(row.total, Usd::new(total(&run)).round_cents());
+        prop_assert_eq!(row.total, t.rounded_total().unwrap());
+        prop_assert_eq!(Usd::checked_sum(row.columns).unwrap(), row.total);
+        for (printed, exact) in row.columns.iter().zip(t.columns()) {
+            prop_assert!((printed.amount() - exact.amount()).abs() < Decimal::new(1, 2));
+        }
     }
 
     #[test]
@@ -236,9 +243,14 @@ proptest! {
         let run = replay_with(&log, options).unwrap();
         let period = if daily { ec2plan::clock::Period::Daily } else { ec2plan::clock::Period::Hourly };
         let (items, effective) = focus_items(&run, period);
+        // Exact items: their sum is the ledger's exact total (to far below a cent: the ledger
+        // divides once per price, the items once per charge, each to 28 digits), so it
+        // rounds to the summary's printed total.
         for (strategy, ledger) in &run.outcome.ledgers {
             let total: Decimal = items.iter().zip(&effective).filter(|(i, _)| i.strategy == *strategy).map(|(_, e)| *e).sum();
-            prop_assert_eq!(total, ledger.overall.rounded_total().unwrap().amount());
+            let exact = Usd::checked_sum(ledger.overall.columns()).unwrap().amount();
+            prop_assert_eq!(total.round_dp(18), exact.round_dp(18));
+            prop_assert_eq!(Usd::new(total).round_cents(), ledger.overall.rounded_total().unwrap());
         }
     }
 }
@@ -265,5 +277,158 @@ proptest! {
         prop_assert_eq!(run.of(ec2plan::strategy::Strategy::Mixed), run.of(ec2plan::strategy::Strategy::OnDemand));
         // And the same log on Spot is never dearer than On-Demand at these prices.
         prop_assert!(run.of(ec2plan::strategy::Strategy::Spot).compute <= run.of(ec2plan::strategy::Strategy::OnDemand).compute);
+    }
+}
+
+/// The event log with a `group` column (three groups) and its times stretched `stretch`
+/// times from the start, so that the runs span months.
+fn grouped_log(lives: &[Life], stretch: i64) -> String {
+    let base = 1_772_409_600i64; // 2026-03-02T00:00:00Z
+    let log = event_log(lives);
+    let mut lines = log.lines();
+    let mut out = format!("{},group\n", lines.next().unwrap());
+    for line in lines {
+        let (time, rest) = line.split_once(',').unwrap();
+        let t = ec2plan::clock::Timestamp::parse(time).unwrap().unix();
+        let t = base + (t - base) * stretch;
+        let instance: usize = rest.split(',').next().unwrap()[1..].parse().unwrap();
+        let group = if rest.contains(",launch,") {
+            format!("g{}", instance % 3)
+        } else {
+            String::new()
+        };
+        out.push_str(&format!("{},{rest},{group}\n", stamp(t)));
+    }
+    out
+}
+
+/// A printed amount.
+fn cents(text: &str) -> Decimal {
+    text.parse().unwrap()
+}
+
+/// Whether `printed` is within a cent of `exact` (below a cent either way).
+fn within_a_cent(printed: Decimal, exact: Decimal) -> bool {
+    (printed - exact).abs() < Decimal::new(1, 2)
+}
+
+/// Money columns of a CSV row: compute, storage, public IPv4, commitment, total.
+fn money_columns(record: &csv::StringRecord, first: usize) -> ([Decimal; 4], Decimal) {
+    let c = |i: usize| cents(&record[first + i]);
+    ([c(0), c(1), c(2), c(3)], c(4))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    /// Groups within a strategy, kinds within a row and months within a strategy's kind add
+    /// up to the total as printed, in the summary CSV, groups CSV, JSON and `monthly.csv`; and
+    /// each part is within a cent of its exact value.
+    #[test]
+    fn printed_parts_add_up_to_their_printed_totals(
+        lives in prop::collection::vec(life(), 1..6),
+        stretch in prop::sample::select(vec![1i64, 37]),
+        reservations in 0u64..3,
+        daily in any::<bool>(),
+    ) {
+        use ec2plan::report::spending::Spending;
+        use ec2plan::report::Summary;
+        let log = grouped_log(&lives, stretch);
+        let portfolio = ec2plan::strategy::Portfolio {
+            reservations: vec![ec2plan::strategy::Reservation {
+                instance_type: std::sync::Arc::from("m5.large"),
+                region: std::sync::Arc::from("us-east-1"),
+                os: std::sync::Arc::from("linux"),
+                count: reservations,
+            }],
+            terms: terms(),
+        };
+        let options = keeping(ec2plan::simulation::Options {
+            reserved: Some(ec2plan::simulation::ReservedPlan::Fixed(portfolio)),
+            ..instant()
+        });
+        let run = replay_with(&log, options).unwrap();
+        let outcome = &run.outcome;
+        let summary = Summary::new("test.csv", outcome).unwrap();
+        let exact = |t: &ec2plan::billing::Totals| Usd::checked_sum(t.columns()).unwrap().amount();
+
+        // summary.csv: each row's kinds add up to its total, the exact sum rounded half up.
+        let mut totals = std::collections::BTreeMap::new();
+        let csv_text = summary.csv();
+        let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+        for record in reader.records() {
+            let record = record.unwrap();
+            let (columns, total) = money_columns(&record, 1);
+            prop_assert_eq!(columns.iter().sum::<Decimal>(), total);
+            let (strategy, ledger) = outcome.ledgers.iter().find(|(s, _)| s.name() == &record[0]).unwrap();
+            prop_assert_eq!(total, Usd::new(exact(&ledger.overall)).round_cents().amount());
+            for (printed, exact) in columns.iter().zip(ledger.overall.columns()) {
+                prop_assert!(within_a_cent(*printed, exact.amount()));
+            }
+            totals.insert(strategy.name().to_string(), (columns, total));
+        }
+
+        // groups.csv: groups add up to their strategy's total; kinds to the group's total.
+        let mut group_sums: std::collections::BTreeMap<String, Decimal> = Default::default();
+        let groups_text = summary.groups_csv();
+        let mut reader = csv::Reader::from_reader(groups_text.as_bytes());
+        for record in reader.records() {
+            let record = record.unwrap();
+            let (columns, total) = money_columns(&record, 2);
+            prop_assert_eq!(columns.iter().sum::<Decimal>(), total);
+            let ledger = &outcome.ledgers.iter().find(|(s, _)| s.name() == &record[0]).unwrap().1;
+            let group = &ledger.groups[&record[1]];
+            prop_assert!(within_a_cent(total, exact(group)));
+            for (printed, exact) in columns.iter().zip(group.columns()) {
+                prop_assert!(within_a_cent(*printed, exact.amount()));
+            }
+            *group_sums.entry(record[0].to_string()).or_default() += total;
+        }
+        for (strategy, sum) in &group_sums {
+            prop_assert_eq!(*sum, totals[strategy].1, "groups of {}", strategy);
+        }
+
+        // JSON: the same figures as the CSV, so the same sums.
+        let json: serde_json::Value = serde_json::from_str(&summary.json()).unwrap();
+        let money = |row: &serde_json::Value, key: &str| cents(row[key].as_str().unwrap());
+        let kinds = ["compute_usd", "storage_usd", "public_ipv4_usd", "commitment_usd"];
+        for row in json["strategies"].as_array().unwrap() {
+            let total = money(row, "total_usd");
+            prop_assert_eq!(kinds.iter().map(|k| money(row, k)).sum::<Decimal>(), total);
+            prop_assert_eq!(total, totals[row["strategy"].as_str().unwrap()].1);
+            let groups: Decimal = json["groups"].as_array().unwrap().iter()
+                .filter(|g| g["strategy"] == row["strategy"])
+                .map(|g| money(g, "total_usd"))
+                .sum();
+            prop_assert_eq!(groups, total);
+        }
+        for row in json["groups"].as_array().unwrap() {
+            prop_assert_eq!(kinds.iter().map(|k| money(row, k)).sum::<Decimal>(), money(row, "total_usd"));
+        }
+
+        // monthly.csv: a strategy's months of a kind add up to its summary column, and each
+        // month is within a cent of the exact sum of its line items.
+        let period = if daily { ec2plan::clock::Period::Daily } else { ec2plan::clock::Period::Hourly };
+        let (items, _) = focus_items(&run, period);
+        let spending = Spending::of(&items, (outcome.start, outcome.horizon));
+        let monthly = ec2plan::report::focus::monthly_csv(&spending.monthly, &outcome.ledgers).unwrap();
+        let mut month_sums: std::collections::BTreeMap<(String, String), Decimal> = Default::default();
+        let mut reader = csv::Reader::from_reader(monthly.as_bytes());
+        for record in reader.records() {
+            let record = record.unwrap();
+            let printed = cents(&record[3]);
+            let exact: Decimal = items.iter()
+                .filter(|i| !i.purchase && i.strategy.name() == &record[1] && i.kind.name() == &record[2]
+                    && i.start.month_start().month_label() == record[0])
+                .map(|i| i.effective)
+                .sum();
+            prop_assert!(within_a_cent(printed, exact), "{:?}: {} vs {}", record, printed, exact);
+            *month_sums.entry((record[1].to_string(), record[2].to_string())).or_default() += printed;
+        }
+        let kind_names = ["compute", "storage", "public_ipv4", "commitment"];
+        for ((strategy, kind), sum) in &month_sums {
+            let column = kind_names.iter().position(|k| k == kind).unwrap();
+            prop_assert_eq!(*sum, totals[strategy].0[column], "months of {} {}", strategy, kind);
+        }
     }
 }

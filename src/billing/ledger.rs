@@ -58,10 +58,10 @@ impl Totals {
         Ok(())
     }
 
-    /// The total as a report prints it: the sum of the columns each rounded to cents, so
-    /// the printed columns always add up to the printed total.
+    /// The total as a report prints it: the exact sum of the columns, rounded to cents once
+    /// (the report apportions the printed columns to it: `report::rounding`).
     pub fn rounded_total(&self) -> Result<Usd, MoneyError> {
-        Usd::checked_sum(self.columns().map(Usd::round_cents))
+        Ok(Usd::checked_sum(self.columns())?.round_cents())
     }
 
     /// compute, storage, public IPv4, commitment: the summary's columns, in order.

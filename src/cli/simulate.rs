@@ -405,10 +405,8 @@ fn write_finance(
     for name in drawn {
         out.path(&name);
     }
-    out.write(
-        "monthly.csv",
-        monthly_csv(&finance.spending.monthly).as_bytes(),
-    )?;
+    let monthly = monthly_csv(&finance.spending.monthly, &outcome.ledgers)?;
+    out.write("monthly.csv", monthly.as_bytes())?;
     Ok(())
 }
 

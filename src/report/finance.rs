@@ -1,14 +1,13 @@
-//! `line_items.csv` as `--out` writes it: every line item of a run, in file order, rounded
-//! to cents that add up to the summary, streamed to the file; and the totals `monthly.csv`
-//! and the charts are drawn from, summed on the way.
+//! `line_items.csv` as `--out` writes it: every line item of a run, in file order, with its
+//! exact cost, streamed to the file; and the totals `monthly.csv` and the charts are drawn
+//! from, summed on the way.
 //!
 //! Memory is bounded by [`LineItemFile::per_run`], not by the items nor the charges: charges
 //! become items as the replay books them ([`LineItemStream`] is the replay's
-//! [`ChargeSink`]), the items are sorted through run files (`item_sort`), and they are
-//! rounded in passes that do not hold them (`cents`).
+//! [`ChargeSink`]), and the items are sorted through run files (`item_sort`) and written as
+//! the merge gives them, in one pass.
 
-use super::cents::Tallies;
-use super::focus::{charge_line_items, items_for, reservation_line_items, LineItem, Reservations};
+use super::focus::{charge_line_items, items_for, reservation_line_items, Reservations};
 use super::focus_rows::{csv_to_io, Costs, RowWriter};
 use super::item_sort::ItemSorter;
 use super::spending::{Costed, FleetHours, Spending};
@@ -65,7 +64,6 @@ pub struct LineItemStream {
     /// The strategies whose items are made (others' charges only count toward the fleet).
     wanted: Vec<Strategy>,
     sorter: ItemSorter,
-    tallies: Tallies,
     fleet: FleetHours,
     /// The file named in errors: `line_items.csv` where it will be.
     target: PathBuf,
@@ -83,7 +81,6 @@ impl LineItemStream {
             period,
             wanted,
             sorter: ItemSorter::new(file.runs, file.scenario, file.per_run),
-            tallies: Tallies::default(),
             fleet: FleetHours::default(),
             target,
         }
@@ -93,11 +90,11 @@ impl LineItemStream {
     /// gets them.
     pub fn add(&mut self, booked: Strategy, charge: &Charge) -> Result<(), FinanceError> {
         self.fleet.add(booked, charge);
-        let (sorter, tallies) = (&mut self.sorter, &mut self.tallies);
+        let sorter = &mut self.sorter;
         for strategy in &self.wanted {
             if items_for(*strategy, booked, charge) {
                 charge_line_items(*strategy, charge, self.period, &mut |item| {
-                    keep(sorter, tallies, item).map_err(FinanceError::from)
+                    sorter.push(item).map_err(FinanceError::from)
                 })?;
             }
         }
@@ -110,7 +107,7 @@ impl LineItemStream {
     }
 
     /// Adds the reservations' items, then writes every item of a strategy the outcome's
-    /// ledgers show to `out`, in file order and rounded to their cents, counting the rows
+    /// ledgers show to `out`, in file order, counting the rows
     /// written in `written` as it goes (for a progress line).
     pub fn finish(
         mut self,
@@ -121,17 +118,10 @@ impl LineItemStream {
     ) -> Result<Finance, FinanceError> {
         let shown: Vec<Strategy> = outcome.ledgers.iter().map(|(s, _)| *s).collect();
         if let (Some(r), true) = (reservations, shown.contains(&Strategy::Reserved)) {
-            let (sorter, tallies) = (&mut self.sorter, &mut self.tallies);
-            reservation_line_items(r, self.period, outcome.start, &mut |item| {
-                keep(sorter, tallies, item)
-            })?;
+            let sorter = &mut self.sorter;
+            reservation_line_items(r, self.period, outcome.start, &mut |item| sorter.push(item))?;
         }
         let mut sorted = self.sorter.finish()?;
-        let mut boundaries = self.tallies.boundaries(&outcome.ledgers);
-        if boundaries.needs_pass() {
-            sorted.each_share(|share| boundaries.add(share))?;
-        }
-        let mut cuts = boundaries.cuts();
         let mut rows = RowWriter::new(out)?;
         let mut spending = Spending::new((outcome.start, outcome.horizon));
         sorted.merge(|entry| -> Result<(), FinanceError> {
@@ -139,13 +129,12 @@ impl LineItemStream {
             if !shown.contains(&share.strategy) {
                 return Ok(());
             }
-            let cents = cuts.round(share);
             rows.write(
                 entry.parts,
-                &Costs::from_parts(share.purchase, entry.billed, cents),
+                &Costs::from_parts(share.purchase, entry.billed, share.effective),
             )?;
             written.fetch_add(1, Ordering::Relaxed);
-            spending.add(&Costed::new(share, (entry.start, entry.end), cents));
+            spending.add(&Costed::new(share, (entry.start, entry.end)));
             Ok(())
         })?;
         rows.finish()?;
@@ -154,12 +143,6 @@ impl LineItemStream {
             fleet: self.fleet,
         })
     }
-}
-
-/// Counts an item toward the rounding and hands it to the sort.
-fn keep(sorter: &mut ItemSorter, tallies: &mut Tallies, item: LineItem) -> io::Result<()> {
-    tallies.add(&item.share());
-    sorter.push(item)
 }
 
 impl ChargeSink for LineItemStream {

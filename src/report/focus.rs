@@ -1,15 +1,14 @@
 //! `line_items.csv`: FinOps FOCUS 1.0 line items, one row per resource, charge and period.
 //!
 //! Columns, types and allowed values follow FOCUS 1.0 (billing-rules.md §9), checked in CI
-//! by the FinOps Foundation's `focus-validator`. Reconciliation is by construction: costs
-//! are rounded to cents once ([`round_to_ledgers`], `cents`), by largest remainder within
-//! each strategy and charge kind, so that the EffectiveCost of a strategy's rows adds up to
-//! exactly the total its summary row prints, column by column. The rows' text is
-//! `focus_rows`; `--out` writes them through `finance`, which holds no more than a run of
-//! items at once.
+//! by the FinOps Foundation's `focus-validator`. Costs are exact, as in AWS's Cost and Usage
+//! Report: each item carries the exact amount of its charge period (the periods of one
+//! charge add up to exactly the charge), so a strategy's EffectiveCost adds up to the exact
+//! total its summary row rounds. The rows' text is `focus_rows`; `--out` writes them through
+//! `finance`, which holds no more than a run of items at once.
 
-use super::cents::{round_all, Share};
 pub use super::focus_rows::{cents, focus_csv, write_focus_csv};
+use super::rounding::{apportion, PrintedRow};
 use super::spending::MonthlyTotals;
 use crate::billing::{Charge, ChargeKind, Ledger};
 use crate::clock::{Period, Timestamp, SECONDS_PER_HOUR};
@@ -92,7 +91,7 @@ pub struct LineItem {
 }
 
 impl LineItem {
-    /// What the rounding to cents needs of the item.
+    /// What the totals and the sort's run files need of the item's figures.
     pub fn share(&self) -> Share {
         Share {
             strategy: self.strategy,
@@ -101,6 +100,16 @@ impl LineItem {
             effective: self.effective,
         }
     }
+}
+
+/// What the totals read of an item: its strategy, kind, whether it is a purchase (cash,
+/// outside the summary's columns), and its exact EffectiveCost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Share {
+    pub strategy: Strategy,
+    pub kind: Kind,
+    pub purchase: bool,
+    pub effective: Decimal,
 }
 
 /// The columns every period of one charge (or one reservation fee) says alike.
@@ -316,15 +325,30 @@ pub fn charge_line_items<E: From<MoneyError>>(
     period: Period,
     sink: &mut impl FnMut(LineItem) -> Result<(), E>,
 ) -> Result<(), E> {
-    let cost = charge.cost()?.amount();
+    let cost = charge.cost()?;
     let labels = labels(charge);
-    for (start, end, share) in pieces(charge, period) {
+    let pieces = pieces(charge, period);
+    let weight: u64 = pieces.iter().map(|p| p.2).sum();
+    // Each piece costs the charge's cost up to its end less the cost up to its start, so the
+    // pieces add up to exactly the charge (a piece's own proration could be off in the 28th
+    // digit) and whole hours at a terminating rate come out exact.
+    let (mut before, mut done) = (Decimal::ZERO, 0u64);
+    for (start, end, seconds) in pieces {
+        done = done.saturating_add(seconds);
+        let upto = match weight {
+            0 => cost.amount(),
+            _ => crate::money::prorate(cost.amount(), u128::from(done), weight)
+                .ok_or_else(MoneyError::overflow_of_sum)?
+                .amount(),
+        };
+        let piece_cost = upto - before;
+        before = upto;
         sink(charge_item(
             strategy,
-            (charge, cost, &labels),
-            start,
-            end,
-            share,
+            (charge, &labels),
+            (start, end),
+            seconds,
+            piece_cost,
         ))?;
     }
     Ok(())
@@ -364,38 +388,22 @@ pub fn reservation_line_items<E>(
     items.into_iter().try_for_each(sink)
 }
 
-/// A charge cut at period boundaries: (start, end, billed units in the piece). A compute
+/// A charge cut at period boundaries: (start, end, seconds the piece carries). A compute
 /// run's minimum or started-hour rounding is billed in its last piece.
-fn pieces(charge: &Charge, period: Period) -> Vec<(Timestamp, Timestamp, Decimal)> {
+fn pieces(charge: &Charge, period: Period) -> Vec<(Timestamp, Timestamp, u64)> {
     let length = charge.end.since(charge.start).0;
-    let mut out: Vec<(Timestamp, Timestamp, Decimal)> = period
+    let mut out: Vec<(Timestamp, Timestamp, u64)> = period
         .split(charge.start, charge.end)
         .into_iter()
-        .map(|(a, b)| {
-            let seconds = Decimal::from(b.since(a).0);
-            let share = if length == 0 {
-                Decimal::ZERO
-            } else {
-                seconds / Decimal::from(length)
-            };
-            (a, b, share)
-        })
+        .map(|(a, b)| (a, b, b.since(a).0))
         .collect();
+    if out.is_empty() {
+        out.push((charge.start, charge.end, 0));
+    }
     if charge.kind == ChargeKind::Compute {
         let extra = charge.quantity.saturating_sub(length);
-        if out.is_empty() {
-            out.push((charge.start, charge.end, Decimal::ZERO));
-        }
-        // Re-express shares as billed seconds, the extra in the last piece.
-        let last = out.len() - 1;
-        for (i, piece) in out.iter_mut().enumerate() {
-            let own = Decimal::from(piece.1.since(piece.0).0);
-            piece.2 = own
-                + if i == last {
-                    Decimal::from(extra)
-                } else {
-                    Decimal::ZERO
-                };
+        if let Some(last) = out.last_mut() {
+            last.2 = last.2.saturating_add(extra);
         }
     }
     out
@@ -486,29 +494,22 @@ fn kind_and_unit(kind: ChargeKind) -> (Kind, &'static str) {
     }
 }
 
-/// One piece of a charge (whose whole cost is `cost`) as a line item.
+/// One piece of a charge as a line item: `seconds` it carries (billed seconds for compute,
+/// its own seconds otherwise) and its exact `cost`.
 fn charge_item(
     strategy: Strategy,
-    (charge, charge_cost, labels): (&Charge, Decimal, &Arc<Labels>),
-    start: Timestamp,
-    end: Timestamp,
-    share: Decimal,
+    (charge, labels): (&Charge, &Arc<Labels>),
+    (start, end): (Timestamp, Timestamp),
+    seconds: u64,
+    cost: Decimal,
 ) -> LineItem {
     let hour = Decimal::from(SECONDS_PER_HOUR);
     let (kind, _) = kind_and_unit(charge.kind);
-    let (quantity, cost) = match charge.kind {
-        ChargeKind::Compute => {
-            let hours = share / hour;
-            (hours, charge.unit_price * hours)
-        }
-        ChargeKind::Storage => (
-            charge_quantity_share(charge, charge_cost, share),
-            charge_cost * share,
-        ),
-        ChargeKind::PublicIpv4 => {
-            let hours = Decimal::from(end.since(start).0) / hour;
-            (hours, charge.unit_price * hours)
-        }
+    let quantity = match charge.kind {
+        ChargeKind::Compute | ChargeKind::PublicIpv4 => Decimal::from(seconds) / hour,
+        // GB-months: the piece's cost at the unit price.
+        ChargeKind::Storage if charge.unit_price.is_zero() => Decimal::ZERO,
+        ChargeKind::Storage => cost / charge.unit_price,
     };
     LineItem {
         strategy,
@@ -528,14 +529,6 @@ fn charge_item(
         billed: None,
         effective: cost,
     }
-}
-
-/// GB-months of a storage piece: the charge's GB-months in proportion to its seconds.
-fn charge_quantity_share(charge: &Charge, cost: Decimal, share: Decimal) -> Decimal {
-    if charge.unit_price.is_zero() {
-        return Decimal::ZERO;
-    }
-    cost * share / charge.unit_price
 }
 
 /// The reserved strategy's compute: uncovered usage at On-Demand rates, covered usage
@@ -811,26 +804,42 @@ fn upfront_items(
     }
 }
 
-/// Rounds every item's EffectiveCost to cents so that, per strategy and kind, they add up to
-/// the ledger's column rounded to cents (largest remainder, ties to the earlier row):
-/// `items` in file order.
-pub fn round_to_ledgers(
-    items: &[LineItem],
+/// `monthly.csv`: month × strategy × charge kind, from the exact line items. Each strategy's
+/// months of a kind are apportioned (`rounding`) to the column its summary row prints, so
+/// they add up to it; a month is within a cent of its exact sum.
+pub fn monthly_csv(
+    totals: &MonthlyTotals,
     ledgers: &[(Strategy, Ledger)],
-) -> Result<Vec<Decimal>, MoneyError> {
-    let shares: Vec<Share> = items.iter().map(LineItem::share).collect();
-    Ok(round_all(&shares, ledgers))
-}
-
-/// `monthly.csv`: month × strategy × charge kind, from the rounded line items, so it adds up
-/// to the summary too.
-pub fn monthly_csv(totals: &MonthlyTotals) -> String {
+) -> Result<String, MoneyError> {
+    let mut printed: BTreeMap<(&'static str, &'static str), Vec<Usd>> = BTreeMap::new();
+    for (strategy, ledger) in ledgers {
+        let row = PrintedRow::of(&ledger.overall)?;
+        for (kind, target) in Kind::ALL.into_iter().zip(row.columns) {
+            let months: Vec<Usd> = totals
+                .rows()
+                .filter(|((_, s, k), _)| *s == strategy.name() && *k == kind.name())
+                .map(|(_, value)| Usd::new(value))
+                .collect();
+            printed.insert((strategy.name(), kind.name()), apportion(target, &months));
+        }
+    }
     let mut out = String::from("month,strategy,charge_kind,effective_cost_usd\n");
+    let mut taken: BTreeMap<(&'static str, &'static str), usize> = BTreeMap::new();
     for ((month, strategy, kind), value) in totals.rows() {
         let month = month.month_label();
-        out.push_str(&format!("{month},{strategy},{kind},{}\n", cents(value)));
+        let next = taken.entry((strategy, kind)).or_default();
+        let value = printed
+            .get(&(strategy, kind))
+            .and_then(|months| months.get(*next))
+            .copied()
+            .unwrap_or_else(|| Usd::new(value).round_cents());
+        *next += 1;
+        out.push_str(&format!(
+            "{month},{strategy},{kind},{}\n",
+            value.cents_string()
+        ));
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -1,20 +1,20 @@
 //! The text of `line_items.csv`: its columns, and each row as CSV.
 //!
-//! A row is rendered in two parts: everything but the two reconciled cells (BilledCost and
-//! EffectiveCost, which are known only once every item has been seen), and those two cells.
-//! The first part is all the row's text; the sort that puts items in file order writes it to
-//! disk with the item, and the cells are put in when the item is written.
+//! A row is rendered in two parts: everything but its two cost cells (BilledCost and
+//! EffectiveCost), and those two cells. The first part is all the row's text; the sort that
+//! puts items in file order writes it to disk with the item, and the cost cells are put in
+//! when the item is written.
 
 use super::focus::LineItem;
 use crate::clock::Timestamp;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::io::Write;
 
-/// Where the reconciled cells sit in a row (cell 0, AvailabilityZone, is always empty).
+/// Where the cost cells sit in a row (cell 0, AvailabilityZone, is always empty).
 const BILLED: usize = 1;
 const EFFECTIVE: usize = 22;
 
-/// Cents, half away from zero, for the columns that need no reconciliation.
+/// Cents, half away from zero.
 pub fn cents(value: Decimal) -> String {
     format!("{:.2}", to_cents(value))
 }
@@ -87,35 +87,33 @@ fn region_name(region: &str) -> &str {
     }
 }
 
-/// A decimal as FOCUS wants it: plain digits, at most ten decimals, no trailing zeros.
+/// A quantity as FOCUS wants it: plain digits, at most ten decimals, no trailing zeros.
 fn to_decimal(value: Decimal) -> Decimal {
     value.round_dp(10).normalize()
 }
 
-/// The whole `line_items.csv`, with EffectiveCost (and BilledCost of usage) rounded by
-/// [`super::focus::round_to_ledgers`].
-pub fn focus_csv(scenario: &str, items: &[LineItem], effective: &[Decimal]) -> String {
+/// The whole `line_items.csv` of items in file order.
+pub fn focus_csv(scenario: &str, items: &[LineItem]) -> String {
     let mut text = Vec::new();
-    let _ = write_focus_csv(&mut text, scenario, items, effective);
+    let _ = write_focus_csv(&mut text, scenario, items);
     String::from_utf8_lossy(&text).into_owned()
 }
 
-/// [`focus_csv`] written straight to `out` (items in file order, each with its cents).
+/// [`focus_csv`] written straight to `out` (items in file order).
 pub fn write_focus_csv(
     out: impl Write,
     scenario: &str,
     items: &[LineItem],
-    effective: &[Decimal],
 ) -> Result<(), csv::Error> {
     let mut out = RowWriter::new(out)?;
     let mut text = RowText::new(scenario);
-    for (item, effective) in items.iter().zip(effective) {
-        out.write(text.render(item), &Costs::of(item, *effective))?;
+    for item in items {
+        out.write(text.render(item), &Costs::of(item))?;
     }
     out.finish()
 }
 
-/// A row's text but for its reconciled cells: the CSV of cells 2 to 21 and of cells 23 to 48.
+/// A row's text but for its cost cells: the CSV of cells 2 to 21 and of cells 23 to 48.
 #[derive(Debug, Clone, Copy)]
 pub struct Parts<'a> {
     pub before: &'a [u8],
@@ -143,7 +141,7 @@ impl RowText {
         }
     }
 
-    /// The item's row but for its reconciled cells.
+    /// The item's row but for its cost cells.
     pub fn render(&mut self, item: &LineItem) -> Parts<'_> {
         self.scratch.0.clear();
         let names = (self.scenario.as_str(), self.account.as_str());
@@ -197,7 +195,9 @@ pub(super) fn csv_to_io(error: csv::Error) -> std::io::Error {
     }
 }
 
-/// The reconciled cells of a row.
+/// The cost cells of a row: exact, as AWS's Cost and Usage Report gives them (a FOCUS cost
+/// column is a decimal, not cents), so that a column's sum, rounded once, is the total a
+/// report prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Costs {
     pub billed: Decimal,
@@ -205,17 +205,17 @@ pub struct Costs {
 }
 
 impl Costs {
-    /// An item's BilledCost and EffectiveCost once its EffectiveCost is rounded to `cents`.
-    pub fn of(item: &LineItem, cents: Decimal) -> Costs {
-        Costs::from_parts(item.purchase, item.billed, cents)
+    /// An item's BilledCost and EffectiveCost.
+    pub fn of(item: &LineItem) -> Costs {
+        Costs::from_parts(item.purchase, item.billed, item.effective)
     }
 
     /// Usage bills what it costs (`billed` is `None`); a purchase bills its cash and costs 0
     /// (its cost is amortized into the usage it covers).
-    pub fn from_parts(purchase: bool, billed: Option<Decimal>, cents: Decimal) -> Costs {
+    pub fn from_parts(purchase: bool, billed: Option<Decimal>, effective: Decimal) -> Costs {
         Costs {
-            billed: billed.map_or(cents, to_cents),
-            effective: if purchase { Decimal::ZERO } else { cents },
+            billed: billed.unwrap_or(effective),
+            effective: if purchase { Decimal::ZERO } else { effective },
         }
     }
 }
@@ -244,10 +244,10 @@ impl<W: Write> RowWriter<W> {
     pub fn write(&mut self, parts: Parts, costs: &Costs) -> Result<(), csv::Error> {
         let cells = &mut self.cells;
         cells.clear();
-        // Writing into a vector cannot fail; cents need no quoting.
-        let _ = write!(cells, ",{:.2},", to_cents(costs.billed));
+        // Writing into a vector cannot fail; decimals need no quoting.
+        let _ = write!(cells, ",{},", costs.billed.normalize());
         cells.extend_from_slice(parts.before);
-        let _ = write!(cells, ",{:.2},", to_cents(costs.effective));
+        let _ = write!(cells, ",{},", costs.effective.normalize());
         cells.extend_from_slice(parts.after);
         cells.push(b'\n');
         self.out.write_all(cells)?;
@@ -290,7 +290,7 @@ impl Scratch {
 /// One item's cells. Most are borrowed (constants, or the item's shared strings); the
 /// figures and times are formatted into `scratch`, which the caller reuses: a string
 /// allocated for each of 49 cells, then for each of the dozen formatted ones, was most of
-/// the time of writing millions of items. The reconciled cells ([`BILLED`], [`EFFECTIVE`])
+/// the time of writing millions of items. The cost cells ([`BILLED`], [`EFFECTIVE`])
 /// are left empty: [`RowWriter`] puts them in.
 fn row<'a>(
     (scenario, account): (&'a str, &'a str),
@@ -315,7 +315,7 @@ fn row<'a>(
             None => Default::default(),
         };
     let b = Cell::Text;
-    let list_cost = scratch.put(format_args!("{:.2}", to_cents(item.list_cost)));
+    let list_cost = scratch.put(format_args!("{}", item.list_cost.normalize()));
     let mut opt = |v: Option<Decimal>| match v {
         Some(v) => scratch.put(format_args!("{}", to_decimal(v))),
         None => b(""),

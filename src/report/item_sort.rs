@@ -8,8 +8,7 @@
 //! numbered as they come, and the number breaks ties, so the order is the one a single sort
 //! of every item gives ([`super::focus::sorted_order`]), however the items were split.
 
-use super::cents::Share;
-use super::focus::{sort_texts, sorted_order, Kind, LineItem};
+use super::focus::{sort_texts, sorted_order, Kind, LineItem, Share};
 use super::focus_rows::{Parts, RowText};
 use crate::clock::Timestamp;
 use crate::strategy::Strategy;
@@ -22,7 +21,7 @@ use std::path::{Path, PathBuf};
 /// Bytes a run file is read through: a merge of a hundred runs reads a hundred at once.
 const READ_BUFFER: usize = 128 << 10;
 
-/// One item as the merge, the rounding and the totals see it.
+/// One item as the merge and the totals see it.
 #[derive(Debug, Clone, Copy)]
 pub struct Entry<'a> {
     pub share: Share,
@@ -30,7 +29,7 @@ pub struct Entry<'a> {
     pub end: Timestamp,
     /// Cash billed, for a purchase; `None` for usage, which bills its EffectiveCost.
     pub billed: Option<Decimal>,
-    /// The row's text but for its reconciled cells.
+    /// The row's text but for its cost cells.
     pub parts: Parts<'a>,
 }
 
@@ -53,7 +52,6 @@ impl ItemSorter {
                 dir: dir.to_path_buf(),
                 files: Vec::new(),
                 made: 0,
-                shares: None,
             },
             per_run: per_run.max(1),
             held: Vec::new(),
@@ -80,13 +78,11 @@ impl ItemSorter {
         let path = self.runs.next_path()?;
         let mut out = BufWriter::with_capacity(1 << 20, File::create(&path)?);
         let mut record = Record::default();
-        let shares = self.runs.shares()?;
         for index in sorted_order(&self.held) {
             let item = &self.held[index];
             let parts = self.text.render(item);
             record.fill(item, self.first + index as u64, parts);
             record.write(&mut out)?;
-            write_share(&record.share, shares)?;
         }
         out.into_inner().map_err(io::IntoInnerError::into_error)?;
         self.first += self.held.len() as u64;
@@ -95,12 +91,7 @@ impl ItemSorter {
     }
 
     /// Sorts the items still held; the runs stay on disk.
-    pub fn finish(mut self) -> io::Result<SortedItems> {
-        if let Some(shares) = self.runs.shares.take() {
-            shares
-                .into_inner()
-                .map_err(io::IntoInnerError::into_error)?;
-        }
+    pub fn finish(self) -> io::Result<SortedItems> {
         let order = sorted_order(&self.held);
         Ok(SortedItems {
             runs: self.runs,
@@ -122,27 +113,9 @@ struct Runs {
     files: Vec<(u32, PathBuf)>,
     /// Files made so far, for unique names.
     made: usize,
-    /// Every spilled item's [`Share`], in the order spilled: what the second rounding pass
-    /// reads (a thirtieth of the runs' bytes), while it is being written.
-    shares: Option<BufWriter<File>>,
 }
 
 impl Runs {
-    fn shares_path(&self) -> PathBuf {
-        self.dir.join("shares")
-    }
-
-    fn shares(&mut self) -> io::Result<&mut BufWriter<File>> {
-        if self.shares.is_none() {
-            std::fs::create_dir_all(&self.dir)?;
-            let file = File::create(self.shares_path())?;
-            self.shares = Some(BufWriter::with_capacity(1 << 16, file));
-        }
-        self.shares
-            .as_mut()
-            .ok_or_else(|| io::Error::other("no shares file"))
-    }
-
     fn next_path(&mut self) -> io::Result<PathBuf> {
         std::fs::create_dir_all(&self.dir)?;
         self.made += 1;
@@ -201,15 +174,12 @@ impl Drop for Runs {
             let _ = std::fs::remove_file(file);
         }
         if self.made > 0 {
-            self.shares = None;
-            let _ = std::fs::remove_file(self.shares_path());
             let _ = std::fs::remove_dir(&self.dir);
         }
     }
 }
 
-/// Every item, sorted in runs: read in any order ([`SortedItems::each_share`]) or merged
-/// into file order ([`SortedItems::merge`]).
+/// Every item, sorted in runs, to be merged into file order ([`SortedItems::merge`]).
 pub struct SortedItems {
     runs: Runs,
     held: Vec<LineItem>,
@@ -224,19 +194,6 @@ impl SortedItems {
     #[cfg(test)]
     fn spilled(&self) -> usize {
         self.runs.files.len()
-    }
-
-    /// Every item's [`Share`], in no particular order.
-    pub fn each_share(&self, mut visit: impl FnMut(&Share)) -> io::Result<()> {
-        if !self.runs.files.is_empty() {
-            let file = File::open(self.runs.shares_path())?;
-            let mut input = BufReader::with_capacity(READ_BUFFER, file);
-            while let Some(share) = read_share(&mut input)? {
-                visit(&share);
-            }
-        }
-        self.held.iter().for_each(|item| visit(&item.share()));
-        Ok(())
     }
 
     /// Every item in file order.
@@ -638,11 +595,6 @@ mod tests {
                 Ok(())
             })
             .unwrap();
-        let mut shares = Vec::new();
-        sorted.each_share(|s| shares.push(s.effective)).unwrap();
-        shares.sort();
-        let every: Vec<Decimal> = (0..items.len()).map(Decimal::from).collect();
-        assert_eq!(shares, every, "each item is seen once in any order");
         (order, sorted.spilled())
     }
 

@@ -3,10 +3,10 @@
 //!
 //! Formatting is separate from I/O: each format turns a [`Summary`] into bytes, so every
 //! format is tested without files, and [`OutputDir`] writes a run's files all or nothing.
-//! Rounding to cents happens here and only here. Knows nothing of how figures were computed.
+//! Rounding to cents happens here and only here, by one rule (`rounding`). Knows nothing of
+//! how figures were computed.
 
 mod by_hour;
-pub mod cents;
 pub mod charts;
 mod comparison;
 pub mod finance;
@@ -15,6 +15,7 @@ mod focus_rows;
 mod item_sort;
 mod output;
 mod recommendation;
+pub mod rounding;
 pub mod spending;
 mod summary;
 mod timeline;

@@ -1,9 +1,8 @@
-//! What `monthly.csv` and the cost charts read of the rounded line items, summed as the items
+//! What `monthly.csv` and the cost charts read of the line items, summed exactly as the items
 //! are written: the items themselves are streamed to `line_items.csv` and not kept.
 
 use super::by_hour::ByTime;
-use super::cents::Share;
-use super::focus::{Kind, LineItem};
+use super::focus::{Kind, LineItem, Share};
 use crate::billing::{Charge, ChargeKind};
 use crate::clock::Timestamp;
 use crate::scenario::Market;
@@ -11,7 +10,7 @@ use crate::strategy::Strategy;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
-/// A line item once its EffectiveCost is rounded: what the totals read of it.
+/// What the totals read of a line item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Costed {
     pub strategy: Strategy,
@@ -19,29 +18,29 @@ pub struct Costed {
     pub purchase: bool,
     pub start: Timestamp,
     pub end: Timestamp,
-    /// EffectiveCost in cents, as written.
+    /// EffectiveCost, exact, as written.
     pub effective: Decimal,
 }
 
 impl Costed {
-    /// An item's share of the rounding, its charge period and its cents.
-    pub fn new(share: &Share, (start, end): (Timestamp, Timestamp), effective: Decimal) -> Costed {
+    /// An item's figures and its charge period.
+    pub fn new(share: &Share, (start, end): (Timestamp, Timestamp)) -> Costed {
         Costed {
             strategy: share.strategy,
             kind: share.kind,
             purchase: share.purchase,
             start,
             end,
-            effective,
+            effective: share.effective,
         }
     }
 
-    pub fn of(item: &LineItem, effective: Decimal) -> Costed {
-        Costed::new(&item.share(), (item.start, item.end), effective)
+    pub fn of(item: &LineItem) -> Costed {
+        Costed::new(&item.share(), (item.start, item.end))
     }
 }
 
-/// EffectiveCost by month, strategy and charge kind. Keyed by the month's start while summing
+/// Exact EffectiveCost by month, strategy and charge kind. Keyed by the month's start while summing
 /// (a label per line item was a string each), by names so that the rows sort as they print.
 #[derive(Debug, Clone, Default)]
 pub struct MonthlyTotals {
@@ -160,15 +159,11 @@ impl Spending {
         self.over_time.add(item);
     }
 
-    /// The totals of items held in memory, in file order, with their rounded costs.
-    pub fn of(
-        items: &[LineItem],
-        effective: &[Decimal],
-        window: (Timestamp, Timestamp),
-    ) -> Spending {
+    /// The totals of items held in memory, in file order.
+    pub fn of(items: &[LineItem], window: (Timestamp, Timestamp)) -> Spending {
         let mut spending = Spending::new(window);
-        for (item, value) in items.iter().zip(effective) {
-            spending.add(&Costed::of(item, *value));
+        for item in items {
+            spending.add(&Costed::of(item));
         }
         spending
     }

@@ -1,5 +1,6 @@
 //! The summary: one row per strategy (and per group), in table, CSV and JSON form.
 
+use super::rounding::{apportion, exact_total, PrintedRow};
 use crate::billing::{Ledger, Totals};
 use crate::clock::Timestamp;
 use crate::money::{MoneyError, Usd};
@@ -20,7 +21,8 @@ pub enum Format {
     Json,
 }
 
-/// One summary row, rounded to cents: the columns sum to `total_usd` exactly.
+/// One summary row, rounded to cents by [`super::rounding`]: the columns sum to `total_usd`
+/// exactly, and a strategy's groups' totals sum to its own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SummaryRow {
     pub strategy: String,
@@ -104,7 +106,8 @@ impl Summary {
         let mut strategies = Vec::new();
         let mut groups = Vec::new();
         for (strategy, ledger) in &outcome.ledgers {
-            let mut overall = row(strategy.name(), None, &ledger.overall)?;
+            let printed = PrintedRow::of(&ledger.overall)?;
+            let mut overall = row(strategy.name(), None, &ledger.overall, &printed);
             let savings = outcome
                 .on_demand_total
                 .checked_sub(ledger.overall.rounded_total()?)?;
@@ -116,7 +119,7 @@ impl Summary {
                     .map(|fit| ReservedColumns::of(&fit.stats));
             }
             strategies.push(overall);
-            groups.extend(group_rows(strategy.name(), ledger)?);
+            groups.extend(group_rows(strategy.name(), ledger, printed.total)?);
         }
         Ok(Summary {
             scenario: scenario.to_string(),
@@ -235,7 +238,10 @@ impl Summary {
                 let _ = writeln!(out, "{label:<20} {:>12} {:>12} {:>12}", b.p5, b.p50, b.p95);
             }
         }
-        out.push_str("\nUSD, rounded to cents; totals are the sums of the rounded columns.\n");
+        out.push_str(
+            "\nUSD: each total is its exact sum rounded to cents (half up); the parts shown with it \
+             are rounded by largest remainder to add up to it.\n",
+        );
         for line in self
             .reserved_line()
             .into_iter()
@@ -248,16 +254,16 @@ impl Summary {
     }
 }
 
-fn row(strategy: &str, group: Option<&str>, totals: &Totals) -> Result<SummaryRow, MoneyError> {
-    let [compute, storage, ipv4, commitment] = totals.columns().map(Usd::cents_string);
-    Ok(SummaryRow {
+fn row(strategy: &str, group: Option<&str>, totals: &Totals, printed: &PrintedRow) -> SummaryRow {
+    let [compute, storage, ipv4, commitment] = printed.columns.map(Usd::cents_string);
+    SummaryRow {
         strategy: strategy.to_string(),
         group: group.map(str::to_string),
         compute_usd: compute,
         storage_usd: storage,
         public_ipv4_usd: ipv4,
         commitment_usd: commitment,
-        total_usd: totals.rounded_total()?.cents_string(),
+        total_usd: printed.total.cents_string(),
         billed_instance_seconds: totals.billed_seconds,
         spot_instance_hours: format!(
             "{:.2}",
@@ -267,16 +273,31 @@ fn row(strategy: &str, group: Option<&str>, totals: &Totals) -> Result<SummaryRo
         interruptions: totals.interruptions,
         savings_vs_on_demand_usd: String::new(),
         reserved: None,
-    })
+    }
 }
 
-fn group_rows(strategy: &str, ledger: &Ledger) -> Result<Vec<SummaryRow>, MoneyError> {
+/// A strategy's groups, by name: their totals apportioned from the strategy's printed
+/// `total`, each group's columns from its own.
+fn group_rows(strategy: &str, ledger: &Ledger, total: Usd) -> Result<Vec<SummaryRow>, MoneyError> {
     let mut groups: Vec<(&Arc<str>, &Totals)> = ledger.groups.iter().collect();
     groups.sort_by(|a, b| a.0.cmp(b.0));
-    groups
+    let exact = groups
+        .iter()
+        .map(|(_, totals)| exact_total(totals))
+        .collect::<Result<Vec<Usd>, MoneyError>>()?;
+    let totals = apportion(total, &exact);
+    Ok(groups
         .into_iter()
-        .map(|(group, totals)| row(strategy, Some(group), totals))
-        .collect()
+        .zip(totals)
+        .map(|((group, totals), total)| {
+            row(
+                strategy,
+                Some(group),
+                totals,
+                &PrintedRow::within(totals, total),
+            )
+        })
+        .collect())
 }
 
 fn csv_lines(header: &str, rows: &[SummaryRow], with_group: bool) -> String {

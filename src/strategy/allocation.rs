@@ -78,7 +78,9 @@ pub fn allocate(
             for (entry, units) in entries.iter().zip(covered) {
                 let key = &pool_usage.keys[entry.key as usize];
                 let covered_seconds = units / key.units;
-                let per_second = key.rate.per_hour() / Decimal::from(SECONDS_PER_HOUR);
+                // Multiplied before dividing, so that whole hours come out exact.
+                let hour_seconds = Decimal::from(SECONDS_PER_HOUR);
+                let of = |seconds: Decimal| key.rate.per_hour() * seconds / hour_seconds;
                 allocation.usage.push(HourUsage {
                     hour,
                     region: Arc::clone(&pool.region),
@@ -87,8 +89,8 @@ pub fn allocate(
                     group: Arc::clone(&key.group),
                     seconds: u64::from(entry.seconds),
                     covered_seconds,
-                    value: per_second * Decimal::from(entry.seconds),
-                    covered_value: per_second * covered_seconds,
+                    value: of(Decimal::from(entry.seconds)),
+                    covered_value: of(covered_seconds),
                     fee_share: if capacity.is_zero() {
                         Decimal::ZERO
                     } else {

@@ -230,7 +230,7 @@ pub fn expand(csv: &str, until_time: Option<&str>) -> String {
     String::from_utf8(writer.finish().expect("flushed")).expect("UTF-8")
 }
 
-/// The line items and their rounded EffectiveCost of a run (charges must have been kept).
+/// The line items of a run and their exact EffectiveCost (charges must have been kept).
 pub fn focus_items(
     run: &Run,
     period: ec2plan::clock::Period,
@@ -238,7 +238,7 @@ pub fn focus_items(
     Vec<ec2plan::report::focus::LineItem>,
     Vec<rust_decimal::Decimal>,
 ) {
-    use ec2plan::report::focus::{line_items, round_to_ledgers, Reservations};
+    use ec2plan::report::focus::{line_items, Reservations};
     let catalog = test_catalog();
     let outcome = &run.outcome;
     let window = (outcome.start, outcome.horizon);
@@ -254,7 +254,7 @@ pub fn focus_items(
         .as_ref()
         .map(|(allocation, portfolio)| Reservations::new(allocation, portfolio, &catalog));
     let items = line_items(outcome, period, reservations.as_ref()).unwrap();
-    let effective = round_to_ledgers(&items, &outcome.ledgers).unwrap();
+    let effective = items.iter().map(|i| i.effective).collect();
     (items, effective)
 }
 
