@@ -294,6 +294,7 @@ fn every_bundled_example_prints_its_golden_summary_and_monthly_csv() {
         "dev-office-hours",
         "nightly-batch",
         "spot-etl",
+        "quarter-plan",
     ];
     for name in examples {
         let path = root.join("scenarios").join(format!("{name}.csv"));
