@@ -368,8 +368,10 @@ proptest! {
             totals.insert(strategy.name().to_string(), (columns, total));
         }
 
-        // groups.csv: groups add up to their strategy's total; kinds to the group's total.
+        // groups.csv: groups add up to their strategy's total, and kind by kind to its
+        // columns; kinds to the group's total.
         let mut group_sums: std::collections::BTreeMap<String, Decimal> = Default::default();
+        let mut kind_sums: std::collections::BTreeMap<String, [Decimal; 4]> = Default::default();
         let groups_text = summary.groups_csv();
         let mut reader = csv::Reader::from_reader(groups_text.as_bytes());
         for record in reader.records() {
@@ -383,9 +385,17 @@ proptest! {
                 prop_assert!(within_a_cent(*printed, exact.amount()));
             }
             *group_sums.entry(record[0].to_string()).or_default() += total;
+            let kinds = kind_sums.entry(record[0].to_string()).or_default();
+            for (sum, printed) in kinds.iter_mut().zip(&columns) {
+                *sum += *printed;
+            }
         }
         for (strategy, sum) in &group_sums {
             prop_assert_eq!(*sum, totals[strategy].1, "groups of {}", strategy);
+            let strategy_columns = &totals[strategy].0;
+            for (k, sum) in kind_sums[strategy].iter().enumerate() {
+                prop_assert_eq!(*sum, strategy_columns[k], "groups of {}, kind {}", strategy, k);
+            }
         }
 
         // JSON: the same figures as the CSV, so the same sums.

@@ -11,6 +11,7 @@
 
 use crate::billing::Totals;
 use crate::money::{MoneyError, Usd};
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 /// A total as printed: its exact value rounded to cents, half away from zero.
@@ -85,6 +86,190 @@ pub fn exact_total(totals: &Totals) -> Result<Usd, MoneyError> {
     Usd::checked_sum(totals.columns())
 }
 
+/// A strategy's groups as printed: every group's total within a cent of its exact sum, its
+/// columns adding up to it, and each kind's column over the groups adding up to the
+/// strategy's printed column for that kind (`columns`), every cell within a cent of its
+/// exact value. Which cells take the cents the rows and columns still need is a flow
+/// problem on a bipartite graph (kinds to groups, one cent per cell at most), solved by
+/// augmenting paths; `None` when no such rounding exists, and the caller then rounds each
+/// group on its own ([`apportion`] and [`PrintedRow::within`]).
+pub fn groups_table(groups: &[[Usd; 4]], columns: [Usd; 4]) -> Option<Vec<PrintedRow>> {
+    let cells: Vec<[(i128, bool); 4]> = groups
+        .iter()
+        .map(|row| {
+            let mut floors = [(0, false); 4];
+            for (floor, cell) in floors.iter_mut().zip(row) {
+                *floor = floor_cents(*cell)?;
+            }
+            Some(floors)
+        })
+        .collect::<Option<_>>()?;
+    // What each kind's column still needs above its cells' floors.
+    let mut need = [0i128; 4];
+    for (k, column) in columns.iter().enumerate() {
+        let floors: i128 = cells.iter().map(|row| row[k].0).sum();
+        need[k] = cents(*column)? - floors;
+    }
+    // What each group may take: its total rounded down or up, less its cells' floors.
+    let bounds: Vec<(i128, i128)> = groups
+        .iter()
+        .zip(&cells)
+        .map(|(row, floors)| {
+            let exact = Usd::checked_sum(row.iter().copied()).ok()?;
+            let floor_sum: i128 = floors.iter().map(|c| c.0).sum();
+            let (low, up) = floor_cents(exact)?;
+            Some((low - floor_sum, low - floor_sum + i128::from(up)))
+        })
+        .collect::<Option<_>>()?;
+    let extra = flow(&cells, need, &bounds)?;
+    Some(
+        cells
+            .iter()
+            .zip(extra)
+            .map(|(floors, add)| {
+                let mut columns = [Usd::ZERO; 4];
+                for k in 0..4 {
+                    columns[k] = from_cents(floors[k].0 + i128::from(add[k]));
+                }
+                let total = from_cents(
+                    floors.iter().map(|c| c.0).sum::<i128>()
+                        + add.iter().map(|&a| i128::from(a)).sum::<i128>(),
+                );
+                PrintedRow { columns, total }
+            })
+            .collect(),
+    )
+}
+
+/// `amount` in cents rounded down, and whether it had a fraction of a cent (so may go up).
+fn floor_cents(amount: Usd) -> Option<(i128, bool)> {
+    let cents = amount.amount().checked_mul(Decimal::ONE_HUNDRED)?;
+    let floor = cents.floor();
+    Some((floor.to_i128()?, cents != floor))
+}
+
+fn cents(amount: Usd) -> Option<i128> {
+    amount.amount().checked_mul(Decimal::ONE_HUNDRED)?.to_i128()
+}
+
+fn from_cents(cents: i128) -> Usd {
+    Usd::new(Decimal::from_i128_with_scale(cents, 2))
+}
+
+/// Which cells get a cent: every kind gets exactly its `need`, every group between its
+/// bounds, a cell at most one and only where it has a fraction. Lower bounds first, then up
+/// to the upper ones (an augmenting path never takes flow back from a group's edge to the
+/// sink, so the lower bounds stay met).
+fn flow(
+    cells: &[[(i128, bool); 4]],
+    need: [i128; 4],
+    bounds: &[(i128, i128)],
+) -> Option<Vec<[bool; 4]>> {
+    if need.iter().any(|&n| n < 0) || bounds.iter().any(|&(low, _)| low < 0) {
+        return None;
+    }
+    let mut used = vec![[false; 4]; cells.len()];
+    let mut into_group = vec![0i128; cells.len()];
+    let mut from_kind = [0i128; 4];
+    for phase in [0, 1] {
+        let cap = |g: usize| if phase == 0 { bounds[g].0 } else { bounds[g].1 };
+        while let Some(path) = augmenting_path(cells, &used, &into_group, &from_kind, need, &cap) {
+            apply(&path, &mut used, &mut into_group, &mut from_kind);
+        }
+        if phase == 0 && (0..cells.len()).any(|g| into_group[g] < bounds[g].0) {
+            return None;
+        }
+    }
+    (from_kind == need).then_some(used)
+}
+
+/// One step of an augmenting path: a cell `(group, kind)` that gains a cent, or gives its
+/// cent back so another cell of its kind can take it.
+struct Step {
+    group: usize,
+    kind: usize,
+    add: bool,
+}
+
+/// A path from a kind that still needs cents to a group that can still take one,
+/// alternating cells that gain a cent and cells that give theirs back (breadth first).
+fn augmenting_path(
+    cells: &[[(i128, bool); 4]],
+    used: &[[bool; 4]],
+    into_group: &[i128],
+    from_kind: &[i128; 4],
+    need: [i128; 4],
+    cap: &dyn Fn(usize) -> i128,
+) -> Option<Vec<Step>> {
+    let mut kind_from: [Option<Option<usize>>; 4] = [None; 4];
+    let mut group_from: Vec<Option<usize>> = vec![None; cells.len()];
+    let mut queue: std::collections::VecDeque<usize> = (0..4)
+        .filter(|&k| from_kind[k] < need[k])
+        .inspect(|&k| kind_from[k] = Some(None))
+        .collect();
+    while let Some(kind) = queue.pop_front() {
+        for group in 0..cells.len() {
+            if group_from[group].is_some() || !cells[group][kind].1 || used[group][kind] {
+                continue;
+            }
+            group_from[group] = Some(kind);
+            if into_group[group] < cap(group) {
+                return Some(path_to(group, &group_from, &kind_from));
+            }
+            for back in 0..4 {
+                if used[group][back] && kind_from[back].is_none() {
+                    kind_from[back] = Some(Some(group));
+                    queue.push_back(back);
+                }
+            }
+        }
+    }
+    None
+}
+
+fn path_to(
+    end: usize,
+    group_from: &[Option<usize>],
+    kind_from: &[Option<Option<usize>>; 4],
+) -> Vec<Step> {
+    let mut steps = Vec::new();
+    let mut group = end;
+    while let Some(kind) = group_from[group] {
+        steps.push(Step {
+            group,
+            kind,
+            add: true,
+        });
+        match kind_from[kind] {
+            Some(Some(previous)) => {
+                steps.push(Step {
+                    group: previous,
+                    kind,
+                    add: false,
+                });
+                group = previous;
+            }
+            _ => break,
+        }
+    }
+    steps
+}
+
+fn apply(
+    path: &[Step],
+    used: &mut [[bool; 4]],
+    into_group: &mut [i128],
+    from_kind: &mut [i128; 4],
+) {
+    for step in path {
+        used[step.group][step.kind] = step.add;
+    }
+    if let (Some(first), Some(last)) = (path.first(), path.last()) {
+        into_group[first.group] += 1;
+        from_kind[last.kind] += 1;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,6 +325,28 @@ mod tests {
         assert_eq!(row.total, Usd::new(dec!(0.01)));
         assert_eq!(row.columns[0], Usd::new(dec!(0.01)));
         assert_eq!(row.columns[1], Usd::ZERO);
+    }
+
+    #[test]
+    fn groups_add_up_to_the_strategy_in_every_column_and_in_total() {
+        // Two groups, compute 0.125 and 0.125 (column 0.25 exactly), storage 0.004 and
+        // 0.004 (0.008 → 0.01): the strategy row prints 0.25, 0.01, total 0.26 (0.258).
+        // Alone, each group would print 0.13 (0.129 → 0.13, its columns 0.13 and 0.00), and
+        // the groups' compute (0.26) would not match the strategy's 0.25. Together: compute
+        // 0.13 + 0.12, storage 0.00 + 0.01, totals 0.13 + 0.13 = 0.26.
+        let group = [dec!(0.125), dec!(0.004), dec!(0), dec!(0)].map(Usd::new);
+        let columns = [dec!(0.25), dec!(0.01), dec!(0), dec!(0)].map(Usd::new);
+        let rows = groups_table(&[group, group], columns).unwrap();
+        let sum = |k: usize| rows[0].columns[k].amount() + rows[1].columns[k].amount();
+        assert_eq!(sum(0), dec!(0.25));
+        assert_eq!(sum(1), dec!(0.01));
+        assert_eq!(rows[0].total.amount() + rows[1].total.amount(), dec!(0.26));
+        for row in &rows {
+            let across: Decimal = row.columns.iter().map(|c| c.amount()).sum();
+            assert_eq!(across, row.total.amount());
+            // Each group's total is its exact 0.129 rounded down or up.
+            assert!([dec!(0.12), dec!(0.13)].contains(&row.total.amount()));
+        }
     }
 
     #[test]

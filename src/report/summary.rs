@@ -1,6 +1,6 @@
 //! The summary: one row per strategy (and per group), in table, CSV and JSON form.
 
-use super::rounding::{apportion, exact_total, PrintedRow};
+use super::rounding::{apportion, exact_total, groups_table, PrintedRow};
 use crate::billing::{Ledger, Totals};
 use crate::clock::Timestamp;
 use crate::money::{MoneyError, Usd};
@@ -119,7 +119,7 @@ impl Summary {
                     .map(|fit| ReservedColumns::of(&fit.stats));
             }
             strategies.push(overall);
-            groups.extend(group_rows(strategy.name(), ledger, printed.total)?);
+            groups.extend(group_rows(strategy.name(), ledger, &printed)?);
         }
         Ok(Summary {
             scenario: scenario.to_string(),
@@ -276,27 +276,37 @@ fn row(strategy: &str, group: Option<&str>, totals: &Totals, printed: &PrintedRo
     }
 }
 
-/// A strategy's groups, by name: their totals apportioned from the strategy's printed
-/// `total`, each group's columns from its own.
-fn group_rows(strategy: &str, ledger: &Ledger, total: Usd) -> Result<Vec<SummaryRow>, MoneyError> {
+/// A strategy's groups, by name, as printed: each group's columns add up to its total, and
+/// the groups add up to the strategy's printed row, column by column and in total
+/// ([`groups_table`]). Should no such rounding exist, the groups' totals are apportioned from
+/// the strategy's total and each group's columns from its own (totals still add up).
+fn group_rows(
+    strategy: &str,
+    ledger: &Ledger,
+    printed: &PrintedRow,
+) -> Result<Vec<SummaryRow>, MoneyError> {
     let mut groups: Vec<(&Arc<str>, &Totals)> = ledger.groups.iter().collect();
     groups.sort_by(|a, b| a.0.cmp(b.0));
-    let exact = groups
-        .iter()
-        .map(|(_, totals)| exact_total(totals))
-        .collect::<Result<Vec<Usd>, MoneyError>>()?;
-    let totals = apportion(total, &exact);
+    let cells: Vec<[Usd; 4]> = groups.iter().map(|(_, t)| t.columns()).collect();
+    let rows = match groups_table(&cells, printed.columns) {
+        Some(rows) => rows,
+        None => {
+            let exact = groups
+                .iter()
+                .map(|(_, totals)| exact_total(totals))
+                .collect::<Result<Vec<Usd>, MoneyError>>()?;
+            let totals = apportion(printed.total, &exact);
+            groups
+                .iter()
+                .zip(totals)
+                .map(|((_, t), total)| PrintedRow::within(t, total))
+                .collect()
+        }
+    };
     Ok(groups
         .into_iter()
-        .zip(totals)
-        .map(|((group, totals), total)| {
-            row(
-                strategy,
-                Some(group),
-                totals,
-                &PrintedRow::within(totals, total),
-            )
-        })
+        .zip(rows)
+        .map(|((group, totals), printed)| row(strategy, Some(group), totals, &printed))
         .collect())
 }
 
