@@ -9,14 +9,14 @@ use super::{
     BillingUnit, Catalog, InstanceSpec, OfferTerms, Offering, Payment, Platform, Region,
     RegionPrices, ReservedPrice, Term, VolumeType,
 };
+use crate::clock::Timestamp;
 use crate::error::Error;
 use crate::location::{closest_names, did_you_mean, Location};
 use crate::money::Usd;
 use crate::money::{parse_price, HourlyRate, MonthlyRate};
+use rust_decimal::Decimal;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use crate::clock::Timestamp;
-use rust_decimal::Decimal;
 use std::io::Read;
 use std::ops::Range;
 use std::path::Path;

@@ -33,7 +33,9 @@ const STAGING_PREFIX: &str = ".ec2plan-staging-";
 
 fn staging_dirs() -> MutexGuard<'static, Vec<PathBuf>> {
     // A panic while the lock was held leaves the list as it was: still usable.
-    STAGING.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    STAGING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Starts, once, the thread that turns SIGINT, SIGTERM and SIGHUP into removing the
@@ -43,8 +45,7 @@ fn clean_up_on_signals() {
     static START: Once = Once::new();
     START.call_once(|| {
         use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
-        else {
+        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
             return;
         };
         let thread = std::thread::Builder::new().name("ec2plan-signals".into());

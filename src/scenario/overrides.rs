@@ -75,7 +75,10 @@ impl Overrides {
     /// not apply: the log's own stop and terminate rows say how instances leave.
     pub fn for_event_log(&self) -> Result<(), String> {
         let scope = self.groups.values().chain(std::iter::once(&self.global));
-        match scope.filter_map(|keys| keys.get(Col::ScaleIn.name())).next() {
+        match scope
+            .filter_map(|keys| keys.get(Col::ScaleIn.name()))
+            .next()
+        {
             None => Ok(()),
             Some(o) => Err(format!(
                 "{} sets how a schedule scales in, but this scenario is an event log, whose own \

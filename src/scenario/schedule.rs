@@ -267,7 +267,10 @@ fn refuse_idle_groups(
     let hint = did_you_mean(&closest_names(&group, names.iter().copied()));
     let groups = match names.as_slice() {
         [] => String::new(),
-        _ => format!(" (the schedule's groups: {})", crate::location::listing(&names)),
+        _ => format!(
+            " (the schedule's groups: {})",
+            crate::location::listing(&names)
+        ),
     };
     let problem = format!(
         "group {group:?} never wants an instance and is never given an instance_type, so its \
