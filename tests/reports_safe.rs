@@ -190,7 +190,7 @@ fn concurrent_writers_to_one_directory_never_mix_their_reports() {
         }
         let shared = contents(&out);
         assert!(
-            alone.iter().any(|one| *one == shared),
+            alone.contains(&shared),
             "round {round}: the report mixes runs: {:?}",
             shared.keys().collect::<Vec<_>>()
         );
