@@ -25,6 +25,11 @@ pub const MAX_SPAN: Seconds = Seconds(MAX_SPAN_YEARS * 366 * 86_400);
 const MIN_YEAR: i64 = 1970;
 const MAX_YEAR: i64 = 9999;
 
+/// The latest time ec2plan reads or writes: 9999-12-31T23:59:59Z, the last second a
+/// four-digit UTC year can write. A time with an offset that falls after it in UTC
+/// (`9999-12-31T23:00:00-10:00`) is refused, since every output writes UTC.
+pub const LATEST: Timestamp = Timestamp(253_402_300_799);
+
 /// A point in time: whole seconds since 1970-01-01T00:00:00Z.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(i64);
@@ -48,6 +53,8 @@ pub enum TimeError {
     FractionalSeconds(String),
     #[error("{0:?} is outside the years {MIN_YEAR} to {MAX_YEAR}")]
     OutOfRange(String),
+    #[error("{0:?} is after {LATEST} in UTC, the latest time ec2plan handles")]
+    AfterLatest(String),
 }
 
 /// Why a text is not a duration.
@@ -96,7 +103,11 @@ impl Timestamp {
         }
         let days = days_from_civil(year, month, day);
         let local = days * SECONDS_PER_DAY + hour * SECONDS_PER_HOUR + minute * 60 + second;
-        Ok(Timestamp(local - offset))
+        let utc = Timestamp(local - offset);
+        if utc > LATEST {
+            return Err(TimeError::AfterLatest(text.to_string()));
+        }
+        Ok(utc)
     }
 
     /// Adds a duration, saturating at the far future (no timestamp comes near it).

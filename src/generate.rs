@@ -355,6 +355,17 @@ impl Plan {
         if i64::from(options.days) * SECONDS_PER_DAY > i64::from(u32::MAX) {
             return Err(invalid("generate at most 49,710 days (136 years)"));
         }
+        let end = options
+            .start
+            .plus(crate::clock::Seconds(u64::from(options.days) * 86_400));
+        if end > crate::clock::LATEST {
+            return Err(invalid(&format!(
+                "--days {} from --start {} ends after {}, the latest time ec2plan handles",
+                options.days,
+                options.start,
+                crate::clock::LATEST
+            )));
+        }
         if !catalog.has_region(&options.region) {
             let known: Vec<&str> = catalog.region_names().collect();
             return Err(invalid(&format!(
@@ -628,6 +639,13 @@ fn finalize(mut z: u64) -> u64 {
 /// A seed for stream `index` of `seed`.
 fn mix(seed: u64, index: u64) -> u64 {
     finalize(seed ^ finalize(index.wrapping_add(0x9E37_79B9_7F4A_7C15)))
+}
+
+/// Checks the options before anything is written: the reason they cannot be generated.
+pub fn check_options(options: &GenerateOptions, catalog: &Catalog) -> Result<(), String> {
+    Plan::new(options, catalog)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 fn invalid(message: &str) -> io::Error {

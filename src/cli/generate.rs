@@ -30,6 +30,8 @@ pub fn run(args: &GenerateArgs) -> Result<String, Error> {
         },
         region: args.region.clone(),
     };
+    crate::generate::check_options(&options, &catalog)
+        .map_err(|problem| Error::Usage(format!("cannot generate: {problem}")))?;
     let Some(path) = &args.out else {
         // Streamed straight to standard output: a large workload never sits in memory.
         let stdout = std::io::stdout().lock();

@@ -57,7 +57,12 @@ pub fn run(files: &[PathBuf], out: &Path) -> Result<String, Error> {
     if !spot.is_empty() {
         let (text, rows) = spot.finish();
         dir.write("spot_prices.csv", text.as_bytes())?;
-        report.push_str(&format!("kept {rows} Spot price records\n"));
+        let repeats = match spot.repeated() {
+            0 => String::new(),
+            1 => " (1 record repeated another exactly and was kept once)".to_string(),
+            n => format!(" ({n} records repeated others exactly and were kept once)"),
+        };
+        report.push_str(&format!("kept {rows} Spot price records{repeats}\n"));
     }
     dir.commit()?;
     report.push_str(&format!(

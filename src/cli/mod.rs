@@ -344,6 +344,16 @@ impl From<String> for Printed {
 
 /// Runs a parsed command line; returns what goes to standard output and standard error.
 pub fn run(cli: Cli) -> Result<Printed, Error> {
+    let inputs: Vec<&std::path::Path> = match &cli.command {
+        Command::Simulate(args) | Command::Recommend(args) => vec![&args.scenario],
+        Command::Expand(args) => vec![&args.schedule],
+        Command::Compare(args) => args.scenarios.iter().map(PathBuf::as_path).collect(),
+        Command::Pricing(PricingCommand::Import { files, .. }) => {
+            files.iter().map(PathBuf::as_path).collect()
+        }
+        _ => Vec::new(),
+    };
+    inputs.into_iter().try_for_each(refuse_directory)?;
     match cli.command {
         Command::Simulate(args) => simulate::run(&args),
         Command::Recommend(args) => recommend::run(&args).map(Printed::from),
@@ -355,4 +365,15 @@ pub fn run(cli: Cli) -> Result<Printed, Error> {
         }
         Command::Pricing(PricingCommand::Show(args)) => pricing_show::run(&args).map(Printed::from),
     }
+}
+
+/// A directory where a file is expected cannot be read as one: exit 4, like a missing file.
+fn refuse_directory(path: &std::path::Path) -> Result<(), Error> {
+    if path.is_dir() {
+        return Err(Error::Read {
+            path: path.to_path_buf(),
+            source: std::io::Error::other("it is a directory, not a file"),
+        });
+    }
+    Ok(())
 }

@@ -202,6 +202,7 @@ pub(super) fn open_source<'c>(
                 .into(),
         ));
     }
+    defaults.overrides.for_event_log().map_err(Error::Usage)?;
     Ok(Box::new(EventReader::new(
         &label,
         BufReader::new(open()?),
@@ -231,6 +232,7 @@ fn open_with_progress<'c>(
     let label = path.display().to_string();
     let (counting, progress) = Progress::start(file, &label, total, args.run.quiet);
     let defaults = defaults(&args.run.region, &args.run.what_if, catalog)?;
+    defaults.overrides.for_event_log().map_err(Error::Usage)?;
     let reader = EventReader::new(&label, BufReader::new(counting), catalog, defaults)?;
     Ok((Box::new(reader), Some(progress)))
 }

@@ -9,12 +9,14 @@ use super::{
     BillingUnit, Catalog, InstanceSpec, OfferTerms, Offering, Payment, Platform, Region,
     RegionPrices, ReservedPrice, Term, VolumeType,
 };
+use crate::clock::Timestamp;
 use crate::error::Error;
 use crate::location::{closest_names, did_you_mean, Location};
 use crate::money::Usd;
 use crate::money::{parse_price, HourlyRate, MonthlyRate};
+use rust_decimal::Decimal;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::ops::Range;
 use std::path::Path;
@@ -686,6 +688,9 @@ fn load_spot(catalog: &mut Catalog, source: &Source) -> Result<(), CatalogError>
         .filter(|p| !p.spot_product.is_empty())
         .map(|p| (p.spot_product.clone(), p.os.clone()))
         .collect();
+    // (zone, type, product, time) → price and line, to refuse a record that contradicts an
+    // earlier one (an exact repeat is harmless and kept once).
+    let mut seen: HashMap<(String, String, String, Timestamp), (Decimal, u64)> = HashMap::new();
     for_each_row(source, &columns, |row| {
         let zone = row.required("availability_zone")?;
         let instance_type = row.required("instance_type")?;
@@ -708,6 +713,27 @@ fn load_spot(catalog: &mut Catalog, source: &Source) -> Result<(), CatalogError>
         let at = crate::clock::Timestamp::parse(text)
             .map_err(|e| row.error("timestamp", format!("timestamp {e}")))?;
         let price = row.price("usd_per_hour")?;
+        let key = (
+            zone.to_string(),
+            instance_type.to_string(),
+            bare.to_string(),
+            at,
+        );
+        match seen.get(&key) {
+            Some((kept, _)) if *kept == price => return Ok(()),
+            Some((kept, line)) => {
+                let problem = format!(
+                    "{bare} {instance_type} in {zone} at {text} costs {} here but {} on line \
+                     {line}; remove one of the two",
+                    price.normalize(),
+                    kept.normalize()
+                );
+                return Err(row.error("usd_per_hour", problem));
+            }
+            None => {
+                seen.insert(key, (price, row.source.file_line(row.line)));
+            }
+        }
         let region = super::spot::region_of_zone(zone);
         // A product's price applies to every operating system sold under it.
         for os in systems {

@@ -29,11 +29,30 @@ struct Record {
 }
 
 /// Accumulates Spot records from several dumps.
+///
+/// Two records for the same zone, type, product and time with different prices are
+/// refused, naming both; a record repeated with the same price (dumps that overlap in
+/// time) is kept once, and `finish` counts the repeats so the user is told.
 #[derive(Debug, Default)]
 pub struct SpotImporter {
-    /// (zone, type, product, time) → price as written.
-    rows: BTreeMap<(String, String, String, Timestamp), String>,
+    /// (zone, type, product, time) → price as written, and where it was read.
+    rows: BTreeMap<(String, String, String, Timestamp), (String, RecordAt)>,
     sources: Vec<String>,
+    /// Records that repeated an earlier one exactly.
+    repeated: usize,
+}
+
+/// Which record of which dump a price came from.
+#[derive(Debug, Clone)]
+struct RecordAt {
+    file: Arc<str>,
+    record: usize,
+}
+
+impl std::fmt::Display for RecordAt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "record {} of {}", self.record, self.file)
+    }
 }
 
 impl SpotImporter {
@@ -68,7 +87,26 @@ impl SpotImporter {
                 product,
                 time,
             );
-            self.rows.insert(key, price.normalize().to_string());
+            let price = price.normalize().to_string();
+            let here = RecordAt {
+                file: Arc::clone(&file),
+                record: index.saturating_add(1),
+            };
+            match self.rows.get(&key) {
+                Some((kept, _)) if *kept == price => {
+                    self.repeated = self.repeated.saturating_add(1);
+                }
+                Some((kept, there)) => {
+                    let (zone, instance_type, product, time) = &key;
+                    return Err(at(format!(
+                        "{product} {instance_type} in {zone} at {time} costs {price} here \
+                         but {kept} in {there}; remove one of the two"
+                    )));
+                }
+                None => {
+                    self.rows.insert(key, (price, here));
+                }
+            }
         }
         self.sources
             .push(format!("{label} ({} records)", dump.history.len()));
@@ -77,6 +115,11 @@ impl SpotImporter {
 
     pub fn is_empty(&self) -> bool {
         self.sources.is_empty()
+    }
+
+    /// How many records repeated an earlier one with the same price (kept once).
+    pub fn repeated(&self) -> usize {
+        self.repeated
     }
 
     /// `spot_prices.csv` text.
@@ -90,7 +133,7 @@ impl SpotImporter {
         out.push_str(
             "availability_zone,instance_type,product_description,timestamp,usd_per_hour\n",
         );
-        for ((zone, instance_type, product, time), price) in &self.rows {
+        for ((zone, instance_type, product, time), (price, _)) in &self.rows {
             out.push_str(&format!(
                 "{zone},{instance_type},{product},{time},{price}\n"
             ));

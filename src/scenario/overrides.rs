@@ -71,6 +71,23 @@ impl Overrides {
         self.get(group, col).map(|o| o.value.as_str())
     }
 
+    /// Refuses the keys only a schedule has (`scale_in`) for an event log, where they could
+    /// not apply: the log's own stop and terminate rows say how instances leave.
+    pub fn for_event_log(&self) -> Result<(), String> {
+        let scope = self.groups.values().chain(std::iter::once(&self.global));
+        match scope
+            .filter_map(|keys| keys.get(Col::ScaleIn.name()))
+            .next()
+        {
+            None => Ok(()),
+            Some(o) => Err(format!(
+                "{} sets how a schedule scales in, but this scenario is an event log, whose own \
+                 stop and terminate rows say how instances leave",
+                o.flag
+            )),
+        }
+    }
+
     /// Groups named by `GROUP.KEY=VALUE` flags that `seen` does not contain: each is an error.
     pub fn unknown_groups(&self, seen: &BTreeSet<String>) -> Result<(), String> {
         match self.groups.keys().find(|g| !seen.contains(*g)) {

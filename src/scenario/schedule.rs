@@ -20,7 +20,7 @@ use crate::location::{closest_names, did_you_mean, LocatedError, Location};
 use crate::pricing::Catalog;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::io::Read;
 use std::sync::Arc;
 
@@ -202,6 +202,9 @@ fn read_rows<R: Read>(file: &Arc<str>, input: R) -> Result<Vec<Row>, LocatedErro
     )?;
     let mut groups: HashMap<Arc<str>, Arc<Attributes>> = HashMap::new();
     let mut rows: Vec<Row> = Vec::new();
+    // Each group and where its first row names it.
+    let mut first_rows: Vec<(Arc<str>, Location)> = Vec::new();
+    let mut named: HashSet<Arc<str>> = HashSet::new();
     let mut record = csv::StringRecord::new();
     loop {
         match csv.read_record(&mut record) {
@@ -223,13 +226,57 @@ fn read_rows<R: Read>(file: &Arc<str>, input: R) -> Result<Vec<Row>, LocatedErro
             record: &record,
             line,
         };
-        rows.push(parse_row(&cells, rows.last(), &mut groups)?);
+        let row = parse_row(&cells, rows.last(), &mut groups)?;
+        if named.insert(Arc::clone(&row.group)) {
+            first_rows.push((Arc::clone(&row.group), cells.location(Col::Group)));
+        }
+        rows.push(row);
     }
     if rows.is_empty() {
         let problem = "the file has a header but no rows, so there is nothing to simulate";
         return Err(LocatedError::new(Location::line(file, 0), problem));
     }
+    refuse_idle_groups(&rows, &groups, first_rows)?;
     Ok(rows)
+}
+
+/// Refuses a group that never wants an instance and is never given an instance type: its
+/// rows do nothing, and it is most likely a misspelt group (`wbe,0` for `web,0`).
+fn refuse_idle_groups(
+    rows: &[Row],
+    groups: &HashMap<Arc<str>, Arc<Attributes>>,
+    first_rows: Vec<(Arc<str>, Location)>,
+) -> Result<(), LocatedError> {
+    let launched: HashSet<&Arc<str>> = rows
+        .iter()
+        .filter(|r| r.desired > 0)
+        .map(|r| &r.group)
+        .collect();
+    let used = |group: &Arc<str>| {
+        let typed = groups
+            .get(group)
+            .is_some_and(|a| a.given.contains_key(&Col::InstanceType));
+        typed || launched.contains(group)
+    };
+    let (idle, known): (Vec<_>, Vec<_>) = first_rows.into_iter().partition(|(g, _)| !used(g));
+    let Some((group, location)) = idle.into_iter().next() else {
+        return Ok(());
+    };
+    let mut names: Vec<&str> = known.iter().map(|(g, _)| &**g).collect();
+    names.sort_unstable();
+    let hint = did_you_mean(&closest_names(&group, names.iter().copied()));
+    let groups = match names.as_slice() {
+        [] => String::new(),
+        _ => format!(
+            " (the schedule's groups: {})",
+            crate::location::listing(&names)
+        ),
+    };
+    let problem = format!(
+        "group {group:?} never wants an instance and is never given an instance_type, so its \
+         rows do nothing{hint}{groups}"
+    );
+    Err(LocatedError::new(location, problem))
 }
 
 fn parse_row(
