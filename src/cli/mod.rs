@@ -8,6 +8,7 @@ mod compare;
 mod expand;
 mod generate;
 mod import;
+mod input;
 mod pricing_show;
 mod progress;
 mod recommend;

@@ -394,7 +394,7 @@ impl OfferImporter {
             .has_headers(false)
             .flexible(true)
             .buffer_capacity(1 << 20)
-            .from_reader(input);
+            .from_reader(crate::input::Limited::new(input));
         let mut record = csv::StringRecord::new();
 
         let mut publication_date = None;
@@ -873,6 +873,9 @@ fn read_error(
     file: &Arc<str>,
     header: Option<&csv::StringRecord>,
 ) -> LocatedError {
+    if let Some(limit) = crate::input::LimitError::of_csv(error) {
+        return limit.located(file);
+    }
     let line = error.position().map_or(0, csv::Position::line);
     match error.kind() {
         csv::ErrorKind::Utf8 { pos, err } => {

@@ -153,10 +153,18 @@ fn refuse_unknown_files(dir: &Path) -> Result<(), Error> {
 }
 
 fn read_text(path: &Path, label: &Arc<str>) -> Result<String, Error> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let read_error = |source: std::io::Error| match crate::input::LimitError::of_io(&source) {
+        Some(limit) => Error::Input(limit.located(label)),
+        None => Error::Read {
+            path: path.to_path_buf(),
+            source,
+        },
+    };
+    let file = std::fs::File::open(path).map_err(read_error)?;
+    let mut bytes = Vec::new();
+    crate::input::Limited::new(file)
+        .read_to_end(&mut bytes)
+        .map_err(read_error)?;
     String::from_utf8(bytes).map_err(|e| {
         Error::Input(CatalogError {
             location: Location::line(label, 0),

@@ -7,6 +7,7 @@ use super::names::NameTable;
 use super::overrides::Overrides;
 use super::EventSource;
 use crate::clock::Timestamp;
+use crate::input::{LimitError, Limited};
 use crate::location::{closest_names, did_you_mean, LocatedError, Location};
 use crate::pricing::Catalog;
 use std::io::Read;
@@ -66,7 +67,7 @@ struct Layout {
 /// Reads an event log one validated [`Event`] at a time.
 pub struct EventReader<'c, R: Read> {
     layout: Layout,
-    csv: csv::Reader<R>,
+    csv: csv::Reader<Limited<R>>,
     record: csv::ByteRecord,
     line: u64,
     specs: SpecBuilder<'c>,
@@ -85,11 +86,14 @@ impl<'c, R: Read> EventReader<'c, R> {
         let file: Arc<str> = Arc::from(file);
         let mut csv = csv::ReaderBuilder::new()
             .has_headers(true)
-            .from_reader(input);
+            .from_reader(Limited::scenario(input));
         let header_line = Location::line(&file, 1);
         let headers = csv
             .byte_headers()
-            .map_err(|e| LocatedError::new(header_line.clone(), csv_problem(&e)))?
+            .map_err(|e| match LimitError::of_csv(&e) {
+                Some(limit) => limit.located(&file),
+                None => LocatedError::new(header_line.clone(), csv_problem(&e)),
+            })?
             .clone();
         if headers.is_empty() || (headers.len() == 1 && headers[0].is_empty()) {
             let problem = "the file is empty; an event log starts with a header row such as time,instance,action,instance_type";
@@ -128,6 +132,9 @@ impl<'c, R: Read> EventReader<'c, R> {
                 self.parse_row().map(Some)
             }
             Err(e) => {
+                if let Some(limit) = LimitError::of_csv(&e) {
+                    return Err(limit.located(&self.layout.file));
+                }
                 let line = e.position().map_or(self.line + 1, |p| p.line());
                 Err(LocatedError::new(
                     Location::line(&self.layout.file, line),

@@ -16,6 +16,7 @@ use super::event::{Action, Event, InstanceId, LaunchSpec};
 use super::reader::Defaults;
 use super::EventSource;
 use crate::clock::{Timestamp, SECONDS_PER_DAY};
+use crate::input::{LimitError, Limited};
 use crate::location::{closest_names, did_you_mean, LocatedError, Location};
 use crate::pricing::Catalog;
 use rust_decimal::prelude::ToPrimitive;
@@ -185,11 +186,8 @@ impl EventSource for ScheduleReader<'_> {
 fn read_rows<R: Read>(file: &Arc<str>, input: R) -> Result<Vec<Row>, LocatedError> {
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(true)
-        .from_reader(input);
-    let headers = csv
-        .headers()
-        .map_err(|e| LocatedError::new(Location::line(file, 1), format!("not valid CSV: {e}")))?
-        .clone();
+        .from_reader(Limited::scenario(input));
+    let headers = csv.headers().map_err(|e| csv_error(&e, file, 1))?.clone();
     let names: Vec<String> = headers.iter().map(|h| h.trim().to_string()).collect();
     let header = Header::parse(Kind::Schedule, names.iter().map(String::as_str)).map_err(
         |(index, problem)| {
@@ -209,10 +207,7 @@ fn read_rows<R: Read>(file: &Arc<str>, input: R) -> Result<Vec<Row>, LocatedErro
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                return Err(LocatedError::new(
-                    Location::line(file, line),
-                    format!("not valid CSV: {e}"),
-                ));
+                return Err(csv_error(&e, file, line));
             }
         }
         let line = record.position().map_or(0, |p| p.line());
@@ -230,6 +225,22 @@ fn read_rows<R: Read>(file: &Arc<str>, input: R) -> Result<Vec<Row>, LocatedErro
         return Err(LocatedError::new(Location::line(file, 0), problem));
     }
     Ok(rows)
+}
+
+/// One sentence for a CSV error while reading a schedule.
+fn csv_error(error: &csv::Error, file: &Arc<str>, line: u64) -> LocatedError {
+    if let Some(limit) = LimitError::of_csv(error) {
+        return limit.located(file);
+    }
+    let problem = match error.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("this row has {len} fields but the header has {expected_len}"),
+        csv::ErrorKind::Utf8 { .. } => "the row is not UTF-8 text".to_string(),
+        csv::ErrorKind::Io(e) => format!("cannot read the file: {e}"),
+        _ => "the row is not valid CSV".to_string(),
+    };
+    LocatedError::new(Location::line(file, line), problem)
 }
 
 fn parse_row(
