@@ -307,10 +307,12 @@ pub struct WhatIf {
 }
 
 fn parse_factor(text: &str) -> Result<rust_decimal::Decimal, String> {
-    let value: rust_decimal::Decimal = text
-        .trim()
-        .parse()
-        .map_err(|_| format!("{text:?} is not a number like 1.5"))?;
+    let value: rust_decimal::Decimal = text.trim().parse().map_err(|_| {
+        format!(
+            "{text:?} is not a number like 1.5",
+            text = crate::location::excerpt(&text)
+        )
+    })?;
     if value <= rust_decimal::Decimal::ZERO || value > rust_decimal::Decimal::from(1000) {
         return Err(format!("{text} must be more than 0 and at most 1000"));
     }

@@ -473,6 +473,7 @@ pub(super) fn check_region(catalog: &Catalog, region: &str) -> Result<(), Error>
     let known: Vec<&str> = catalog.region_names().collect();
     Err(Error::Usage(format!(
         "--region {region:?} is not in the price catalog{hint} (it prices {})",
-        crate::location::listing(&known)
+        crate::location::listing(&known),
+        region = crate::location::excerpt(&region)
     )))
 }

@@ -174,7 +174,13 @@ impl<'c, R: Read> EventReader<'c, R> {
         let text = self.required(Col::Action)?;
         Action::parse(text).ok_or_else(|| {
             let hint = did_you_mean(&closest_names(text, Action::ALL.map(Action::name)));
-            self.error(Col::Action, format!("unknown action {text:?}{hint}"))
+            self.error(
+                Col::Action,
+                format!(
+                    "unknown action {text:?}{hint}",
+                    text = crate::location::excerpt(&text)
+                ),
+            )
         })
     }
 
@@ -194,7 +200,8 @@ impl<'c, R: Read> EventReader<'c, R> {
     fn launch(&mut self, name: String) -> Result<(InstanceId, Arc<LaunchSpec>), LocatedError> {
         if let Some((_, known)) = self.instances.get(&name) {
             let problem = format!(
-                "{name} is launched twice; it was first launched on line {}",
+                "{} is launched twice; it was first launched on line {}",
+                crate::location::excerpt(&name),
                 known.launch_line()
             );
             return Err(self.error(Col::Action, problem));
@@ -219,7 +226,10 @@ impl<'c, R: Read> EventReader<'c, R> {
     fn existing(&mut self, action: Action) -> Result<InstanceId, LocatedError> {
         let name = self.required(Col::Instance)?;
         let Some((id, known)) = self.instances.get(name) else {
-            let problem = format!("{action} of {name}, which no earlier row launches");
+            let problem = format!(
+                "{action} of {}, which no earlier row launches",
+                crate::location::excerpt(name)
+            );
             return Err(self.error(Col::Instance, problem));
         };
         if let Known::Live(spec) = known {
@@ -227,7 +237,8 @@ impl<'c, R: Read> EventReader<'c, R> {
         }
         if action == Action::Interrupt && !known.interruptible() {
             let problem = format!(
-                "interrupt of {name}, which was launched with interruptible=false (line {}); AWS interrupts only Spot Instances",
+                "interrupt of {}, which was launched with interruptible=false (line {}); AWS interrupts only Spot Instances",
+                crate::location::excerpt(name),
                 known.launch_line()
             );
             return Err(self.error(Col::Action, problem));
@@ -264,9 +275,9 @@ impl<'c, R: Read> EventReader<'c, R> {
                 let problem = format!(
                     "{} can only be set on a launch row: {} was launched with {}={} on line {}",
                     col.name(),
-                    spec.name,
+                    crate::location::excerpt(&*spec.name),
                     col.name(),
-                    launched,
+                    crate::location::excerpt(&launched),
                     spec.line
                 );
                 return Err(self.error(col, problem));

@@ -266,7 +266,10 @@ fn parse_row(
             let hint = did_you_mean(&closest_names(text, Repeat::NAMES));
             cells.error(
                 Col::Repeat,
-                format!("repeat {text:?} must be daily, weekdays, weekends or weekly{hint}"),
+                format!(
+                    "repeat {text:?} must be daily, weekdays, weekends or weekly{hint}",
+                    text = crate::location::excerpt(&text)
+                ),
             )
         })?),
     };
@@ -277,7 +280,10 @@ fn parse_row(
     for col in Col::ATTRIBUTES.into_iter().chain([Col::ScaleIn]) {
         if let Some(value) = cells.text(col)? {
             if col == Col::ScaleIn && ScaleIn::parse(value).is_none() {
-                let problem = format!("scale_in {value:?} must be terminate, stop or hibernate");
+                let problem = format!(
+                    "scale_in {value:?} must be terminate, stop or hibernate",
+                    value = crate::location::excerpt(&value)
+                );
                 return Err(cells.error(col, problem));
             }
             let location = cells.location(col);
@@ -306,9 +312,15 @@ fn parse_desired(cells: &RecordCells) -> Result<u64, LocatedError> {
     let text = cells.required(Col::Desired)?;
     let desired: u64 = text.parse().map_err(|_| {
         let problem = if text.starts_with('-') {
-            format!("desired {text} is negative")
+            format!(
+                "desired {} is negative; a group's desired capacity must be zero or more instances",
+                crate::location::excerpt(text)
+            )
         } else {
-            format!("desired {text:?} is not a whole number of instances")
+            format!(
+                "desired {text:?} is not a whole number of instances",
+                text = crate::location::excerpt(&text)
+            )
         };
         cells.error(Col::Desired, problem)
     })?;
@@ -389,6 +401,13 @@ impl Cells for Inherited<'_> {
 
     fn line(&self) -> u64 {
         self.line
+    }
+
+    fn missing_instance_type(&self) -> String {
+        format!(
+            "group {} has no instance_type: give one in the instance_type column of its first row",
+            crate::location::excerpt(self.group)
+        )
     }
 }
 
