@@ -60,7 +60,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ExpandArgs {
-    /// The desired-capacity schedule (time,group,desired,...).
+    /// The desired-capacity schedule (time,group,desired,...); `-` reads standard input.
     pub schedule: PathBuf,
     /// Write the event log to FILE instead of standard output (all or nothing).
     #[arg(long, value_name = "FILE")]
@@ -110,7 +110,7 @@ pub struct GenerateArgs {
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {
-    /// The scenarios to compare; the first is the baseline.
+    /// The scenarios to compare; the first is the baseline (`-` reads standard input).
     #[arg(required = true)]
     pub scenarios: Vec<PathBuf>,
     /// A what-if variant of every scenario: comma-separated [GROUP.]KEY=VALUE overrides,
@@ -161,7 +161,7 @@ pub enum StrategyArg {
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
     /// The scenario: a CSV event log (time,instance,action,...) or a desired-capacity
-    /// schedule (time,group,desired,...).
+    /// schedule (time,group,desired,...); `-` reads it from standard input.
     pub scenario: PathBuf,
 
     #[command(flatten)]
