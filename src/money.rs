@@ -265,7 +265,7 @@ mod tests {
         );
         assert_eq!(
             parse_price("79228162514264337593543950335").unwrap_err().to_string(),
-            "79228162514264337593543950335 is more than the $1,000,000,000 ec2plan accepts as a price"
+            "79228162514264337593543950335 is more than 1,000,000,000, the largest amount ec2plan accepts in a price file"
         );
     }
 }
