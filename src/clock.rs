@@ -41,17 +41,27 @@ pub struct Seconds(pub u64);
 /// Why a text is not an RFC 3339 timestamp ec2plan accepts.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TimeError {
-    #[error("{0:?} is not an RFC 3339 time like 2025-01-06T08:00:00Z")]
+    #[error("{:?} is not an RFC 3339 time like 2025-01-06T08:00:00Z", crate::location::excerpt(.0))]
     Malformed(String),
-    #[error("{0:?} has no UTC offset; write Z or an offset such as +02:00")]
+    #[error("{:?} has no UTC offset; write Z or an offset such as +02:00", crate::location::excerpt(.0))]
     NoOffset(String),
-    #[error("{0:?} is not a real date")]
+    #[error(
+        "{:?} is in the ISO 8601 basic format; write the RFC 3339 form with dashes and colons, like 2026-03-02T00:00:00Z",
+        crate::location::excerpt(.0)
+    )]
+    BasicFormat(String),
+    #[error(
+        "{:?} has no seconds; write them, like 2026-03-02T00:00:00Z",
+        crate::location::excerpt(.0)
+    )]
+    NoSeconds(String),
+    #[error("{:?} is not a real date", crate::location::excerpt(.0))]
     ImpossibleDate(String),
-    #[error("{0:?} is not a real time of day")]
+    #[error("{:?} is not a real time of day", crate::location::excerpt(.0))]
     ImpossibleTime(String),
-    #[error("{0:?} has fractional seconds; ec2plan bills whole seconds, so write whole seconds")]
+    #[error("{:?} has fractional seconds; ec2plan bills whole seconds, so write whole seconds", crate::location::excerpt(.0))]
     FractionalSeconds(String),
-    #[error("{0:?} is outside the years {MIN_YEAR} to {MAX_YEAR}")]
+    #[error("{:?} is outside the years {MIN_YEAR} to {MAX_YEAR}", crate::location::excerpt(.0))]
     OutOfRange(String),
     #[error("{0:?} is after {LATEST} in UTC, the latest time ec2plan handles")]
     AfterLatest(String),
@@ -60,7 +70,8 @@ pub enum TimeError {
 /// Why a text is not a duration.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "{0:?} is not a duration: write whole seconds with an optional unit, like 90, 90s, 2m or 1h"
+    "{:?} is not a duration: write whole seconds with an optional unit, like 90, 90s, 2m or 1h",
+    crate::location::excerpt(.0)
 )]
 pub struct DurationError(String);
 
@@ -77,6 +88,19 @@ impl Timestamp {
     pub fn parse(text: &str) -> Result<Timestamp, TimeError> {
         let bytes = text.as_bytes();
         let malformed = || TimeError::Malformed(text.to_string());
+        if bytes.len() >= 9 && digits_at(bytes, 0, 8).is_some() && matches!(bytes[8], b'T' | b't') {
+            return Err(TimeError::BasicFormat(text.to_string()));
+        }
+        if bytes.len() >= 16
+            && parse_date(bytes).is_some()
+            && matches!(bytes[10], b'T' | b't' | b' ')
+            && digits_at(bytes, 11, 2).is_some()
+            && bytes[13] == b':'
+            && digits_at(bytes, 14, 2).is_some()
+            && bytes.get(16) != Some(&b':')
+        {
+            return Err(TimeError::NoSeconds(text.to_string()));
+        }
         if bytes.len() < 19 {
             return Err(if bytes.len() >= 10 && digits_at(bytes, 0, 4).is_some() {
                 TimeError::NoOffset(text.to_string())

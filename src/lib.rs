@@ -10,6 +10,7 @@ pub mod cli;
 pub mod clock;
 pub mod error;
 pub mod generate;
+pub mod input;
 pub mod lifecycle;
 pub mod location;
 pub mod money;

@@ -78,6 +78,52 @@ impl LocatedError {
     }
 }
 
+/// How many characters of a value a message quotes.
+pub const EXCERPT_CHARS: usize = 40;
+
+/// A value as a message shows it: at most [`EXCERPT_CHARS`] characters, then `…` and the
+/// value's length, so a message stays one short line whatever the input. `{:?}` quotes and
+/// escapes it; `{}` shows it as it is.
+#[derive(Clone, Copy)]
+pub struct Excerpt<'a>(&'a str);
+
+/// The value `text` as a message quotes it.
+pub fn excerpt<T: AsRef<str> + ?Sized>(text: &T) -> Excerpt<'_> {
+    Excerpt(text.as_ref())
+}
+
+impl<'a> Excerpt<'a> {
+    /// The part shown, and whether anything is left out.
+    fn shown(self) -> (&'a str, bool) {
+        match self.0.char_indices().nth(EXCERPT_CHARS) {
+            Some((end, _)) => (&self.0[..end], true),
+            None => (self.0, false),
+        }
+    }
+}
+
+impl fmt::Display for Excerpt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.shown() {
+            (all, false) => f.write_str(all),
+            (start, true) => write!(f, "{start}… ({} bytes)", self.0.len()),
+        }
+    }
+}
+
+impl fmt::Debug for Excerpt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.shown() {
+            (all, false) => write!(f, "{all:?}"),
+            (start, true) => write!(f, "{:?} ({} bytes)", format!("{start}…"), self.0.len()),
+        }
+    }
+}
+
+/// Values longer than this get no "did you mean": no name is that long, and the edit
+/// distance grows with the product of the lengths.
+const MAX_SUGGESTED_CHARS: usize = 100;
+
 /// The known names closest to `unknown` (the nearest ones only, at most three), for
 /// "did you mean" hints.
 ///
@@ -87,9 +133,18 @@ pub fn closest_names<'a, I>(unknown: &str, known: I) -> Vec<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
-    let limit = (unknown.chars().count() / 3).max(2);
+    if unknown.len() > MAX_SUGGESTED_CHARS * 4 {
+        return Vec::new();
+    }
+    let length = unknown.chars().count();
+    if length > MAX_SUGGESTED_CHARS {
+        return Vec::new();
+    }
+    let limit = (length / 3).max(2);
     let mut scored: Vec<(usize, &str)> = known
         .into_iter()
+        // The distance is at least the difference in length: skip what cannot be close.
+        .filter(|name| name.chars().count().abs_diff(length) <= limit)
         .map(|name| (edit_distance(unknown, name), name))
         .filter(|(distance, _)| *distance <= limit)
         .collect();
@@ -164,6 +219,19 @@ mod tests {
         );
         assert_eq!(closest_names("x1e.32xlarge", known), Vec::<&str>::new());
         assert_eq!(did_you_mean(&["gp3"]), "; did you mean gp3?");
+    }
+
+    #[test]
+    fn excerpts_stop_after_forty_characters() {
+        assert_eq!(format!("{:?}", excerpt("m5.larg")), "\"m5.larg\"");
+        let long = "x".repeat(1000);
+        let shown = format!("{:?}", excerpt(&long));
+        assert_eq!(shown, format!("\"{}…\" (1000 bytes)", "x".repeat(40)));
+        assert_eq!(
+            format!("{}", excerpt(&long)),
+            format!("{}… (1000 bytes)", "x".repeat(40))
+        );
+        assert!(closest_names(&long, ["x"]).is_empty());
     }
 
     #[test]

@@ -161,11 +161,14 @@ pub(crate) fn prorate(price: Decimal, quantity: u128, per: u64) -> Option<Usd> {
 /// Why a price string from a file is not a usable rate.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PriceParseError {
-    #[error("{0:?} is not a decimal number")]
+    #[error("{:?} is not a decimal number", crate::location::excerpt(.0))]
     NotANumber(String),
-    #[error("{0} is negative; prices cannot be")]
+    #[error("{} is negative; it must be zero or more", crate::location::excerpt(.0))]
     Negative(String),
-    #[error("{0} is more than the $1,000,000,000 ec2plan accepts as a price")]
+    #[error(
+        "{} is more than 1,000,000,000, the largest amount ec2plan accepts in a price file",
+        crate::location::excerpt(.0)
+    )]
     TooLarge(String),
 }
 
@@ -176,8 +179,7 @@ const MAX_PRICE: i64 = 1_000_000_000;
 
 /// Parses a non-negative decimal price as written in a price file (`0.096`, `1e-3` is refused).
 pub fn parse_price(text: &str) -> Result<Decimal, PriceParseError> {
-    let value = Decimal::from_str(text.trim())
-        .map_err(|_| PriceParseError::NotANumber(text.to_string()))?;
+    let value = Decimal::from_str(text.trim()).map_err(|_| too_large_or_not_a_number(text))?;
     if value.is_sign_negative() && !value.is_zero() {
         return Err(PriceParseError::Negative(text.to_string()));
     }
@@ -185,6 +187,19 @@ pub fn parse_price(text: &str) -> Result<Decimal, PriceParseError> {
         return Err(PriceParseError::TooLarge(text.to_string()));
     }
     Ok(value)
+}
+
+/// Why a text the decimal type cannot hold is refused: a number too large for it (`1e40`)
+/// gets the limit's message, like `1e10`, and only what is no number at all is "not a number".
+fn too_large_or_not_a_number(text: &str) -> PriceParseError {
+    let owned = || text.to_string();
+    match text.trim().parse::<f64>() {
+        Ok(value) if value.is_finite() && value < 0.0 => PriceParseError::Negative(owned()),
+        Ok(value) if value.is_finite() && value > MAX_PRICE as f64 => {
+            PriceParseError::TooLarge(owned())
+        }
+        _ => PriceParseError::NotANumber(owned()),
+    }
 }
 
 #[cfg(test)]
@@ -238,15 +253,19 @@ mod tests {
         assert_eq!(parse_price("0.0104").unwrap(), dec!(0.0104));
         assert_eq!(
             parse_price("-1").unwrap_err().to_string(),
-            "-1 is negative; prices cannot be"
+            "-1 is negative; it must be zero or more"
         );
         assert_eq!(
             parse_price("abc").unwrap_err().to_string(),
             "\"abc\" is not a decimal number"
         );
         assert_eq!(
+            parse_price("1e40").unwrap_err().to_string(),
+            "1e40 is more than 1,000,000,000, the largest amount ec2plan accepts in a price file"
+        );
+        assert_eq!(
             parse_price("79228162514264337593543950335").unwrap_err().to_string(),
-            "79228162514264337593543950335 is more than the $1,000,000,000 ec2plan accepts as a price"
+            "79228162514264337593543950335 is more than 1,000,000,000, the largest amount ec2plan accepts in a price file"
         );
     }
 }

@@ -268,7 +268,7 @@ fn a_negative_volume_size_is_refused() {
         "time,instance,action,instance_type,ebs_gb\n2026-03-02T00:00:00Z,a,launch,m5.large,-5\n";
     assert_eq!(
         error_of(csv),
-        "test.csv:2:5 (ebs_gb): ebs_gb -5 is negative"
+        "test.csv:2:5 (ebs_gb): ebs_gb -5 is negative; a volume size must be zero or more GiB"
     );
 }
 

@@ -158,7 +158,7 @@ fn schedule_errors_name_the_cell() {
     let error = |csv: &str| replay_schedule(csv, &[], None).err().unwrap().to_string();
     assert_eq!(
         error("time,group,desired,instance_type\n2026-03-02T00:00:00Z,web,-1,m5.large\n"),
-        "schedule.csv:2:3 (desired): desired -1 is negative"
+        "schedule.csv:2:3 (desired): desired -1 is negative; a group's desired capacity must be zero or more instances"
     );
     assert_eq!(
         error("time,group,desired,instance_type,repeat\n2026-03-02T00:00:00Z,web,1,m5.large,weekday\n"),

@@ -43,16 +43,17 @@ pub fn run(args: &CompareArgs) -> Result<super::Printed, Error> {
     }
     let mut runs = Vec::new();
     for path in &args.scenarios {
+        let input = super::input::ScenarioInput::new(path, variants.len() > 1)?;
         for (label, sets) in &variants {
             let what_if = WhatIf {
                 set: args.run.what_if.set.iter().chain(sets).cloned().collect(),
                 scale: args.run.what_if.scale,
             };
-            let source = open_source(path, &args.run.region, args.run.until, &what_if, &catalog)?;
+            let source = open_source(&input, &args.run.region, args.run.until, &what_if, &catalog)?;
             let mut source = with_markets(source, &catalog, &args.run, &mut options);
             let mut outcome = simulate(source.as_mut(), &catalog, &options, &mut NoTimeline)?;
             keep_requested(&mut outcome, args.run.strategy);
-            let name = path.display().to_string();
+            let name = input.label.clone();
             let run_label = match label.is_empty() {
                 true => name.clone(),
                 false => format!("{name} [{label}]"),

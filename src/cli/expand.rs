@@ -12,17 +12,12 @@ pub fn run(args: &ExpandArgs) -> Result<String, Error> {
         Some(dir) => Catalog::with_overrides(dir)?,
         None => Catalog::embedded()?,
     };
-    let mut source = open_source(
-        &args.schedule,
-        &args.region,
-        args.until,
-        &args.what_if,
-        &catalog,
-    )?;
+    let input = super::input::ScenarioInput::new(&args.schedule, false)?;
+    let mut source = open_source(&input, &args.region, args.until, &args.what_if, &catalog)?;
     if source.default_horizon().is_none() {
         return Err(Error::Usage(format!(
             "{} is already an event log; expand reads desired-capacity schedules (time,group,desired,...)",
-            args.schedule.display()
+            input.label
         )));
     }
     let label = args.out.clone().unwrap_or_else(|| "standard output".into());

@@ -15,7 +15,7 @@ pub fn run(args: &GenerateArgs) -> Result<String, Error> {
     if !catalog.has_region(&args.region) {
         return Err(Error::Usage(format!(
             "--region {:?} is not in the price catalog",
-            args.region
+            crate::location::excerpt(&args.region)
         )));
     }
     let options = GenerateOptions {

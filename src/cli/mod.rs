@@ -8,6 +8,7 @@ mod compare;
 mod expand;
 mod generate;
 mod import;
+mod input;
 mod pricing_show;
 mod progress;
 mod recommend;
@@ -59,7 +60,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ExpandArgs {
-    /// The desired-capacity schedule (time,group,desired,...).
+    /// The desired-capacity schedule (time,group,desired,...); `-` reads standard input.
     pub schedule: PathBuf,
     /// Write the event log to FILE instead of standard output (all or nothing).
     #[arg(long, value_name = "FILE")]
@@ -109,7 +110,7 @@ pub struct GenerateArgs {
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {
-    /// The scenarios to compare; the first is the baseline.
+    /// The scenarios to compare; the first is the baseline (`-` reads standard input).
     #[arg(required = true)]
     pub scenarios: Vec<PathBuf>,
     /// A what-if variant of every scenario: comma-separated [GROUP.]KEY=VALUE overrides,
@@ -160,7 +161,7 @@ pub enum StrategyArg {
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
     /// The scenario: a CSV event log (time,instance,action,...) or a desired-capacity
-    /// schedule (time,group,desired,...).
+    /// schedule (time,group,desired,...); `-` reads it from standard input.
     pub scenario: PathBuf,
 
     #[command(flatten)]
@@ -306,10 +307,12 @@ pub struct WhatIf {
 }
 
 fn parse_factor(text: &str) -> Result<rust_decimal::Decimal, String> {
-    let value: rust_decimal::Decimal = text
-        .trim()
-        .parse()
-        .map_err(|_| format!("{text:?} is not a number like 1.5"))?;
+    let value: rust_decimal::Decimal = text.trim().parse().map_err(|_| {
+        format!(
+            "{text:?} is not a number like 1.5",
+            text = crate::location::excerpt(&text)
+        )
+    })?;
     if value <= rust_decimal::Decimal::ZERO || value > rust_decimal::Decimal::from(1000) {
         return Err(format!("{text} must be more than 0 and at most 1000"));
     }

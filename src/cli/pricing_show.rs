@@ -111,7 +111,8 @@ fn collect(catalog: &Catalog, sources: &Sources, args: &ShowArgs) -> Result<Show
     let spec = catalog.instance_type(name).ok_or_else(|| {
         let hint = did_you_mean(&closest_names(name, catalog.instance_type_names()));
         Error::Usage(format!(
-            "instance type {name:?} is not in the price catalog{hint}"
+            "instance type {name:?} is not in the price catalog{hint}",
+            name = crate::location::excerpt(&name)
         ))
     })?;
     check_region(catalog, &args.region)?;
@@ -147,7 +148,8 @@ fn systems(catalog: &Catalog, args: &ShowArgs) -> Result<Vec<String>, Error> {
             let known: Vec<&str> = catalog.os_names().collect();
             Err(Error::Usage(format!(
                 "--os {os:?} is not an operating system the catalog prices{hint} (it knows {})",
-                known.join(", ")
+                known.join(", "),
+                os = crate::location::excerpt(&os)
             )))
         }
         Some(os) if priced.is_empty() => Err(Error::Usage(format!(

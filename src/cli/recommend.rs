@@ -17,8 +17,9 @@ pub fn run(args: &SimulateArgs) -> Result<String, Error> {
         payment: args.run.reserve.payment,
     };
     let options = options(&args.run, Some(ReservedPlan::Auto(terms)));
-    let mut reader = open_scenario(args, &catalog)?;
+    let input = super::input::ScenarioInput::new(&args.scenario, false)?;
+    let mut reader = open_scenario(args, &input, &catalog)?;
     let outcome = simulate(reader.as_mut(), &catalog, &options, &mut NoTimeline)?;
-    let report = RecommendationReport::new(&args.scenario.display().to_string(), &outcome, terms)?;
+    let report = RecommendationReport::new(&input.label, &outcome, terms)?;
     Ok(report.render(args.run.format))
 }

@@ -92,7 +92,12 @@ fn parse(
 
 /// `TYPE=COUNT` or `TYPE:OS=COUNT`.
 fn parse_one(text: &str, region: &str, catalog: &Catalog) -> Result<Requested, Error> {
-    let usage = |problem: String| Error::Usage(format!("--reserve {text:?}: {problem}"));
+    let usage = |problem: String| {
+        Error::Usage(format!(
+            "--reserve {text:?}: {problem}",
+            text = crate::location::excerpt(&text)
+        ))
+    };
     let Some((what, count)) = text.split_once('=') else {
         return Err(usage(
             "write TYPE=COUNT or TYPE:OS=COUNT (for example m5.large=3 or m5.large:windows=3), or auto"
@@ -106,7 +111,8 @@ fn parse_one(text: &str, region: &str, catalog: &Catalog) -> Result<Requested, E
     if catalog.instance_type(instance_type).is_none() {
         let hint = did_you_mean(&closest_names(instance_type, catalog.instance_type_names()));
         return Err(usage(format!(
-            "unknown instance type {instance_type:?}{hint}"
+            "unknown instance type {instance_type:?}{hint}",
+            instance_type = crate::location::excerpt(&instance_type)
         )));
     }
     if let Some(os) = os {
@@ -115,14 +121,15 @@ fn parse_one(text: &str, region: &str, catalog: &Catalog) -> Result<Requested, E
             let known: Vec<&str> = catalog.os_names().collect();
             return Err(usage(format!(
                 "unknown operating system {os:?}{hint} (the catalog prices {})",
-                known.join(", ")
+                known.join(", "),
+                os = crate::location::excerpt(&os)
             )));
         }
     }
     let count: u64 = count.trim().parse().map_err(|_| {
         usage(format!(
             "the count {:?} is not a whole number",
-            count.trim()
+            crate::location::excerpt(count.trim())
         ))
     })?;
     if count > MAX_COUNT {

@@ -1,5 +1,6 @@
 //! `ec2plan simulate`: replay, price, report.
 
+use super::input::{Opened, ScenarioInput};
 use super::progress::Progress;
 use super::reserve::reserved_plan;
 use super::{Interruptions, RunArgs, SimulateArgs, StrategyArg, WhatIf};
@@ -12,7 +13,7 @@ use crate::report::finance::{FinanceError, LineItemFile, LineItemStream, ITEMS_P
 use crate::report::focus::{monthly_csv, Reservations};
 use crate::report::{OutputDir, Summary, TimelineWriter};
 use crate::scenario::{
-    kind_of_header, Defaults, EventReader, EventSource, Kind, Overrides, Scaling, ScheduleReader,
+    Defaults, EventReader, EventSource, Kind, Overrides, Scaling, ScheduleReader,
 };
 use crate::simulation::{simulate, simulate_with, NoTimeline, Options, Outcome};
 use crate::strategy::allocation::allocate;
@@ -20,7 +21,6 @@ use crate::strategy::market::{Distribution, MarketAssigner};
 use crate::strategy::Strategy;
 use crate::trials::{self, TrialPlan};
 use std::fs::File;
-use std::io::BufReader;
 use std::path::Path;
 
 pub fn run(args: &SimulateArgs) -> Result<super::Printed, Error> {
@@ -29,8 +29,9 @@ pub fn run(args: &SimulateArgs) -> Result<super::Printed, Error> {
     let (reserved, note) = reserved_plan(&args.run, &catalog)?;
     let (mut options, spot_note) = spot_options(&args.run, &catalog, options(&args.run, reserved))?;
     let trial_plan = trial_plan(&args.run, &mut options);
-    let label = args.scenario.display().to_string();
-    let (source, progress) = open_with_progress(args, &catalog)?;
+    let input = ScenarioInput::new(&args.scenario, trial_plan.is_some())?;
+    let label = input.label.clone();
+    let (source, progress) = open_with_progress(args, &input, &catalog)?;
     let mut reader = with_markets(source, &catalog, &args.run, &mut options);
     let (mut outcome, staged) = match &args.run.out {
         Some(dir) => {
@@ -50,7 +51,7 @@ pub fn run(args: &SimulateArgs) -> Result<super::Printed, Error> {
     };
     let bands = match trial_plan {
         Some(plan) => {
-            let opener = || open_scenario(args, &catalog);
+            let opener = || open_scenario(args, &input, &catalog);
             let trials = trials::run(&opener, &catalog, &options, plan)?;
             let bands = trials::bands(&trials)?;
             for band in bands.iter().rev() {
@@ -160,10 +161,11 @@ pub(super) fn options(run: &RunArgs, reserved: Option<crate::simulation::Reserve
 /// Opens the scenario as an event log or a schedule, as its header says.
 pub(super) fn open_scenario<'c>(
     args: &SimulateArgs,
+    input: &ScenarioInput,
     catalog: &'c Catalog,
 ) -> Result<Box<dyn EventSource + 'c>, Error> {
     open_source(
-        &args.scenario,
+        input,
         &args.run.region,
         args.run.until,
         &args.run.what_if,
@@ -172,28 +174,31 @@ pub(super) fn open_scenario<'c>(
 }
 
 pub(super) fn open_source<'c>(
-    path: &Path,
+    input: &ScenarioInput,
     region: &str,
     until: Option<crate::clock::Timestamp>,
     what_if: &WhatIf,
     catalog: &'c Catalog,
 ) -> Result<Box<dyn EventSource + 'c>, Error> {
-    let label = path.display().to_string();
-    let open = || {
-        File::open(path).map_err(|source| Error::Read {
-            path: path.to_path_buf(),
-            source,
-        })
-    };
     let defaults = defaults(region, what_if, catalog)?;
-    let kind = header_kind(open()?);
-    if kind == Some(Kind::Schedule) {
+    let opened = input.open()?;
+    source_of(input, opened, (until, what_if), catalog, defaults)
+}
+
+/// The reader for an opened scenario, by its kind.
+fn source_of<'c>(
+    input: &ScenarioInput,
+    opened: Opened,
+    (until, what_if): (Option<crate::clock::Timestamp>, &WhatIf),
+    catalog: &'c Catalog,
+    defaults: Defaults,
+) -> Result<Box<dyn EventSource + 'c>, Error> {
+    if opened.kind == Some(Kind::Schedule) {
         let scaling = Scaling {
             factor: what_if.scale,
             until,
         };
-        let reader =
-            ScheduleReader::new(&label, BufReader::new(open()?), catalog, defaults, &scaling)?;
+        let reader = ScheduleReader::new(&input.label, opened.stream, catalog, defaults, &scaling)?;
         return Ok(Box::new(reader));
     }
     if what_if.scale.is_some() {
@@ -204,8 +209,8 @@ pub(super) fn open_source<'c>(
     }
     defaults.overrides.for_event_log().map_err(Error::Usage)?;
     Ok(Box::new(EventReader::new(
-        &label,
-        BufReader::new(open()?),
+        &input.label,
+        opened.stream,
         catalog,
         defaults,
     )?))
@@ -214,27 +219,23 @@ pub(super) fn open_source<'c>(
 /// Opens an event log read through a progress line (schedules are read whole, and fast).
 fn open_with_progress<'c>(
     args: &SimulateArgs,
+    input: &ScenarioInput,
     catalog: &'c Catalog,
 ) -> Result<(Box<dyn EventSource + 'c>, Option<Progress>), Error> {
-    let path = &args.scenario;
-    let file = File::open(path).map_err(|source| Error::Read {
-        path: path.clone(),
-        source,
-    })?;
-    let total = file.metadata().map_or(0, |m| m.len());
-    if header_kind(file) == Some(Kind::Schedule) || args.run.what_if.scale.is_some() {
-        return Ok((open_scenario(args, catalog)?, None));
-    }
-    let file = File::open(path).map_err(|source| Error::Read {
-        path: path.clone(),
-        source,
-    })?;
-    let label = path.display().to_string();
-    let (counting, progress) = Progress::start(file, &label, total, args.run.quiet);
     let defaults = defaults(&args.run.region, &args.run.what_if, catalog)?;
-    defaults.overrides.for_event_log().map_err(Error::Usage)?;
-    let reader = EventReader::new(&label, BufReader::new(counting), catalog, defaults)?;
-    Ok((Box::new(reader), Some(progress)))
+    let opened = input.open()?;
+    let run = (args.run.until, &args.run.what_if);
+    if opened.kind == Some(Kind::Schedule) || args.run.what_if.scale.is_some() || opened.size == 0 {
+        return Ok((source_of(input, opened, run, catalog, defaults)?, None));
+    }
+    let (counting, progress) =
+        Progress::start(opened.stream, &input.label, opened.size, args.run.quiet);
+    let opened = Opened {
+        stream: Box::new(counting),
+        ..opened
+    };
+    let reader = source_of(input, opened, run, catalog, defaults)?;
+    Ok((reader, Some(progress)))
 }
 
 fn defaults(region: &str, what_if: &WhatIf, catalog: &Catalog) -> Result<Defaults, Error> {
@@ -242,16 +243,6 @@ fn defaults(region: &str, what_if: &WhatIf, catalog: &Catalog) -> Result<Default
         region: region.to_string(),
         overrides: Overrides::parse(&what_if.set, catalog).map_err(Error::Usage)?,
     })
-}
-
-/// The kind of scenario the first line names (`None` lets the event-log reader explain).
-fn header_kind(file: File) -> Option<Kind> {
-    let mut csv = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(BufReader::new(file));
-    let headers = csv.headers().ok()?;
-    let names: Vec<&str> = headers.iter().collect();
-    kind_of_header(&names)
 }
 
 /// Which Spot strategies to meter: those asked for, if the catalog has Spot prices (a
@@ -481,6 +472,7 @@ pub(super) fn check_region(catalog: &Catalog, region: &str) -> Result<(), Error>
     let known: Vec<&str> = catalog.region_names().collect();
     Err(Error::Usage(format!(
         "--region {region:?} is not in the price catalog{hint} (it prices {})",
-        crate::location::listing(&known)
+        crate::location::listing(&known),
+        region = crate::location::excerpt(&region)
     )))
 }

@@ -223,7 +223,10 @@ impl Columns {
                      AmazonEC2 offer file"
                         .to_string()
                 } else {
-                    format!("the header has no {name:?} column, which the importer needs")
+                    format!(
+                        "the header has no {name:?} column, which the importer needs",
+                        name = crate::location::excerpt(&name)
+                    )
                 };
                 LocatedError::new(Location::line(file, line), problem)
             })
@@ -274,7 +277,8 @@ fn find_column(
         let problem = format!(
             "the header has two {name:?} columns ({} and {})",
             a + 1,
-            b + 1
+            b + 1,
+            name = crate::location::excerpt(&name)
         );
         return Err(LocatedError::new(Location::line(file, line), problem));
     }
@@ -340,8 +344,15 @@ impl Row<'_> {
     /// `vCPU` as a whole number: the catalog's `vcpu` column is one.
     fn vcpu(&self, index: usize) -> Result<u32, LocatedError> {
         let text = self.get(index);
-        text.parse::<u32>()
-            .map_err(|_| self.error(index, format!("vCPU {text:?} is not a whole number")))
+        text.parse::<u32>().map_err(|_| {
+            self.error(
+                index,
+                format!(
+                    "vCPU {text:?} is not a whole number",
+                    text = crate::location::excerpt(&text)
+                ),
+            )
+        })
     }
 
     /// `Memory` such as `8 GiB`, `0.5 GiB` or `1,952 GiB`, in GiB.
@@ -352,7 +363,10 @@ impl Row<'_> {
             Some(gib) if gib > Decimal::ZERO => Ok(gib.normalize()),
             _ => Err(self.error(
                 index,
-                format!("Memory {text:?} is not a size in GiB such as \"8 GiB\""),
+                format!(
+                    "Memory {text:?} is not a size in GiB such as \"8 GiB\"",
+                    text = crate::location::excerpt(&text)
+                ),
             )),
         }
     }
@@ -394,7 +408,7 @@ impl OfferImporter {
             .has_headers(false)
             .flexible(true)
             .buffer_capacity(1 << 20)
-            .from_reader(input);
+            .from_reader(crate::input::Limited::new(input));
         let mut record = csv::StringRecord::new();
 
         let mut publication_date = None;
@@ -420,7 +434,8 @@ impl OfferImporter {
                 "OfferCode" if second != "AmazonEC2" => {
                     let problem = format!(
                         "this is the price list of {second:?}; ec2plan imports the one of \
-                         \"AmazonEC2\""
+                         \"AmazonEC2\"",
+                        second = crate::location::excerpt(&second)
                     );
                     return Err(LocatedError::new(Location::line(&file, line), problem));
                 }
@@ -664,7 +679,8 @@ impl OfferImporter {
             other => {
                 let problem = format!(
                     "Unit {other:?} of a Reserved row must be \"Hrs\" (the hourly fee) or \
-                     \"Quantity\" (the upfront fee)"
+                     \"Quantity\" (the upfront fee)",
+                    other = crate::location::excerpt(&other)
                 );
                 return Err(row.error(c.unit, problem));
             }
@@ -820,7 +836,10 @@ fn reserved_term(row: &Row, c: &Columns) -> Result<&'static str, LocatedError> {
         "3yr" => Ok("3yr"),
         other => Err(row.error(
             c.lease_contract_length,
-            format!("LeaseContractLength {other:?} is not \"1yr\" or \"3yr\""),
+            format!(
+                "LeaseContractLength {other:?} is not \"1yr\" or \"3yr\"",
+                other = crate::location::excerpt(&other)
+            ),
         )),
     }
 }
@@ -831,7 +850,10 @@ fn offering_class(row: &Row, c: &Columns) -> Result<&'static str, LocatedError> 
         "convertible" => Ok("convertible"),
         other => Err(row.error(
             c.offering_class,
-            format!("OfferingClass {other:?} is not \"standard\" or \"convertible\""),
+            format!(
+                "OfferingClass {other:?} is not \"standard\" or \"convertible\"",
+                other = crate::location::excerpt(&other)
+            ),
         )),
     }
 }
@@ -845,7 +867,8 @@ fn purchase_option(row: &Row, c: &Columns) -> Result<&'static str, LocatedError>
             c.purchase_option,
             format!(
                 "PurchaseOption {other:?} is not \"No Upfront\", \"Partial Upfront\" or \
-                 \"All Upfront\""
+                 \"All Upfront\"",
+                other = crate::location::excerpt(&other)
             ),
         )),
     }
@@ -873,6 +896,9 @@ fn read_error(
     file: &Arc<str>,
     header: Option<&csv::StringRecord>,
 ) -> LocatedError {
+    if let Some(limit) = crate::input::LimitError::of_csv(error) {
+        return limit.located(file);
+    }
     let line = error.position().map_or(0, csv::Position::line);
     match error.kind() {
         csv::ErrorKind::Utf8 { pos, err } => {

@@ -155,10 +155,18 @@ fn refuse_unknown_files(dir: &Path) -> Result<(), Error> {
 }
 
 fn read_text(path: &Path, label: &Arc<str>) -> Result<String, Error> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let read_error = |source: std::io::Error| match crate::input::LimitError::of_io(&source) {
+        Some(limit) => Error::Input(limit.located(label)),
+        None => Error::Read {
+            path: path.to_path_buf(),
+            source,
+        },
+    };
+    let file = std::fs::File::open(path).map_err(read_error)?;
+    let mut bytes = Vec::new();
+    crate::input::Limited::new(file)
+        .read_to_end(&mut bytes)
+        .map_err(read_error)?;
     String::from_utf8(bytes).map_err(|e| {
         Error::Input(CatalogError {
             location: Location::line(label, 0),
@@ -318,16 +326,23 @@ fn match_header(headers: &csv::StringRecord, expected: &[&'static str]) -> Resul
         let Some(&known) = expected.iter().find(|e| **e == name) else {
             return Err(format!(
                 "unknown column {name:?}; the columns are {}",
-                expected.join(", ")
+                expected.join(", "),
+                name = crate::location::excerpt(&name)
             ));
         };
         if columns.index(known).is_some() {
-            return Err(format!("column {name:?} appears twice"));
+            return Err(format!(
+                "column {name:?} appears twice",
+                name = crate::location::excerpt(&name)
+            ));
         }
         columns.0.push((known, i));
     }
     match expected.iter().find(|e| columns.index(e).is_none()) {
-        Some(missing) => Err(format!("the header has no {missing:?} column")),
+        Some(missing) => Err(format!(
+            "the header has no {missing:?} column",
+            missing = crate::location::excerpt(&missing)
+        )),
         None => Ok(columns),
     }
 }
@@ -499,7 +514,10 @@ fn load_types(catalog: &mut Catalog, source: &Source) -> Result<(), CatalogError
         let vcpu = row.required("vcpu")?.parse::<u32>().map_err(|_| {
             row.error(
                 "vcpu",
-                format!("vcpu {:?} is not a whole number", row.field("vcpu")),
+                format!(
+                    "vcpu {:?} is not a whole number",
+                    crate::location::excerpt(row.field("vcpu"))
+                ),
             )
         })?;
         let memory_gib = row.price("memory_gib")?;
@@ -524,7 +542,10 @@ fn load_platforms(catalog: &mut Catalog, source: &Source) -> Result<(), CatalogE
             "per-second" => BillingUnit::PerSecond,
             "per-hour" => BillingUnit::PerHour,
             other => {
-                let problem = format!("billing {other:?} must be per-second or per-hour");
+                let problem = format!(
+                    "billing {other:?} must be per-second or per-hour",
+                    other = crate::location::excerpt(&other)
+                );
                 return Err(row.error("billing", problem));
             }
         };
@@ -596,7 +617,13 @@ fn load_ebs(source: &Source, target: &mut impl Target) -> Result<(), CatalogErro
             let volume = VolumeType::parse(name).ok_or_else(|| {
                 let names = VolumeType::ALL.map(VolumeType::name);
                 let hint = did_you_mean(&closest_names(name, names));
-                row.error("volume_type", format!("unknown volume type {name:?}{hint}"))
+                row.error(
+                    "volume_type",
+                    format!(
+                        "unknown volume type {name:?}{hint}",
+                        name = crate::location::excerpt(&name)
+                    ),
+                )
             })?;
             let rate = MonthlyRate::new(row.price("usd_per_gb_month")?);
             if target.region(region).ebs.insert(volume, rate).is_some() {
@@ -705,7 +732,8 @@ fn load_spot(catalog: &mut Catalog, source: &Source) -> Result<(), CatalogError>
             let known: Vec<&str> = products.iter().map(|(p, _)| p.as_str()).collect();
             let problem = format!(
                 "product_description {product:?} matches no platform in platforms.csv (known: {})",
-                known.join(", ")
+                known.join(", "),
+                product = crate::location::excerpt(&product)
             );
             return Err(row.error("product_description", problem));
         }
@@ -753,7 +781,15 @@ pub(super) fn load_daily(file: &CatalogFile) -> Result<super::spot_daily::SpotDa
         let instance_type = row.required("instance_type")?;
         let text = row.required("day")?;
         let day = crate::clock::Timestamp::parse(&format!("{text}T00:00:00Z"))
-            .map_err(|_| row.error("day", format!("day {text:?} is not a date like 2024-01-09")))?
+            .map_err(|_| {
+                row.error(
+                    "day",
+                    format!(
+                        "day {text:?} is not a date like 2024-01-09",
+                        text = crate::location::excerpt(&text)
+                    ),
+                )
+            })?
             .unix()
             .div_euclid(crate::clock::SECONDS_PER_DAY);
         let price = row.price("usd_per_hour")?;
@@ -813,7 +849,15 @@ fn choice<T>(
     allowed: &str,
 ) -> Result<T, CatalogError> {
     let text = row.required(column)?;
-    parse(text).ok_or_else(|| row.error(column, format!("{column} {text:?} must be {allowed}")))
+    parse(text).ok_or_else(|| {
+        row.error(
+            column,
+            format!(
+                "{column} {text:?} must be {allowed}",
+                text = crate::location::excerpt(&text)
+            ),
+        )
+    })
 }
 
 /// The row's instance type if the catalog defines it, else an error with suggestions.
@@ -841,7 +885,10 @@ fn unknown<'n>(
     names: impl Iterator<Item = &'n String>,
 ) -> CatalogError {
     let hint = did_you_mean(&closest_names(value, names.map(String::as_str)));
-    let problem = format!("{column} {value:?} is not defined in the catalog{hint}");
+    let problem = format!(
+        "{column} {value:?} is not defined in the catalog{hint}",
+        value = crate::location::excerpt(&value)
+    );
     row.error(column, problem)
 }
 

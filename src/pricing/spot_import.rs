@@ -58,11 +58,14 @@ impl std::fmt::Display for RecordAt {
 impl SpotImporter {
     /// Whether `text` looks like a describe-spot-price-history dump.
     pub fn recognizes(text: &str) -> bool {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         text.trim_start().starts_with('{') && text.contains("SpotPriceHistory")
     }
 
     pub fn read(&mut self, label: &str, text: &str) -> Result<(), LocatedError> {
         let file: Arc<str> = Arc::from(label);
+        // A byte-order mark, as Windows editors write, is not part of the JSON.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let dump: Dump = serde_json::from_str(text).map_err(|e| {
             let location = Location::line(&file, u64::try_from(e.line()).unwrap_or(0));
             LocatedError::new(

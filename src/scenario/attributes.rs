@@ -26,6 +26,10 @@ pub(crate) trait Cells {
     fn error(&self, col: Col, problem: String) -> LocatedError;
     /// The line launches built from these cells are reported at.
     fn line(&self) -> u64;
+    /// The sentence for a launch with no instance type.
+    fn missing_instance_type(&self) -> String {
+        "a launch row needs an instance_type".into()
+    }
 }
 
 /// Builds launch specs, sharing the strings that repeat across launches.
@@ -119,14 +123,14 @@ impl<'c> SpecBuilder<'c> {
 
     fn known_instance_type(&mut self, cells: &dyn Cells) -> Result<Arc<str>, LocatedError> {
         let Some(text) = cells.text(Col::InstanceType)? else {
-            return Err(cells.error(
-                Col::InstanceType,
-                "a launch row needs an instance_type".into(),
-            ));
+            return Err(cells.error(Col::InstanceType, cells.missing_instance_type()));
         };
         if self.catalog.instance_type(text).is_none() {
             let hint = did_you_mean(&closest_names(text, self.catalog.instance_type_names()));
-            let problem = format!("unknown instance type {text:?}{hint}");
+            let problem = format!(
+                "unknown instance type {text:?}{hint}",
+                text = crate::location::excerpt(&text)
+            );
             return Err(cells.error(Col::InstanceType, problem));
         }
         let text = text.to_string();
@@ -143,7 +147,8 @@ impl<'c> SpecBuilder<'c> {
             let known: Vec<&str> = self.catalog.region_names().collect();
             let problem = format!(
                 "unknown region {text:?}{hint} (the catalog prices {})",
-                listing(&known)
+                listing(&known),
+                text = crate::location::excerpt(&text)
             );
             return Err(cells.error(Col::Region, problem));
         }
@@ -155,7 +160,11 @@ impl<'c> SpecBuilder<'c> {
         if self.catalog.platform(&text).is_none() {
             let hint = did_you_mean(&closest_names(&text, self.catalog.os_names()));
             let known: Vec<&str> = self.catalog.os_names().collect();
-            let problem = format!("unknown os {text:?}{hint} (known: {})", known.join(", "));
+            let problem = format!(
+                "unknown os {text:?}{hint} (known: {})",
+                known.join(", "),
+                text = crate::location::excerpt(&text)
+            );
             return Err(cells.error(Col::Os, problem));
         }
         Ok(self.intern(&text))
@@ -211,7 +220,13 @@ impl<'c> SpecBuilder<'c> {
         };
         VolumeType::parse(text).ok_or_else(|| {
             let hint = did_you_mean(&closest_names(text, VolumeType::ALL.map(VolumeType::name)));
-            cells.error(Col::EbsType, format!("unknown volume type {text:?}{hint}"))
+            cells.error(
+                Col::EbsType,
+                format!(
+                    "unknown volume type {text:?}{hint}",
+                    text = crate::location::excerpt(&text)
+                ),
+            )
         })
     }
 
@@ -236,7 +251,10 @@ impl<'c> SpecBuilder<'c> {
             Some("instance-store") => Ok(RootDevice::InstanceStore),
             Some(other) => Err(cells.error(
                 Col::Root,
-                format!("root {other:?} must be ebs or instance-store"),
+                format!(
+                    "root {other:?} must be ebs or instance-store",
+                    other = crate::location::excerpt(&other)
+                ),
             )),
         }
     }
@@ -248,7 +266,10 @@ impl<'c> SpecBuilder<'c> {
             Some("elastic") => Ok(PublicIp::Elastic),
             Some(other) => Err(cells.error(
                 Col::PublicIp,
-                format!("public_ip {other:?} must be none, auto or elastic"),
+                format!(
+                    "public_ip {other:?} must be none, auto or elastic",
+                    other = crate::location::excerpt(&other)
+                ),
             )),
         }
     }
@@ -259,7 +280,11 @@ impl<'c> SpecBuilder<'c> {
             Some(text) => parse_flag(text).ok_or_else(|| {
                 cells.error(
                     col,
-                    format!("{} {text:?} must be true or false", col.name()),
+                    format!(
+                        "{} {text:?} must be true or false",
+                        col.name(),
+                        text = crate::location::excerpt(&text)
+                    ),
                 )
             }),
         }
@@ -310,14 +335,24 @@ impl<'c> SpecBuilder<'c> {
 pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
     if let Some(rest) = text.strip_prefix('-') {
         if rest.bytes().all(|b| b.is_ascii_digit()) && !rest.is_empty() {
-            return Err(format!("ebs_gb {text} is negative"));
+            return Err(format!(
+                "ebs_gb {} is negative; a volume size must be zero or more GiB",
+                crate::location::excerpt(text)
+            ));
         }
     }
     if !text.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("ebs_gb {text:?} is not a whole number of GiB"));
+        return Err(format!(
+            "ebs_gb {text:?} is not a whole number of GiB",
+            text = crate::location::excerpt(&text)
+        ));
     }
-    text.parse::<u64>()
-        .map_err(|_| format!("ebs_gb {text} is far larger than any EBS volume"))
+    text.parse::<u64>().map_err(|_| {
+        format!(
+            "ebs_gb {} is far larger than any EBS volume",
+            crate::location::excerpt(text)
+        )
+    })
 }
 
 pub(crate) fn parse_flag(text: &str) -> Option<bool> {

@@ -150,11 +150,23 @@ impl Header {
             let name = raw.trim();
             let Some(col) = allowed.iter().copied().find(|c| c.name() == name) else {
                 let hint = did_you_mean(&closest_names(name, allowed.iter().map(|c| c.name())));
-                return Err((Some(index), format!("unknown column {name:?}{hint}")));
+                return Err((
+                    Some(index),
+                    format!(
+                        "unknown column {name:?}{hint}",
+                        name = crate::location::excerpt(&name)
+                    ),
+                ));
             };
             let slot = &mut positions[col as usize];
             if slot.is_some() {
-                return Err((Some(index), format!("column {name:?} appears twice")));
+                return Err((
+                    Some(index),
+                    format!(
+                        "column {name:?} appears twice",
+                        name = crate::location::excerpt(&name)
+                    ),
+                ));
             }
             *slot = Some(index);
         }

@@ -97,7 +97,7 @@ impl Overrides {
                 let hint = did_you_mean(&closest_names(group, names.iter().copied()));
                 Err(format!(
                     "--set names the group {group:?}, which the scenario does not have{hint} (its groups: {})",
-                    names.join(", ")
+                    names.join(", "), group = crate::location::excerpt(&group)
                 ))
             }
         }
@@ -119,7 +119,8 @@ fn parse_one(flag: &str, catalog: &Catalog) -> Result<(Option<String>, Col, Stri
         let keys: Vec<&str> = keys().map(Col::name).collect();
         return Err(error(format!(
             "unknown key {key:?}{hint} (keys: {})",
-            keys.join(", ")
+            keys.join(", "),
+            key = crate::location::excerpt(&key)
         )));
     };
     let value = value.trim().to_string();
@@ -133,7 +134,10 @@ fn check_value(col: Col, value: &str, catalog: &Catalog) -> Result<(), String> {
             return Ok(());
         }
         let hint = did_you_mean(&closest_names(value, names.iter().copied()));
-        Err(format!("unknown {what} {value:?}{hint}"))
+        Err(format!(
+            "unknown {what} {value:?}{hint}",
+            value = crate::location::excerpt(&value)
+        ))
     };
     match col {
         Col::InstanceType => known(
@@ -160,9 +164,12 @@ fn check_value(col: Col, value: &str, catalog: &Catalog) -> Result<(), String> {
         Col::Root => one_of(value, &["ebs", "instance-store"]),
         Col::PublicIp => one_of(value, &["none", "auto", "elastic"]),
         Col::ScaleIn => one_of(value, &["terminate", "stop", "hibernate"]),
-        Col::Interruptible | Col::Hibernation => parse_flag(value)
-            .map(|_| ())
-            .ok_or_else(|| format!("{value:?} must be true or false")),
+        Col::Interruptible | Col::Hibernation => parse_flag(value).map(|_| ()).ok_or_else(|| {
+            format!(
+                "{value:?} must be true or false",
+                value = crate::location::excerpt(&value)
+            )
+        }),
         _ => Ok(()),
     }
 }
@@ -171,7 +178,11 @@ fn one_of(value: &str, allowed: &[&str]) -> Result<(), String> {
     if allowed.contains(&value) {
         Ok(())
     } else {
-        Err(format!("{value:?} must be {}", allowed.join(", ")))
+        Err(format!(
+            "{value:?} must be {}",
+            allowed.join(", "),
+            value = crate::location::excerpt(&value)
+        ))
     }
 }
 

@@ -7,6 +7,7 @@ use super::names::NameTable;
 use super::overrides::Overrides;
 use super::EventSource;
 use crate::clock::Timestamp;
+use crate::input::{LimitError, Limited};
 use crate::location::{closest_names, did_you_mean, LocatedError, Location};
 use crate::pricing::Catalog;
 use std::io::Read;
@@ -66,7 +67,7 @@ struct Layout {
 /// Reads an event log one validated [`Event`] at a time.
 pub struct EventReader<'c, R: Read> {
     layout: Layout,
-    csv: csv::Reader<R>,
+    csv: csv::Reader<Limited<R>>,
     record: csv::ByteRecord,
     line: u64,
     specs: SpecBuilder<'c>,
@@ -85,11 +86,14 @@ impl<'c, R: Read> EventReader<'c, R> {
         let file: Arc<str> = Arc::from(file);
         let mut csv = csv::ReaderBuilder::new()
             .has_headers(true)
-            .from_reader(input);
+            .from_reader(Limited::scenario(input));
         let header_line = Location::line(&file, 1);
         let headers = csv
             .byte_headers()
-            .map_err(|e| LocatedError::new(header_line.clone(), csv_problem(&e)))?
+            .map_err(|e| match LimitError::of_csv(&e) {
+                Some(limit) => limit.located(&file),
+                None => LocatedError::new(header_line.clone(), csv_problem(&e)),
+            })?
             .clone();
         if headers.is_empty() || (headers.len() == 1 && headers[0].is_empty()) {
             let problem = "the file is empty; an event log starts with a header row such as time,instance,action,instance_type";
@@ -128,6 +132,9 @@ impl<'c, R: Read> EventReader<'c, R> {
                 self.parse_row().map(Some)
             }
             Err(e) => {
+                if let Some(limit) = LimitError::of_csv(&e) {
+                    return Err(limit.located(&self.layout.file));
+                }
                 let line = e.position().map_or(self.line + 1, |p| p.line());
                 Err(LocatedError::new(
                     Location::line(&self.layout.file, line),
@@ -167,7 +174,13 @@ impl<'c, R: Read> EventReader<'c, R> {
         let text = self.required(Col::Action)?;
         Action::parse(text).ok_or_else(|| {
             let hint = did_you_mean(&closest_names(text, Action::ALL.map(Action::name)));
-            self.error(Col::Action, format!("unknown action {text:?}{hint}"))
+            self.error(
+                Col::Action,
+                format!(
+                    "unknown action {text:?}{hint}",
+                    text = crate::location::excerpt(&text)
+                ),
+            )
         })
     }
 
@@ -187,7 +200,8 @@ impl<'c, R: Read> EventReader<'c, R> {
     fn launch(&mut self, name: String) -> Result<(InstanceId, Arc<LaunchSpec>), LocatedError> {
         if let Some((_, known)) = self.instances.get(&name) {
             let problem = format!(
-                "{name} is launched twice; it was first launched on line {}",
+                "{} is launched twice; it was first launched on line {}",
+                crate::location::excerpt(&name),
                 known.launch_line()
             );
             return Err(self.error(Col::Action, problem));
@@ -212,7 +226,10 @@ impl<'c, R: Read> EventReader<'c, R> {
     fn existing(&mut self, action: Action) -> Result<InstanceId, LocatedError> {
         let name = self.required(Col::Instance)?;
         let Some((id, known)) = self.instances.get(name) else {
-            let problem = format!("{action} of {name}, which no earlier row launches");
+            let problem = format!(
+                "{action} of {}, which no earlier row launches",
+                crate::location::excerpt(name)
+            );
             return Err(self.error(Col::Instance, problem));
         };
         if let Known::Live(spec) = known {
@@ -220,7 +237,8 @@ impl<'c, R: Read> EventReader<'c, R> {
         }
         if action == Action::Interrupt && !known.interruptible() {
             let problem = format!(
-                "interrupt of {name}, which was launched with interruptible=false (line {}); AWS interrupts only Spot Instances",
+                "interrupt of {}, which was launched with interruptible=false (line {}); AWS interrupts only Spot Instances",
+                crate::location::excerpt(name),
                 known.launch_line()
             );
             return Err(self.error(Col::Action, problem));
@@ -257,9 +275,9 @@ impl<'c, R: Read> EventReader<'c, R> {
                 let problem = format!(
                     "{} can only be set on a launch row: {} was launched with {}={} on line {}",
                     col.name(),
-                    spec.name,
+                    crate::location::excerpt(&*spec.name),
                     col.name(),
-                    launched,
+                    crate::location::excerpt(&launched),
                     spec.line
                 );
                 return Err(self.error(col, problem));

@@ -16,6 +16,7 @@ use super::event::{Action, Event, InstanceId, LaunchSpec};
 use super::reader::Defaults;
 use super::EventSource;
 use crate::clock::{Timestamp, SECONDS_PER_DAY};
+use crate::input::{LimitError, Limited};
 use crate::location::{closest_names, did_you_mean, LocatedError, Location};
 use crate::pricing::Catalog;
 use rust_decimal::prelude::ToPrimitive;
@@ -185,11 +186,8 @@ impl EventSource for ScheduleReader<'_> {
 fn read_rows<R: Read>(file: &Arc<str>, input: R) -> Result<Vec<Row>, LocatedError> {
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(true)
-        .from_reader(input);
-    let headers = csv
-        .headers()
-        .map_err(|e| LocatedError::new(Location::line(file, 1), format!("not valid CSV: {e}")))?
-        .clone();
+        .from_reader(Limited::scenario(input));
+    let headers = csv.headers().map_err(|e| csv_error(&e, file, 1))?.clone();
     let names: Vec<String> = headers.iter().map(|h| h.trim().to_string()).collect();
     let header = Header::parse(Kind::Schedule, names.iter().map(String::as_str)).map_err(
         |(index, problem)| {
@@ -212,10 +210,7 @@ fn read_rows<R: Read>(file: &Arc<str>, input: R) -> Result<Vec<Row>, LocatedErro
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                return Err(LocatedError::new(
-                    Location::line(file, line),
-                    format!("not valid CSV: {e}"),
-                ));
+                return Err(csv_error(&e, file, line));
             }
         }
         let line = record.position().map_or(0, |p| p.line());
@@ -279,6 +274,22 @@ fn refuse_idle_groups(
     Err(LocatedError::new(location, problem))
 }
 
+/// One sentence for a CSV error while reading a schedule.
+fn csv_error(error: &csv::Error, file: &Arc<str>, line: u64) -> LocatedError {
+    if let Some(limit) = LimitError::of_csv(error) {
+        return limit.located(file);
+    }
+    let problem = match error.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("this row has {len} fields but the header has {expected_len}"),
+        csv::ErrorKind::Utf8 { .. } => "the row is not UTF-8 text".to_string(),
+        csv::ErrorKind::Io(e) => format!("cannot read the file: {e}"),
+        _ => "the row is not valid CSV".to_string(),
+    };
+    LocatedError::new(Location::line(file, line), problem)
+}
+
 fn parse_row(
     cells: &RecordCells,
     previous: Option<&Row>,
@@ -302,7 +313,10 @@ fn parse_row(
             let hint = did_you_mean(&closest_names(text, Repeat::NAMES));
             cells.error(
                 Col::Repeat,
-                format!("repeat {text:?} must be daily, weekdays, weekends or weekly{hint}"),
+                format!(
+                    "repeat {text:?} must be daily, weekdays, weekends or weekly{hint}",
+                    text = crate::location::excerpt(&text)
+                ),
             )
         })?),
     };
@@ -313,7 +327,10 @@ fn parse_row(
     for col in Col::ATTRIBUTES.into_iter().chain([Col::ScaleIn]) {
         if let Some(value) = cells.text(col)? {
             if col == Col::ScaleIn && ScaleIn::parse(value).is_none() {
-                let problem = format!("scale_in {value:?} must be terminate, stop or hibernate");
+                let problem = format!(
+                    "scale_in {value:?} must be terminate, stop or hibernate",
+                    value = crate::location::excerpt(&value)
+                );
                 return Err(cells.error(col, problem));
             }
             let location = cells.location(col);
@@ -342,9 +359,15 @@ fn parse_desired(cells: &RecordCells) -> Result<u64, LocatedError> {
     let text = cells.required(Col::Desired)?;
     let desired: u64 = text.parse().map_err(|_| {
         let problem = if text.starts_with('-') {
-            format!("desired {text} is negative")
+            format!(
+                "desired {} is negative; a group's desired capacity must be zero or more instances",
+                crate::location::excerpt(text)
+            )
         } else {
-            format!("desired {text:?} is not a whole number of instances")
+            format!(
+                "desired {text:?} is not a whole number of instances",
+                text = crate::location::excerpt(&text)
+            )
         };
         cells.error(Col::Desired, problem)
     })?;
@@ -425,6 +448,13 @@ impl Cells for Inherited<'_> {
 
     fn line(&self) -> u64 {
         self.line
+    }
+
+    fn missing_instance_type(&self) -> String {
+        format!(
+            "group {} has no instance_type: give one in the instance_type column of its first row",
+            crate::location::excerpt(self.group)
+        )
     }
 }
 

@@ -1,0 +1,270 @@
+//! Input limits: every scenario and catalog file is read through [`Limited`], which refuses a
+//! line longer than [`MAX_LINE_BYTES`] (so `/dev/zero`, a file of NUL bytes or a binary file
+//! ends in one sentence after a mebibyte instead of filling memory), and, for scenarios,
+//! a quoted cell that runs past the end of its line (no scenario column can hold a line
+//! break: an unterminated quote would otherwise swallow every later row into one cell).
+//!
+//! The check runs on the bytes as they stream in, with `memchr` jumping from line end to line
+//! end, so it costs little next to the CSV parser. A cell is part of a line, so the line
+//! limit bounds every cell too.
+
+use crate::location::{LocatedError, Location};
+use std::io::Read;
+use std::sync::Arc;
+
+/// The longest line (and so the longest cell) ec2plan reads: 1 MiB. A scenario or catalog
+/// line is under a kilobyte; this is a thousand times that.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// Why a stream was cut off.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LimitError {
+    #[error(
+        "this line is longer than 1 MiB (1,048,576 bytes), the longest line ec2plan reads; is the file a CSV text file?"
+    )]
+    LongLine { line: u64 },
+    #[error(
+        "a quoted cell opened on this line runs past the end of the line, and no scenario column can hold a line break; is a closing quote missing?"
+    )]
+    OpenQuote { line: u64 },
+}
+
+impl LimitError {
+    /// The physical line (the header is line 1) the problem is on.
+    pub fn line(&self) -> u64 {
+        match self {
+            LimitError::LongLine { line } | LimitError::OpenQuote { line } => *line,
+        }
+    }
+
+    /// The problem at its place in `file`.
+    pub fn located(&self, file: &Arc<str>) -> LocatedError {
+        LocatedError::new(Location::line(file, self.line()), self.to_string())
+    }
+
+    /// The limit error an I/O error carries, if it is one.
+    pub fn of_io(error: &std::io::Error) -> Option<&LimitError> {
+        error.get_ref()?.downcast_ref::<LimitError>()
+    }
+
+    /// The limit error a CSV error carries, if it is one.
+    pub fn of_csv(error: &csv::Error) -> Option<&LimitError> {
+        match error.kind() {
+            csv::ErrorKind::Io(e) => LimitError::of_io(e),
+            _ => None,
+        }
+    }
+}
+
+/// Where the scanner is with respect to CSV quoting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quote {
+    Outside,
+    /// Inside a quoted cell opened on this line.
+    Inside(u64),
+    /// Just after a closing quote: another quote right here is an escaped one.
+    Closed(u64),
+}
+
+/// A reader that passes bytes through unchanged and fails once a line is too long or (when
+/// quotes are strict) a quoted cell crosses a line end. The bytes before the problem are
+/// still delivered, so rows before it are read (and their own errors reported) first.
+pub struct Limited<R> {
+    inner: R,
+    /// Whether a quoted cell may not span lines (scenarios: yes; AWS's files: no).
+    strict_quotes: bool,
+    line: u64,
+    line_len: usize,
+    /// The last byte delivered (a line end before the first, so the first byte starts a cell).
+    prev: u8,
+    quote: Quote,
+    pending: Option<LimitError>,
+}
+
+impl<R: Read> Limited<R> {
+    /// Line limit only (a quoted cell may span lines).
+    pub fn new(inner: R) -> Limited<R> {
+        Limited {
+            inner,
+            strict_quotes: false,
+            line: 1,
+            line_len: 0,
+            prev: b'\n',
+            quote: Quote::Outside,
+            pending: None,
+        }
+    }
+
+    /// Line limit, and no quoted cell across a line end.
+    pub fn scenario(inner: R) -> Limited<R> {
+        Limited {
+            strict_quotes: true,
+            ..Limited::new(inner)
+        }
+    }
+
+    /// Scans `buf`; returns how many of its bytes may be delivered (all but those from a
+    /// problem on, which is then pending).
+    fn scan(&mut self, buf: &[u8]) -> usize {
+        let n = buf.len();
+        let mut i = 0;
+        while i < n {
+            if let Quote::Closed(opened) = self.quote {
+                self.quote = match buf[i] {
+                    b'"' => Quote::Inside(opened),
+                    _ => Quote::Outside,
+                };
+                if self.quote != Quote::Outside {
+                    if let Some(cut) = self.advance(i, 1) {
+                        return cut;
+                    }
+                    i += 1;
+                    continue;
+                }
+            }
+            let rest = &buf[i..];
+            let found = match (self.strict_quotes, self.quote) {
+                (false, _) => memchr::memchr2(b'\n', b'\r', rest),
+                (true, _) => memchr::memchr3(b'\n', b'\r', b'"', rest),
+            };
+            let Some(offset) = found else {
+                if let Some(cut) = self.advance(i, n - i) {
+                    return cut;
+                }
+                break;
+            };
+            let j = i + offset;
+            if let Some(cut) = self.advance(i, offset) {
+                return cut;
+            }
+            let prev = if j > 0 { buf[j - 1] } else { self.prev };
+            match (buf[j], self.quote) {
+                (b'"', Quote::Inside(opened)) => {
+                    self.quote = Quote::Closed(opened);
+                    self.line_len += 1;
+                }
+                (b'"', _) => {
+                    if matches!(prev, b',' | b'\n' | b'\r') {
+                        self.quote = Quote::Inside(self.line);
+                    }
+                    self.line_len += 1;
+                }
+                (_, Quote::Inside(opened)) => {
+                    self.pending = Some(LimitError::OpenQuote { line: opened });
+                    return j;
+                }
+                (b'\n', _) => {
+                    if prev != b'\r' {
+                        self.line += 1;
+                    }
+                    self.line_len = 0;
+                }
+                _ => {
+                    self.line += 1;
+                    self.line_len = 0;
+                }
+            }
+            if self.line_len > MAX_LINE_BYTES {
+                self.pending = Some(LimitError::LongLine { line: self.line });
+                return j;
+            }
+            i = j + 1;
+        }
+        n
+    }
+
+    /// Counts `count` bytes of the current line starting at `at`; the cut-off point when
+    /// they make it too long.
+    fn advance(&mut self, at: usize, count: usize) -> Option<usize> {
+        let room = MAX_LINE_BYTES - self.line_len.min(MAX_LINE_BYTES);
+        if count > room {
+            self.pending = Some(LimitError::LongLine { line: self.line });
+            return Some(at + room);
+        }
+        self.line_len += count;
+        None
+    }
+}
+
+impl<R: Read> Read for Limited<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if let Some(problem) = &self.pending {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                problem.clone(),
+            ));
+        }
+        let n = self.inner.read(buf)?;
+        if n == 0 {
+            if let (true, Quote::Inside(line)) = (self.strict_quotes, self.quote) {
+                let problem = LimitError::OpenQuote { line };
+                self.pending = Some(problem.clone());
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    problem,
+                ));
+            }
+            return Ok(0);
+        }
+        let allowed = self.scan(&buf[..n]);
+        if allowed == 0 {
+            return self.read(buf);
+        }
+        self.prev = buf[allowed - 1];
+        Ok(allowed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_all(bytes: &[u8], strict: bool) -> Result<Vec<u8>, LimitError> {
+        let mut out = Vec::new();
+        let mut reader = if strict {
+            Limited::scenario(bytes)
+        } else {
+            Limited::new(bytes)
+        };
+        match reader.read_to_end(&mut out) {
+            Ok(_) => Ok(out),
+            Err(e) => Err(LimitError::of_io(&e)
+                .cloned()
+                .unwrap_or(LimitError::LongLine { line: 0 })),
+        }
+    }
+
+    #[test]
+    fn passes_ordinary_csv_through() {
+        let text = b"a,b\r\n\"x,\"\"y\"\"\",2\n3,4\r5,\"\"\n";
+        assert_eq!(read_all(text, true).ok(), Some(text.to_vec()));
+    }
+
+    #[test]
+    fn refuses_a_long_line_with_its_number() {
+        let mut text = b"a,b\n1,2\n".to_vec();
+        text.extend(std::iter::repeat_n(0u8, MAX_LINE_BYTES + 1));
+        assert_eq!(
+            read_all(&text, false),
+            Err(LimitError::LongLine { line: 3 })
+        );
+        let mut ok = b"a\n".to_vec();
+        ok.extend(std::iter::repeat_n(b'x', MAX_LINE_BYTES));
+        ok.push(b'\n');
+        assert!(read_all(&ok, true).is_ok());
+    }
+
+    #[test]
+    fn refuses_a_quote_across_a_line_end_where_it_opened() {
+        let text = b"a,b\n1,2\n3,\"web\n4,5\n";
+        assert_eq!(read_all(text, true), Err(LimitError::OpenQuote { line: 3 }));
+        assert!(read_all(text, false).is_ok());
+        // A quote inside an unquoted cell is a plain character.
+        assert!(read_all(b"a,b\"c\nd,e\n", true).is_ok());
+        // Unterminated at the end of the file.
+        assert_eq!(
+            read_all(b"a,b\n1,\"x", true),
+            Err(LimitError::OpenQuote { line: 2 })
+        );
+    }
+}
