@@ -370,14 +370,10 @@ trait Target {
 }
 
 impl Target for BTreeMap<String, Region> {
+    /// Rows read at start come from a user's files, short enough that a key per row costs
+    /// nothing worth avoiding.
     fn region(&mut self, name: &str) -> &mut RegionPrices {
-        if !self.contains_key(name) {
-            self.insert(name.to_string(), Region::default());
-        }
-        match self.get_mut(name) {
-            Some(region) => &mut region.eager,
-            None => unreachable!("inserted above"),
-        }
+        &mut self.entry(name.to_string()).or_default().eager
     }
 }
 
