@@ -1,6 +1,6 @@
 //! ec2plan: an Amazon EC2 cost estimator and purchase-option planner.
 //!
-//! Data flows one way (DESIGN.md): [`scenario`] reads events, [`lifecycle`] replays them
+//! Data flows one way: [`scenario`] reads events, [`lifecycle`] replays them
 //! into state spans, [`billing`] prices the spans from the [`pricing`] catalog, and
 //! [`report`] formats what the [`simulation`] found. [`cli`] is the glue for the binary.
 

@@ -131,7 +131,7 @@ impl MonthlyRate {
     }
 
     /// The cost of `gb` provisioned for `seconds` of a month that lasts `month_seconds`:
-    /// `rate × gb × seconds / month_seconds`, AWS's own proration (billing-rules.md §4).
+    /// `rate × gb × seconds / month_seconds`, AWS's own proration (docs/billing-rules.md §4).
     pub fn cost_of(self, gb: u64, seconds: u64, month_seconds: u64) -> Result<Usd, MoneyError> {
         self.cost_of_gb_seconds(u128::from(gb) * u128::from(seconds), month_seconds)
     }
@@ -223,7 +223,7 @@ mod tests {
 
     #[test]
     fn aws_ebs_example_two_thousand_gb_for_twelve_hours() {
-        // billing-rules.md §4: $0.125 × 2,000 × 43,200 / (86,400 × 30) = $4.1666…
+        // docs/billing-rules.md §4: $0.125 × 2,000 × 43,200 / (86,400 × 30) = $4.1666…
         let rate = MonthlyRate::new(dec!(0.125));
         let cost = rate.cost_of(2_000, 43_200, 86_400 * 30).unwrap();
         assert_eq!(cost.cents_string(), "4.17");

@@ -1,4 +1,4 @@
-//! Simulation: the pipeline of DESIGN.md, driven one event at a time.
+//! Simulation: the pipeline (scenario → lifecycle → billing → strategy → report), driven one event at a time.
 //!
 //! scenario events ──► lifecycle replay ──► spans ──► billing meter ──► ledger
 //!

@@ -3,7 +3,7 @@
 use crate::clock::SECONDS_PER_HOUR;
 use crate::pricing::BillingUnit;
 
-/// The minimum billed each time an instance enters running (billing-rules.md §2).
+/// The minimum billed each time an instance enters running (docs/billing-rules.md §2).
 pub const MINIMUM_SECONDS: u64 = 60;
 
 /// Seconds billed for one run (from entering running to leaving the billed states) that
@@ -16,7 +16,7 @@ pub fn billed_run_seconds(unit: BillingUnit, seconds: u64) -> u64 {
     }
 }
 
-/// Seconds billed for a Spot run that AWS interrupted (billing-rules.md §6, "Amazon EC2
+/// Seconds billed for a Spot run that AWS interrupted (docs/billing-rules.md §6, "Amazon EC2
 /// interrupts"): nothing when interrupted in its first hour; after that the seconds used
 /// (per-second platforms) or the full hours used without the interrupted partial hour
 /// (per-hour platforms).

@@ -1,7 +1,7 @@
 //! Hourly usage: billed instance seconds per clock hour, the input of reservation coverage.
 //!
 //! A Reserved Instance covers up to 3,600 seconds of matching usage in each clock hour
-//! (billing-rules.md §7), so coverage needs usage by hour, not by run. Runs are split at
+//! (docs/billing-rules.md §7), so coverage needs usage by hour, not by run. Runs are split at
 //! clock hours; the seconds a run is billed beyond its length (the 60-second minimum, or
 //! the rest of a started hour) count in the hour the run ends, where they are charged.
 //!

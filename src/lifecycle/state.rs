@@ -33,7 +33,7 @@ impl State {
         }
     }
 
-    /// Whether instance usage is billed in this state (billing-rules.md §1): running, and
+    /// Whether instance usage is billed in this state (docs/billing-rules.md §1): running, and
     /// stopping to hibernate.
     pub fn bills_usage(self) -> bool {
         matches!(self, State::Running | State::Hibernating)

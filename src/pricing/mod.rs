@@ -31,7 +31,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::OnceLock;
 
-/// How AWS meters instance usage for an operating system (billing-rules.md §2).
+/// How AWS meters instance usage for an operating system (docs/billing-rules.md §2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BillingUnit {
     /// One-second increments with a 60-second minimum each time the instance enters running.
@@ -117,7 +117,7 @@ impl Region {
 
 impl Platform {
     /// Regional reservations for Linux/UNIX are size-flexible; Windows, RHEL, SUSE and the
-    /// others are not (billing-rules.md §7).
+    /// others are not (docs/billing-rules.md §7).
     pub fn size_flexible(&self) -> bool {
         self.price_list_name == "Linux"
     }

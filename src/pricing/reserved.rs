@@ -127,7 +127,7 @@ pub struct ReservedPrice {
 
 impl ReservedPrice {
     /// What one hour of the reservation costs with the upfront spread evenly over the
-    /// term's hours (billing-rules.md §7): `hourly + upfront / term hours`.
+    /// term's hours (docs/billing-rules.md §7): `hourly + upfront / term hours`.
     pub fn effective_hourly(self, term: Term) -> Result<Decimal, MoneyError> {
         let amortized = self
             .upfront

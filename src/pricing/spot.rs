@@ -1,7 +1,7 @@
 //! Spot price history: the price in effect at each second, per zone, type and product.
 //!
 //! A record holds from its timestamp until the next record for the same zone, instance type
-//! and product (billing-rules.md §6). Before a series' first record there is no price in the
+//! and product (docs/billing-rules.md §6). Before a series' first record there is no price in the
 //! history; ec2plan then uses the first record and says so, rather than invent one.
 //!
 //! Where a pool's history does not cover a run at all (or there is none), the run is priced
@@ -295,7 +295,7 @@ impl SpotPrices {
 }
 
 /// A Spot Instance Advisor interruption-frequency band: the share of Spot capacity AWS
-/// reclaimed over the trailing month (billing-rules.md §6).
+/// reclaimed over the trailing month (docs/billing-rules.md §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Band {
     UnderFive,

@@ -1,6 +1,6 @@
 //! `line_items.csv`: FinOps FOCUS 1.0 line items, one row per resource, charge and period.
 //!
-//! Columns, types and allowed values follow FOCUS 1.0 (billing-rules.md §9), checked in CI
+//! Columns, types and allowed values follow FOCUS 1.0 (docs/billing-rules.md §9), checked in CI
 //! by the FinOps Foundation's `focus-validator`. Costs are exact, as in AWS's Cost and Usage
 //! Report: each item carries the exact amount of its charge period (the periods of one
 //! charge add up to exactly the charge), so a strategy's EffectiveCost adds up to the exact

@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 
-/// AWS's hibernation limit: instance RAM must be under 150 GiB (billing-rules.md §3).
+/// AWS's hibernation limit: instance RAM must be under 150 GiB (docs/billing-rules.md §3).
 const HIBERNATION_MAX_RAM_GIB: u32 = 150;
 /// Default EBS volume when a launch leaves `ebs_gb` / `ebs_type` empty.
 const DEFAULT_EBS_GB: u64 = 8;
@@ -290,7 +290,7 @@ impl<'c> SpecBuilder<'c> {
         }
     }
 
-    /// Hibernation prerequisites (billing-rules.md §3), checked where they are set: launch.
+    /// Hibernation prerequisites (docs/billing-rules.md §3), checked where they are set: launch.
     fn check_hibernation(
         &self,
         cells: &dyn Cells,

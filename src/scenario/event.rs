@@ -63,7 +63,7 @@ pub enum RootDevice {
     InstanceStore,
 }
 
-/// Which public IPv4 address the instance holds (billing-rules.md §5).
+/// Which public IPv4 address the instance holds (docs/billing-rules.md §5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PublicIp {
     None,

@@ -1,7 +1,7 @@
 //! Reservation coverage, clock hour by clock hour.
 //!
 //! In each clock hour a reservation's benefit covers up to 3,600 seconds of matching
-//! usage, shared by as many instances as ran in that hour (billing-rules.md §7). Regional
+//! usage, shared by as many instances as ran in that hour (docs/billing-rules.md §7). Regional
 //! Linux reservations are size-flexible: usage and capacity are counted in normalized units
 //! (seconds × normalization factor) and applied from the smallest size in the family up,
 //! so a reservation can cover part of a larger instance. Other platforms match the exact

@@ -1,6 +1,6 @@
 //! The market of each launch under the Spot and mixed strategies.
 //!
-//! Runs between the scenario and the lifecycle (DESIGN.md's data flow): every launch is
+//! Runs between the scenario and the lifecycle: every launch is
 //! given, for each strategy that can use Spot, the market it runs in.
 //!
 //! - `spot`: an instance marked `interruptible` runs on Spot when the catalog has a Spot
@@ -10,7 +10,7 @@
 //!   launch order: the first `OnDemandBaseCapacity` instances of the group On-Demand, then of
 //!   the capacity above the base `OnDemandPercentageAboveBaseCapacity` percent On-Demand and
 //!   the rest Spot. The On-Demand share is rounded up (in favour of On-Demand, as
-//!   billing-rules.md §8 asks and AWS's example shows: base 2 and 50% of 4 above it gives
+//!   docs/billing-rules.md §8 asks and AWS's example shows: base 2 and 50% of 4 above it gives
 //!   4 On-Demand and 2 Spot). Only interruptible instances go to Spot; the others count as
 //!   On-Demand capacity. A replacement launch after an interruption is decided the same
 //!   way, so the group keeps its split.
