@@ -1,5 +1,5 @@
 //! The crate's error: every way a run can fail, each one sentence for a person, and the
-//! exit status the binary returns for it (documented in the README).
+//! exit status the binary returns for it (documented in docs/errors.md).
 
 use crate::location::LocatedError;
 use crate::money::MoneyError;

@@ -318,7 +318,7 @@ impl Band {
     }
 
     /// The monthly interruption probability ec2plan's model draws from: the middle of the
-    /// band, and 25% for the open-ended top band (an assumption, stated in the README).
+    /// band, and 25% for the open-ended top band (an assumption, stated in docs/spot.md).
     pub fn monthly_probability(self) -> f64 {
         match self {
             Band::UnderFive => 0.025,

@@ -179,7 +179,7 @@ impl Summary {
         }
     }
 
-    /// `summary.csv`: the README's summary columns, one row per strategy.
+    /// `summary.csv`: the summary columns docs/reports.md lists, one row per strategy.
     pub fn csv(&self) -> String {
         csv_lines(CSV_HEADER, &self.strategies, false)
     }

@@ -2,7 +2,7 @@
 
 use crate::location::{closest_names, did_you_mean};
 
-/// Every column a scenario can have (README, "The scenario format").
+/// Every column a scenario can have (docs/scenario-format.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Col {
     Time,

@@ -1,6 +1,6 @@
 //! Scenario: reading workload CSV into typed, validated events.
 //!
-//! Owns the input contract the README documents (event logs and desired-capacity schedules): their
+//! Owns the input contract docs/scenario-format.md documents (event logs and desired-capacity schedules): their
 //! columns, defaults, `--set` overrides, and every check that can be made from the file and
 //! the catalog's names alone, each failing with the file, line and column. It streams: one reused record, one event at
 //! a time, memory proportional to the instances named, not to the rows. It does not know
