@@ -12,7 +12,8 @@ use crate::simulation::{simulate, NoTimeline};
 
 pub fn run(args: &CompareArgs) -> Result<super::Printed, Error> {
     let catalog = load_catalog(&args.catalog)?;
-    let (plan, reserved_note) = reserved_plan(args.strategy, &args.reserve, &args.catalog, &catalog)?;
+    let (plan, reserved_note) =
+        reserved_plan(args.strategy, &args.reserve, &args.catalog, &catalog)?;
     let options = options(&args.replay, plan);
     let (mut options, spot_note) = spot_options(args.strategy, &args.spot, &catalog, options)?;
     let mut notes: Vec<String> = reserved_note.into_iter().chain(spot_note).collect();

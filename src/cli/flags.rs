@@ -8,7 +8,7 @@
 //! read as sections of `--help`.
 
 use crate::clock::{Seconds, Timestamp};
-use crate::pricing::{Offering, OfferTerms, Payment, Term};
+use crate::pricing::{OfferTerms, Offering, Payment, Term};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 

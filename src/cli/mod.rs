@@ -295,7 +295,12 @@ pub enum PricingCommand {
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Where to write the catalog files (all or nothing).
-        #[arg(short = 'o', long, value_name = "DIR", default_value = "ec2plan-pricing")]
+        #[arg(
+            short = 'o',
+            long,
+            value_name = "DIR",
+            default_value = "ec2plan-pricing"
+        )]
         out: PathBuf,
     },
     /// Show what the price catalog knows about one instance type: vCPU and memory, its

@@ -41,7 +41,13 @@ pub struct ShowArgs {
     pub os: Option<String>,
     /// table (for people), csv (one row per price, for a spreadsheet) or json (money as
     /// exact decimal strings).
-    #[arg(short = 'f', long, value_enum, default_value = "table", hide_possible_values = true)]
+    #[arg(
+        short = 'f',
+        long,
+        value_enum,
+        default_value = "table",
+        hide_possible_values = true
+    )]
     pub format: Format,
     /// A directory whose catalog CSV files replace the embedded ones of the same name.
     #[arg(long, value_name = "DIR")]

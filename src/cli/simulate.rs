@@ -109,7 +109,9 @@ pub fn run(args: &SimulateArgs) -> Result<super::Printed, Error> {
         write_finance(&mut out, written, &outcome, &catalog, (items, chart_bands))?;
         out.commit()?;
     }
-    let groups = args.groups.map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+    let groups = args
+        .groups
+        .map(|n| usize::try_from(n).unwrap_or(usize::MAX));
     Ok(printed(
         summary.render_with(args.format, groups),
         args.format,
@@ -259,8 +261,7 @@ pub(super) fn open_with_progress<'c>(
     let defaults = defaults(reading.region, reading.what_if, catalog)?;
     let opened = input.open()?;
     let run = (reading.until, reading.what_if);
-    if opened.kind == Some(Kind::Schedule) || reading.what_if.scale.is_some() || opened.size == 0
-    {
+    if opened.kind == Some(Kind::Schedule) || reading.what_if.scale.is_some() || opened.size == 0 {
         return Ok((source_of(input, opened, run, catalog, defaults)?, None));
     }
     let (counting, progress) = Progress::start(opened.stream, &input.label, opened.size, quiet);

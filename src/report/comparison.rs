@@ -157,7 +157,9 @@ impl ComparisonReport {
             "vs first",
             "%"
         );
-        for (r, [compute, storage, ipv4, commitment, total, difference]) in self.rows.iter().zip(cells) {
+        for (r, [compute, storage, ipv4, commitment, total, difference]) in
+            self.rows.iter().zip(cells)
+        {
             let _ = writeln!(
                 out,
                 "{:<width$}  {:<10} {compute:>money$} {storage:>money$} {ipv4:>money$} {commitment:>money$} {total:>money$} {difference:>money$} {:>8}",

@@ -139,7 +139,12 @@ impl RecommendationReport {
             .chain([12])
             .max()
             .unwrap_or(12);
-        let saved = money.iter().map(|m| m[2].len()).chain([11]).max().unwrap_or(11);
+        let saved = money
+            .iter()
+            .map(|m| m[2].len())
+            .chain([11])
+            .max()
+            .unwrap_or(11);
         let _ = writeln!(
             out,
             "{:<width$} {:<14} {:>5} {:>11} {:>cost$} {:>cost$} {:>saved$} {:>10}",
