@@ -118,7 +118,7 @@ fn each_command_refuses_the_flags_it_does_not_use() {
 }
 
 #[test]
-fn granularity_needs_out_and_groups_needs_the_table() {
+fn flags_that_only_mean_something_with_another_are_refused_without_it() {
     // --granularity cuts line_items.csv, which only --out writes.
     ec2plan()
         .current_dir(root())
@@ -150,6 +150,16 @@ fn granularity_needs_out_and_groups_needs_the_table() {
         .args(["simulate", "scenarios/web-fleet.csv", "--groups", "0"])
         .assert()
         .code(2);
+    // --replace-after times the advisor model's replacements, as --seed and --trials
+    // need it.
+    ec2plan()
+        .current_dir(root())
+        .args(["simulate", "scenarios/web-fleet.csv", "--replace-after", "5m"])
+        .assert()
+        .code(2)
+        .stderr(
+            "error: --replace-after times the advisor model's replacements: add --interruptions advisor\n",
+        );
 }
 
 #[test]

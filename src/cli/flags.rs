@@ -140,9 +140,14 @@ pub struct TrialFlags {
     /// Run the advisor model N times (seeds N, N+1, …) on all cores and report p5/p50/p95.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub trials: Option<u64>,
-    /// How long after an interruption the advisor model's replacement launches.
-    #[arg(long = "replace-after", value_name = "D", default_value = "2m", value_parser = parse_duration)]
-    pub replace_after: Seconds,
+    /// How long after an interruption the advisor model's replacement launches (default 2m).
+    #[arg(long = "replace-after", value_name = "D", value_parser = parse_duration)]
+    pub replace_after: Option<Seconds>,
+}
+
+impl TrialFlags {
+    /// Two minutes: an Auto Scaling group's replacement after a Spot interruption.
+    pub const DEFAULT_REPLACE_AFTER: Seconds = Seconds(120);
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

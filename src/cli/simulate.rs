@@ -328,7 +328,10 @@ fn trial_plan(args: &SimulateArgs, options: &mut Options) -> Option<TrialPlan> {
     let plan = TrialPlan {
         trials: args.trials.trials.unwrap_or(1),
         seed: args.trials.seed.unwrap_or(1),
-        replace_after: args.trials.replace_after,
+        replace_after: args
+            .trials
+            .replace_after
+            .unwrap_or(TrialFlags::DEFAULT_REPLACE_AFTER),
         until: args.replay.until,
         spot: options.spot,
         mixed: options.mixed,
@@ -494,6 +497,10 @@ fn check_trial_flags(spot: &SpotFlags, trials: &TrialFlags) -> Result<(), Error>
         )),
         (false, _, true) => Err(Error::Usage(
             "--trials repeats the advisor model: add --interruptions advisor".into(),
+        )),
+        _ if !advisor && trials.replace_after.is_some() => Err(Error::Usage(
+            "--replace-after times the advisor model's replacements: add --interruptions advisor"
+                .into(),
         )),
         _ => Ok(()),
     }
