@@ -706,7 +706,12 @@ fn tables_print_money_with_thousands_separators_and_data_without() {
             "37.6%"
         ]
     );
+    // An 11th would be used 0% of the time and add its whole fee, 543,866 / 3 = 181,288.67:
+    // the sentence under the table groups it too; the CSV's why cell keeps it plain.
+    assert!(table
+        .contains("one more would be used 0% of the time and would add $181,288.67 to the total"));
     let csv = stdout_of(&["recommend", gpus, "--term", "3yr", "-f", "csv"]);
+    assert!(csv.contains("would add $181288.67 to the total"), "{csv}");
     assert!(
         csv.contains(",10,100.0,4821504.00,1812886.67,3008617.33,37.6,"),
         "{csv}"

@@ -3,6 +3,10 @@
 //! Parses and checks flags, loads the catalog, runs the simulation and hands results to the
 //! report writers. Prints nothing itself: `run` returns the text for standard output, and
 //! `main` decides what reaches the terminal.
+//!
+//! Each command's arguments are its own struct, built from the small groups of shared flags
+//! in `flags` plus the flags only it has, so a command accepts exactly what it reads; each
+//! `--help` ends with examples that run from the repository (a test runs them all).
 
 mod compare;
 mod expand;

@@ -141,17 +141,17 @@ fn notes_text(notes: &[String]) -> String {
 /// `--groups` shortens the table; CSV and JSON keep every group, so it would change nothing
 /// there, and a flag that changes nothing is refused rather than ignored.
 fn check_groups(args: &SimulateArgs) -> Result<(), Error> {
-    match (args.groups, args.format) {
-        (Some(n), crate::report::Format::Csv | crate::report::Format::Json) => {
-            Err(Error::Usage(format!(
-                "--groups {n} shortens the table, and --format {} keeps every group; leave out --groups or print the table",
-                match args.format {
-                    crate::report::Format::Csv => "csv",
-                    _ => "json",
-                }
-            )))
-        }
-        _ => Ok(()),
+    let format = match args.format {
+        crate::report::Format::Table => return Ok(()),
+        crate::report::Format::Csv => "csv",
+        crate::report::Format::Json => "json",
+    };
+    match args.groups {
+        Some(n) => Err(Error::Usage(format!(
+            "--groups {n} shortens the table, and --format {format} keeps every group; \
+             leave out --groups or print the table"
+        ))),
+        None => Ok(()),
     }
 }
 

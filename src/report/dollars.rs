@@ -55,6 +55,31 @@ pub fn signed_dollars(text: &str) -> String {
     }
 }
 
+/// `text` with every dollar amount in it (`$` then digits, and a fraction if any)
+/// grouped: a sentence written once for both CSV and the table (a recommendation's "why"),
+/// shown to people with separators while its CSV cell keeps the plain figure.
+pub fn in_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..=at]);
+        rest = &rest[at + 1..];
+        let whole = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let fraction = match rest[whole..].strip_prefix('.') {
+            Some(after) => match after.bytes().take_while(u8::is_ascii_digit).count() {
+                0 => 0,
+                digits => digits + 1,
+            },
+            None => 0,
+        };
+        let amount = &rest[..whole + fraction];
+        out.push_str(&grouped(amount));
+        rest = &rest[amount.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,5 +112,22 @@ mod tests {
         assert_eq!(signed_dollars("-11.34"), "-$11.34");
         assert_eq!(signed_dollars("0.00"), "+$0.00");
         assert_eq!(signed_dollars(""), "");
+    }
+
+    #[test]
+    fn amounts_in_a_sentence_are_grouped_and_the_rest_left_alone() {
+        assert_eq!(
+            in_text("one more would add $181288.67 to the total."),
+            "one more would add $181,288.67 to the total."
+        );
+        assert_eq!(
+            in_text("$1234, then $5 and $0.096/h; ends $100000."),
+            "$1,234, then $5 and $0.096/h; ends $100,000."
+        );
+        assert_eq!(
+            in_text("no money, a lone $ and $x"),
+            "no money, a lone $ and $x"
+        );
+        assert_eq!(in_text(""), "");
     }
 }

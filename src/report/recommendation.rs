@@ -1,6 +1,6 @@
 //! The `recommend` report: one row per pool, with the figures behind the count.
 
-use super::dollars::dollars;
+use super::dollars::{dollars, in_text};
 use super::summary::Format;
 use crate::money::MoneyError;
 use crate::pricing::OfferTerms;
@@ -165,7 +165,7 @@ impl RecommendationReport {
         }
         out.push('\n');
         for (r, pool) in self.recommendations.iter().zip(&labels) {
-            let _ = writeln!(out, "{pool}: {}", r.why);
+            let _ = writeln!(out, "{pool}: {}", in_text(&r.why));
         }
         out
     }
