@@ -283,6 +283,11 @@ proptest! {
 /// The event log with a `group` column (three groups) and its times stretched `stretch`
 /// times from the start, so that the runs span months.
 fn grouped_log(lives: &[Life], stretch: i64) -> String {
+    grouped_log_in(lives, stretch, 3)
+}
+
+/// The same with `groups` groups.
+fn grouped_log_in(lives: &[Life], stretch: i64, groups: usize) -> String {
     let base = 1_772_409_600i64; // 2026-03-02T00:00:00Z
     let log = event_log(lives);
     let mut lines = log.lines();
@@ -293,7 +298,7 @@ fn grouped_log(lives: &[Life], stretch: i64) -> String {
         let t = base + (t - base) * stretch;
         let instance: usize = rest.split(',').next().unwrap()[1..].parse().unwrap();
         let group = if rest.contains(",launch,") {
-            format!("g{}", instance % 3)
+            format!("g{}", instance % groups)
         } else {
             String::new()
         };
@@ -439,6 +444,127 @@ proptest! {
         for ((strategy, kind), sum) in &month_sums {
             let column = kind_names.iter().position(|k| k == kind).unwrap();
             prop_assert_eq!(*sum, totals[strategy].0[column], "months of {} {}", strategy, kind);
+        }
+    }
+}
+
+/// A block of a summary table (`strategy` or `group`): each row's label and its five money
+/// cells (compute, storage, public IPv4, commitment, total), read back from `$1,234.56`.
+fn table_block(table: &str, title: &str) -> Vec<(String, [Decimal; 5])> {
+    table
+        .lines()
+        .skip_while(|l| !l.starts_with(&format!("{title} ")))
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .map(|l| {
+            let words: Vec<&str> = l.split_whitespace().collect();
+            let (label, cells) = words.split_at(words.len() - 6);
+            let money = |text: &str| cents(&text.replace(['$', ','], ""));
+            let cells = [0, 1, 2, 3, 4].map(|i| money(cells[i]));
+            (label.join(" "), cells)
+        })
+        .collect()
+}
+
+/// Whether a group row's label is the "(K other groups)" row.
+fn is_other(label: &str) -> bool {
+    label.starts_with('(') && label.contains(" other group")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    /// With `--groups N`, the table shows each strategy's N costliest groups (costliest
+    /// first, ties by name), each as groups.csv prints it, and one "other groups" row that
+    /// is the sum of the rest as groups.csv prints them; the rows shown add up to the
+    /// strategy's row as shown, cell by cell.
+    #[test]
+    fn shown_groups_and_the_other_row_add_up_to_the_shown_total(
+        lives in prop::collection::vec(life(), 1..10),
+        groups in 2usize..7,
+        top in 1usize..6,
+        reservations in 0u64..3,
+    ) {
+        use ec2plan::report::Summary;
+        let log = grouped_log_in(&lives, 1, groups);
+        let portfolio = ec2plan::strategy::Portfolio {
+            reservations: vec![ec2plan::strategy::Reservation {
+                instance_type: std::sync::Arc::from("m5.large"),
+                region: std::sync::Arc::from("us-east-1"),
+                os: std::sync::Arc::from("linux"),
+                count: reservations,
+            }],
+            terms: terms(),
+        };
+        let options = ec2plan::simulation::Options {
+            reserved: Some(ec2plan::simulation::ReservedPlan::Fixed(portfolio)),
+            ..instant()
+        };
+        let run = replay_with(&log, options).unwrap();
+        let summary = Summary::new("test.csv", &run.outcome).unwrap();
+        let table = summary.table_with(Some(top));
+        let strategies = table_block(&table, "strategy");
+        let shown = table_block(&table, "group");
+        // groups.csv: (strategy, group) → cells.
+        let mut printed: std::collections::BTreeMap<(String, String), [Decimal; 5]> = Default::default();
+        let groups_text = summary.groups_csv();
+        let mut reader = csv::Reader::from_reader(groups_text.as_bytes());
+        for record in reader.records() {
+            let record = record.unwrap();
+            let (columns, total) = money_columns(&record, 2);
+            let cells = [columns[0], columns[1], columns[2], columns[3], total];
+            printed.insert((record[0].to_string(), record[1].to_string()), cells);
+        }
+        prop_assert!(!strategies.is_empty());
+        for (strategy, strategy_cells) in &strategies {
+            let suffix = format!(" ({strategy})");
+            let rows: Vec<&(String, [Decimal; 5])> = shown.iter().filter(|(l, _)| l.ends_with(&suffix)).collect();
+            let all: Vec<(&String, &[Decimal; 5])> = printed.iter()
+                .filter(|((s, _), _)| s == strategy)
+                .map(|((_, g), cells)| (g, cells))
+                .collect();
+            // Rows shown add up to the strategy's row, cell by cell.
+            let mut sums = [Decimal::ZERO; 5];
+            for (_, cells) in &rows {
+                for (sum, cell) in sums.iter_mut().zip(cells) {
+                    *sum += *cell;
+                }
+            }
+            prop_assert_eq!(&sums, strategy_cells, "{}", table);
+            // The groups shown, costliest first, each as groups.csv prints it.
+            let named: Vec<(&str, &[Decimal; 5])> = rows.iter()
+                .filter(|(l, _)| !is_other(l))
+                .map(|(l, c)| (l.strip_suffix(&suffix).unwrap(), c))
+                .collect();
+            prop_assert_eq!(named.len(), all.len().min(top));
+            for pair in named.windows(2) {
+                let ((a, x), (b, y)) = (pair[0], pair[1]);
+                prop_assert!(x[4] > y[4] || (x[4] == y[4] && a < b), "{}", table);
+            }
+            for (name, cells) in &named {
+                prop_assert_eq!(*cells, &printed[&(strategy.clone(), name.to_string())]);
+            }
+            // The other row: the sum of the groups not shown, as groups.csv prints them.
+            let others: Vec<&&(String, [Decimal; 5])> = rows.iter().filter(|(l, _)| is_other(l)).collect();
+            let rest: Vec<&[Decimal; 5]> = all.iter()
+                .filter(|(g, _)| !named.iter().any(|(n, _)| n == g))
+                .map(|(_, c)| *c)
+                .collect();
+            if rest.is_empty() {
+                prop_assert!(others.is_empty());
+            } else {
+                prop_assert_eq!(others.len(), 1);
+                let mut sums = [Decimal::ZERO; 5];
+                for cells in &rest {
+                    for (sum, cell) in sums.iter_mut().zip(*cells) {
+                        *sum += *cell;
+                    }
+                }
+                prop_assert_eq!(&others[0].1, &sums);
+                let label = format!("({} other group", rest.len());
+                prop_assert!(others[0].0.starts_with(&label), "{}", table);
+                prop_assert!(std::ptr::eq(*others[0], *rows.last().unwrap()), "the other row comes last");
+            }
         }
     }
 }

@@ -3,6 +3,7 @@
 use super::reserve::reserved_plan;
 use super::simulate::{
     keep_requested, load_catalog, open_source, options, printed, spot_options, with_markets,
+    Reading,
 };
 use super::{CompareArgs, WhatIf};
 use crate::error::Error;
@@ -10,19 +11,13 @@ use crate::report::{ComparisonReport, Summary};
 use crate::simulation::{simulate, NoTimeline};
 
 pub fn run(args: &CompareArgs) -> Result<super::Printed, Error> {
-    if let Some(dir) = &args.run.out {
-        // Accepted by the shared run flags, but compare has no files to write: refused rather
-        // than ignored, so nobody waits for a directory that never comes.
-        return Err(Error::Usage(format!(
-            "--out {} writes one run's files; compare prints a table only: run `ec2plan simulate SCENARIO --out DIR` for each scenario",
-            dir.display()
-        )));
-    }
-    let catalog = load_catalog(&args.run)?;
-    let (plan, reserved_note) = reserved_plan(&args.run, &catalog)?;
-    let (mut options, spot_note) = spot_options(&args.run, &catalog, options(&args.run, plan))?;
+    let catalog = load_catalog(&args.catalog)?;
+    let (plan, reserved_note) =
+        reserved_plan(args.strategy, &args.reserve, &args.catalog, &catalog)?;
+    let options = options(&args.replay, plan);
+    let (mut options, spot_note) = spot_options(args.strategy, &args.spot, &catalog, options)?;
     let mut notes: Vec<String> = reserved_note.into_iter().chain(spot_note).collect();
-    if args.run.later.interruptions == super::Interruptions::Advisor {
+    if args.spot.interruptions == super::Interruptions::Advisor {
         return Err(Error::Usage(
             "compare prices interruptions from the scenario; run simulate for --interruptions advisor".into(),
         ));
@@ -46,13 +41,19 @@ pub fn run(args: &CompareArgs) -> Result<super::Printed, Error> {
         let input = super::input::ScenarioInput::new(path, variants.len() > 1)?;
         for (label, sets) in &variants {
             let what_if = WhatIf {
-                set: args.run.what_if.set.iter().chain(sets).cloned().collect(),
-                scale: args.run.what_if.scale,
+                set: args.what_if.set.iter().chain(sets).cloned().collect(),
+                scale: args.what_if.scale,
             };
-            let source = open_source(&input, &args.run.region, args.run.until, &what_if, &catalog)?;
-            let mut source = with_markets(source, &catalog, &args.run, &mut options);
+            let reading = Reading {
+                region: &args.catalog.region,
+                until: args.replay.until,
+                what_if: &what_if,
+            };
+            let source = open_source(&input, &reading, &catalog)?;
+            let interruptions = args.spot.interruptions;
+            let mut source = with_markets(source, &catalog, interruptions, &mut options);
             let mut outcome = simulate(source.as_mut(), &catalog, &options, &mut NoTimeline)?;
-            keep_requested(&mut outcome, args.run.strategy);
+            keep_requested(&mut outcome, args.strategy);
             let name = input.label.clone();
             let run_label = match label.is_empty() {
                 true => name.clone(),
@@ -70,6 +71,6 @@ pub fn run(args: &CompareArgs) -> Result<super::Printed, Error> {
     }
     let mut report = ComparisonReport::new(&runs);
     report.notes = notes;
-    let format = args.run.format;
+    let format = args.format;
     Ok(printed(report.render(format), format, &report.notes))
 }

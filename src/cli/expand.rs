@@ -1,6 +1,6 @@
 //! `ec2plan expand`: a schedule's generated event log.
 
-use super::simulate::open_source;
+use super::simulate::{open_source, Reading};
 use super::ExpandArgs;
 use crate::error::Error;
 use crate::pricing::Catalog;
@@ -8,12 +8,17 @@ use crate::report::write_file;
 use crate::scenario::EventLogWriter;
 
 pub fn run(args: &ExpandArgs) -> Result<String, Error> {
-    let catalog = match &args.pricing {
+    let catalog = match &args.catalog.pricing {
         Some(dir) => Catalog::with_overrides(dir)?,
         None => Catalog::embedded()?,
     };
     let input = super::input::ScenarioInput::new(&args.schedule, false)?;
-    let mut source = open_source(&input, &args.region, args.until, &args.what_if, &catalog)?;
+    let reading = Reading {
+        region: &args.catalog.region,
+        until: args.until,
+        what_if: &args.what_if,
+    };
+    let mut source = open_source(&input, &reading, &catalog)?;
     if source.default_horizon().is_none() {
         return Err(Error::Usage(format!(
             "{} is already an event log; expand reads desired-capacity schedules (time,group,desired,...)",

@@ -3,23 +3,33 @@
 //! Parses and checks flags, loads the catalog, runs the simulation and hands results to the
 //! report writers. Prints nothing itself: `run` returns the text for standard output, and
 //! `main` decides what reaches the terminal.
+//!
+//! Each command's arguments are its own struct, built from the small groups of shared flags
+//! in `flags` plus the flags only it has, so a command accepts exactly what it reads; each
+//! `--help` ends with examples that run from the repository (a test runs them all).
 
 mod compare;
 mod expand;
+mod flags;
 mod generate;
 mod import;
 mod input;
+mod manual;
 mod pricing_show;
 mod progress;
 mod recommend;
 mod reserve;
 mod simulate;
 
-use crate::clock::{Seconds, Timestamp};
+pub use flags::{
+    CatalogFlags, Interruptions, OfferFlags, ReplayFlags, ReserveFlags, SpotFlags, StrategyArg,
+    TrialFlags, WhatIf,
+};
+
+use crate::clock::Timestamp;
 use crate::error::Error;
-use crate::pricing::{Offering, Payment, Term};
 use crate::report::Format;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -32,51 +42,173 @@ hibernate, reboot, terminate rows) through the EC2 instance lifecycle and prices
 of it with real AWS prices: instance usage (per-second billing with the 60-second minimum, or \
 per started hour where AWS bills hourly), EBS storage for every second a volume exists, and \
 public IPv4 addresses.",
-    after_help = "Example:\n  ec2plan simulate scenarios/web-fleet.csv\n  ec2plan simulate scenarios/dev-machines.csv --format csv --out report/"
+    after_help = EXAMPLES
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// `ec2plan --help` examples (run from the repository, where scenarios/ is).
+const EXAMPLES: &str = "Examples:
+  ec2plan simulate scenarios/web-fleet.csv
+  ec2plan recommend scenarios/quarter-plan.csv
+  ec2plan simulate scenarios/dev-machines.csv -f csv -o report/";
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Replay a scenario and print what it costs.
+    /// Replay a scenario and print what it costs under each purchase option.
+    #[command(after_help = SIMULATE_EXAMPLES)]
     Simulate(SimulateArgs),
     /// Recommend how many Reserved Instances to buy, per family, and say why.
-    Recommend(SimulateArgs),
+    #[command(after_help = RECOMMEND_EXAMPLES)]
+    Recommend(RecommendArgs),
     /// Write the event log a desired-capacity schedule turns into (it replays to the same
     /// figures with the same --until).
+    #[command(after_help = EXPAND_EXAMPLES)]
     Expand(ExpandArgs),
-    /// Price several scenarios, or one scenario under several --set variants, side by side.
+    /// Price several scenarios, or one scenario under several --variant overrides, side by
+    /// side.
+    #[command(after_help = COMPARE_EXAMPLES)]
     Compare(CompareArgs),
     /// Write a large synthetic event log or schedule (deterministic per seed), for
     /// benchmarks and synthetic load.
+    #[command(after_help = GENERATE_EXAMPLES)]
     Generate(GenerateArgs),
     /// Work with the price catalog.
     #[command(subcommand)]
     Pricing(PricingCommand),
+    /// Write a shell completion script to standard output.
+    #[command(after_help = manual::COMPLETIONS_EXAMPLES)]
+    Completions(manual::CompletionsArgs),
+    /// Write the manual page ec2plan(1) to standard output, or every page (one per
+    /// command) into a directory.
+    #[command(after_help = manual::MAN_EXAMPLES)]
+    Man(manual::ManArgs),
 }
+
+const SIMULATE_EXAMPLES: &str = "Examples:
+  ec2plan simulate scenarios/web-fleet.csv
+  ec2plan simulate scenarios/nightly-batch.csv --strategy spot -f csv
+  ec2plan simulate scenarios/quarter-plan.csv --groups 2 --reserve m7i.large=4
+  ec2plan simulate scenarios/dev-machines.csv -q -o report/";
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// The scenario: a CSV event log (time,instance,action,...) or a desired-capacity
+    /// schedule (time,group,desired,...); `-` reads it from standard input.
+    pub scenario: PathBuf,
+
+    /// Purchase option to price under.
+    #[arg(long, value_enum, default_value = "all")]
+    pub strategy: StrategyArg,
+
+    /// How to print the summary on standard output: table (for people), csv or json (every
+    /// group, money without thousands separators).
+    #[arg(short = 'f', long, value_enum, default_value = "table")]
+    pub format: Format,
+
+    /// The table's group breakdown shows each strategy's N costliest groups and one
+    /// "other groups" row adding up the rest (table only; CSV, JSON and --out keep every
+    /// group).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub groups: Option<u64>,
+
+    /// Also write summary.csv, groups.csv, timeline.csv, line_items.csv (FOCUS 1.0),
+    /// monthly.csv and the charts into DIR (all or nothing). Line items are sorted through
+    /// files staged beside DIR: allow free disk for twice line_items.csv.
+    #[arg(short = 'o', long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Charge period of --out's line_items.csv.
+    #[arg(long, value_enum, default_value = "daily", requires = "out")]
+    pub granularity: crate::clock::Period,
+
+    /// No progress line on standard error, even for a large scenario on a terminal.
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+
+    #[command(flatten)]
+    pub catalog: CatalogFlags,
+
+    #[command(flatten)]
+    pub replay: ReplayFlags,
+
+    #[command(flatten)]
+    pub what_if: WhatIf,
+
+    #[command(flatten)]
+    pub reserve: ReserveFlags,
+
+    #[command(flatten)]
+    pub spot: SpotFlags,
+
+    #[command(flatten)]
+    pub trials: TrialFlags,
+}
+
+const RECOMMEND_EXAMPLES: &str = "Examples:
+  ec2plan recommend scenarios/quarter-plan.csv
+  ec2plan recommend scenarios/web-fleet.csv --term 3yr --payment no-upfront -f csv
+  ec2plan recommend scenarios/quarter-plan.csv -o plan/";
+
+#[derive(Debug, Args)]
+pub struct RecommendArgs {
+    /// The scenario: a CSV event log (time,instance,action,...) or a desired-capacity
+    /// schedule (time,group,desired,...); `-` reads it from standard input.
+    pub scenario: PathBuf,
+
+    /// How to print the recommendation on standard output: table (for people), csv or json
+    /// (money without thousands separators).
+    #[arg(short = 'f', long, value_enum, default_value = "table")]
+    pub format: Format,
+
+    /// Also write recommendation.csv (the rows --format csv prints) and one chart per pool,
+    /// reservations_REGION[_OS]_POOL.png (total cost against the count), into DIR (all or
+    /// nothing; DIR then holds this run's report only).
+    #[arg(short = 'o', long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// No progress line on standard error, even for a large scenario on a terminal.
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+
+    #[command(flatten)]
+    pub catalog: CatalogFlags,
+
+    #[command(flatten)]
+    pub replay: ReplayFlags,
+
+    #[command(flatten)]
+    pub what_if: WhatIf,
+
+    #[command(flatten)]
+    pub offer: OfferFlags,
+}
+
+const EXPAND_EXAMPLES: &str = "Examples:
+  ec2plan expand scenarios/dev-office-hours.csv
+  ec2plan expand scenarios/nightly-batch.csv --scale 2 -o nightly-events.csv";
 
 #[derive(Debug, Args)]
 pub struct ExpandArgs {
     /// The desired-capacity schedule (time,group,desired,...); `-` reads standard input.
     pub schedule: PathBuf,
     /// Write the event log to FILE instead of standard output (all or nothing).
-    #[arg(long, value_name = "FILE")]
+    #[arg(short = 'o', long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Where repeating rows stop (RFC 3339); default the last row's time.
-    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    #[arg(long, value_name = "TIME", value_parser = flags::parse_time)]
     pub until: Option<Timestamp>,
-    /// Region for groups that give none.
-    #[arg(long, value_name = "R", default_value = "us-east-1")]
-    pub region: String,
-    /// A directory whose catalog CSV files replace the embedded ones of the same name.
-    #[arg(long, value_name = "DIR")]
-    pub pricing: Option<PathBuf>,
+    #[command(flatten)]
+    pub catalog: CatalogFlags,
     #[command(flatten)]
     pub what_if: WhatIf,
 }
+
+const GENERATE_EXAMPLES: &str = "Examples:
+  ec2plan generate --instances 400 --days 7 -o fleet.csv
+  ec2plan generate --instances 50 --days 30 --schedule --seed 7";
 
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
@@ -92,7 +224,7 @@ pub struct GenerateArgs {
     #[arg(long, value_name = "S", default_value = "1")]
     pub seed: u64,
     /// First possible row (RFC 3339).
-    #[arg(long, value_name = "TIME", default_value = "2026-01-01T00:00:00Z", value_parser = parse_time)]
+    #[arg(long, value_name = "TIME", default_value = "2026-01-01T00:00:00Z", value_parser = flags::parse_time)]
     pub start: Timestamp,
     /// Region of every instance; types are the Linux types the catalog prices there.
     #[arg(long, value_name = "R", default_value = "us-east-1")]
@@ -101,12 +233,17 @@ pub struct GenerateArgs {
     #[arg(long)]
     pub schedule: bool,
     /// Write to FILE (all or nothing) instead of standard output.
-    #[arg(long, value_name = "FILE")]
+    #[arg(short = 'o', long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// A directory whose catalog CSV files replace the embedded ones of the same name.
     #[arg(long, value_name = "DIR")]
     pub pricing: Option<PathBuf>,
 }
+
+const COMPARE_EXAMPLES: &str = "Examples:
+  ec2plan compare scenarios/dev-machines.csv scenarios/hibernating-dev.csv
+  ec2plan compare scenarios/web-fleet.csv --variant instance_type=m7i.large --strategy on-demand
+  ec2plan compare scenarios/nightly-batch.csv --variant batch.interruptible=false -f csv";
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {
@@ -118,8 +255,30 @@ pub struct CompareArgs {
     /// The scenario as written is always the first row.
     #[arg(long, value_name = "SETS")]
     pub variant: Vec<String>,
+
+    /// Purchase option to price under.
+    #[arg(long, value_enum, default_value = "all")]
+    pub strategy: StrategyArg,
+
+    /// How to print the comparison on standard output: table (for people), csv or json
+    /// (money without thousands separators).
+    #[arg(short = 'f', long, value_enum, default_value = "table")]
+    pub format: Format,
+
     #[command(flatten)]
-    pub run: RunArgs,
+    pub catalog: CatalogFlags,
+
+    #[command(flatten)]
+    pub replay: ReplayFlags,
+
+    #[command(flatten)]
+    pub what_if: WhatIf,
+
+    #[command(flatten)]
+    pub reserve: ReserveFlags,
+
+    #[command(flatten)]
+    pub spot: SpotFlags,
 }
 
 #[derive(Debug, Subcommand)]
@@ -134,12 +293,18 @@ pub enum PricingCommand {
     /// prices; writes instance_types.csv, on_demand.csv, reserved.csv and ebs.csv into DIR.
     /// A JSON file is read as `aws ec2 describe-spot-price-history` output and becomes
     /// spot_prices.csv.
+    #[command(after_help = IMPORT_EXAMPLES)]
     Import {
         /// The offer files to import (several regions may be given; they are merged).
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Where to write the catalog files (all or nothing).
-        #[arg(long, value_name = "DIR", default_value = "ec2plan-pricing")]
+        #[arg(
+            short = 'o',
+            long,
+            value_name = "DIR",
+            default_value = "ec2plan-pricing"
+        )]
         out: PathBuf,
     },
     /// Show what the price catalog knows about one instance type: vCPU and memory, its
@@ -148,184 +313,10 @@ pub enum PricingCommand {
     Show(pricing_show::ShowArgs),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum StrategyArg {
-    OnDemand,
-    Reserved,
-    Spot,
-    Mixed,
-    /// Every strategy this build can price, side by side.
-    All,
-}
-
-#[derive(Debug, Args)]
-pub struct SimulateArgs {
-    /// The scenario: a CSV event log (time,instance,action,...) or a desired-capacity
-    /// schedule (time,group,desired,...); `-` reads it from standard input.
-    pub scenario: PathBuf,
-
-    #[command(flatten)]
-    pub run: RunArgs,
-}
-
-/// Everything about a run except which scenario.
-#[derive(Debug, Args)]
-pub struct RunArgs {
-    /// Purchase option to price under.
-    #[arg(long, value_enum, default_value = "all")]
-    pub strategy: StrategyArg,
-
-    /// How to print the summary on standard output.
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
-
-    /// Also write summary.csv, groups.csv, timeline.csv, line_items.csv (FOCUS 1.0),
-    /// monthly.csv and the charts into DIR (all or nothing; simulate only). Line items are
-    /// sorted through files staged beside DIR: allow free disk for twice line_items.csv.
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-
-    /// No progress line on standard error, even for a large scenario on a terminal.
-    #[arg(long)]
-    pub quiet: bool,
-
-    /// Charge period of line_items.csv.
-    #[arg(long, value_enum, default_value = "daily")]
-    pub granularity: crate::clock::Period,
-
-    /// End of the replay (RFC 3339); instances still alive are billed up to it.
-    /// Default: the last row's time.
-    #[arg(long, value_name = "TIME", value_parser = parse_time)]
-    pub until: Option<Timestamp>,
-
-    /// Region for launch rows that leave `region` empty.
-    #[arg(long, value_name = "R", default_value = "us-east-1")]
-    pub region: String,
-
-    /// A directory whose catalog CSV files replace the embedded ones of the same name.
-    #[arg(long, value_name = "DIR")]
-    pub pricing: Option<PathBuf>,
-
-    /// Time spent pending after launch and start (not billed).
-    #[arg(long, value_name = "D", default_value = "0", value_parser = parse_duration)]
-    pub pending: Seconds,
-
-    /// Time spent stopping after stop (not billed).
-    #[arg(long, value_name = "D", default_value = "0", value_parser = parse_duration)]
-    pub stopping: Seconds,
-
-    /// Time spent stopping after hibernate, saving RAM to EBS (billed as usage).
-    #[arg(long, value_name = "D", default_value = "60", value_parser = parse_duration)]
-    pub hibernating: Seconds,
-
-    /// Time spent shutting down after terminate (not billed; EBS bills until terminated).
-    #[arg(long = "shutting-down", value_name = "D", default_value = "0", value_parser = parse_duration)]
-    pub shutting_down: Seconds,
-
-    #[command(flatten)]
-    pub reserve: ReserveFlags,
-
-    #[command(flatten)]
-    pub what_if: WhatIf,
-
-    #[command(flatten)]
-    pub later: LaterFlags,
-}
-
-/// The reserved strategy's flags.
-#[derive(Debug, Args)]
-pub struct ReserveFlags {
-    /// Reserved Instances to hold for the whole replay: TYPE=COUNT, repeatable (regional,
-    /// in --region, for the operating system the scenario runs TYPE on; TYPE:OS=COUNT to
-    /// name it), or `auto` for the count per family and operating system that minimizes
-    /// the total cost. Default with --strategy reserved or all: auto.
-    #[arg(long, value_name = "TYPE[:OS]=COUNT|auto")]
-    pub reserve: Vec<String>,
-    /// Reservation term.
-    #[arg(long, value_enum, default_value = "1yr")]
-    pub term: Term,
-    /// Reservation offering class.
-    #[arg(long, value_enum, default_value = "standard")]
-    pub offering: Offering,
-    /// How the reservation is paid: the upfront part is spread evenly over the term's hours.
-    /// The bundled catalog has all-upfront (standard) for every operating system and
-    /// no-upfront (standard and convertible) for Linux; `ec2plan pricing show TYPE` lists a
-    /// type's offers.
-    #[arg(long, value_enum, default_value = "all-upfront")]
-    pub payment: Payment,
-}
-
-/// Flags of the CLI contract for strategies this build cannot price yet: accepted by the
-/// parser so scripts written against the contract get a clear refusal, not "unknown flag".
-#[derive(Debug, Args)]
-pub struct LaterFlags {
-    /// Mixed strategy: instances of each group launched On-Demand before any Spot
-    /// (Auto Scaling's OnDemandBaseCapacity).
-    #[arg(long = "on-demand-base", value_name = "N", default_value = "0")]
-    pub on_demand_base: u64,
-    /// Mixed strategy: percent of the capacity above the base launched On-Demand, the rest
-    /// Spot, rounded in favour of On-Demand (Auto Scaling's
-    /// OnDemandPercentageAboveBaseCapacity; its own default is 100, which would make the
-    /// mixed row equal On-Demand).
-    #[arg(long = "on-demand-above-base", value_name = "PCT", default_value = "50",
-          value_parser = clap::value_parser!(u64).range(0..=100))]
-    pub on_demand_above_base: u64,
-    /// Where Spot interruptions come from: the scenario's `interrupt` rows; none (they
-    /// become ordinary terminations); or `advisor`, a seeded model drawing interruptions
-    /// from each type's Spot Instance Advisor band (then `interrupt` rows are terminations).
-    #[arg(long, value_enum, default_value = "scenario")]
-    pub interruptions: Interruptions,
-    /// Seed of the advisor model; the same seed gives the same output, byte for byte.
-    #[arg(long, value_name = "N")]
-    pub seed: Option<u64>,
-    /// Run the advisor model N times (seeds N, N+1, …) on all cores and report p5/p50/p95.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000))]
-    pub trials: Option<u64>,
-    /// How long after an interruption the advisor model's replacement launches.
-    #[arg(long = "replace-after", value_name = "D", default_value = "2m", value_parser = parse_duration)]
-    pub replace_after: Seconds,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Interruptions {
-    None,
-    Scenario,
-    Advisor,
-}
-
-/// What-if questions without editing the file.
-#[derive(Debug, Clone, Args)]
-pub struct WhatIf {
-    /// Override an attribute column for every launch (instance_type=m7g.large) or one
-    /// group's (batch.interruptible=true); repeatable. Keys: instance_type, region, os,
-    /// ebs_gb, ebs_type, root, public_ip, interruptible, hibernation, scale_in.
-    #[arg(long, value_name = "[GROUP.]KEY=VALUE")]
-    pub set: Vec<String>,
-    /// Multiply every desired capacity of a schedule by F (rounded up).
-    #[arg(long, value_name = "F", value_parser = parse_factor)]
-    pub scale: Option<rust_decimal::Decimal>,
-}
-
-fn parse_factor(text: &str) -> Result<rust_decimal::Decimal, String> {
-    let value: rust_decimal::Decimal = text.trim().parse().map_err(|_| {
-        format!(
-            "{text:?} is not a number like 1.5",
-            text = crate::location::excerpt(&text)
-        )
-    })?;
-    if value <= rust_decimal::Decimal::ZERO || value > rust_decimal::Decimal::from(1000) {
-        return Err(format!("{text} must be more than 0 and at most 1000"));
-    }
-    Ok(value)
-}
-
-fn parse_time(text: &str) -> Result<Timestamp, String> {
-    Timestamp::parse(text).map_err(|e| e.to_string())
-}
-
-fn parse_duration(text: &str) -> Result<Seconds, String> {
-    Seconds::parse(text).map_err(|e| e.to_string())
-}
+/// Offer-file excerpts kept in the repository stand in for the multi-gigabyte downloads.
+const IMPORT_EXAMPLES: &str = "Examples (with the excerpts kept in the repository's tests/data):
+  ec2plan pricing import tests/data/offer/us-east-1.csv -o my-prices
+  ec2plan pricing import tests/data/spot/orf-spot-prices-c6i.2xlarge-eu-west-1-2026-01-16.json -o spot-prices";
 
 /// What a command prints: its report for standard output, and notes for standard error,
 /// those the report's format has no place for (a CSV summary has no room for sentences, and
@@ -348,7 +339,8 @@ impl From<String> for Printed {
 /// Runs a parsed command line; returns what goes to standard output and standard error.
 pub fn run(cli: Cli) -> Result<Printed, Error> {
     let inputs: Vec<&std::path::Path> = match &cli.command {
-        Command::Simulate(args) | Command::Recommend(args) => vec![&args.scenario],
+        Command::Simulate(args) => vec![&args.scenario],
+        Command::Recommend(args) => vec![&args.scenario],
         Command::Expand(args) => vec![&args.schedule],
         Command::Compare(args) => args.scenarios.iter().map(PathBuf::as_path).collect(),
         Command::Pricing(PricingCommand::Import { files, .. }) => {
@@ -359,7 +351,7 @@ pub fn run(cli: Cli) -> Result<Printed, Error> {
     inputs.into_iter().try_for_each(refuse_directory)?;
     match cli.command {
         Command::Simulate(args) => simulate::run(&args),
-        Command::Recommend(args) => recommend::run(&args).map(Printed::from),
+        Command::Recommend(args) => recommend::run(&args),
         Command::Expand(args) => expand::run(&args).map(Printed::from),
         Command::Compare(args) => compare::run(&args),
         Command::Generate(args) => generate::run(&args).map(Printed::from),
@@ -367,6 +359,8 @@ pub fn run(cli: Cli) -> Result<Printed, Error> {
             import::run(&files, &out).map(Printed::from)
         }
         Command::Pricing(PricingCommand::Show(args)) => pricing_show::run(&args).map(Printed::from),
+        Command::Completions(args) => Ok(manual::completions(&args).into()),
+        Command::Man(args) => manual::man(&args).map(Printed::from),
     }
 }
 

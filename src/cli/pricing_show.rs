@@ -10,6 +10,7 @@ use crate::error::Error;
 use crate::location::{closest_names, did_you_mean};
 use crate::pricing::spot::HistoryRange;
 use crate::pricing::{Catalog, OfferTerms, Sources, NORMALIZATION_SOURCE};
+use crate::report::dollars::dollars;
 use crate::report::Format;
 use clap::Args;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -21,7 +22,7 @@ use std::path::PathBuf;
 pub const EXAMPLES: &str = "Examples:
   ec2plan pricing show m5.large
   ec2plan pricing show m6i.xlarge --region eu-west-1 --os windows
-  ec2plan pricing show m5.large --format csv --pricing my-prices/
+  ec2plan pricing show c6i.large -f csv
 
 Effective hourly = recurring hourly + upfront / hours of the term (8,760 or 26,280);
 discount = 1 - effective hourly / On-Demand hourly.";
@@ -40,7 +41,13 @@ pub struct ShowArgs {
     pub os: Option<String>,
     /// table (for people), csv (one row per price, for a spreadsheet) or json (money as
     /// exact decimal strings).
-    #[arg(long, value_enum, default_value = "table", hide_possible_values = true)]
+    #[arg(
+        short = 'f',
+        long,
+        value_enum,
+        default_value = "table",
+        hide_possible_values = true
+    )]
     pub format: Format,
     /// A directory whose catalog CSV files replace the embedded ones of the same name.
     #[arg(long, value_name = "DIR")]
@@ -254,8 +261,9 @@ fn exact(value: Decimal) -> String {
     value.normalize().to_string()
 }
 
+/// A table's hourly rate: `$0.096/h`, `$1,234.5/h`.
 fn per_hour(value: Decimal) -> String {
-    format!("${}/h", value.normalize())
+    format!("{}/h", dollars(&value.normalize().to_string()))
 }
 
 fn normalization_text(factor: Option<Decimal>) -> String {
@@ -369,7 +377,7 @@ fn offer_row(offer: &Offer, notes: &mut Notes) -> Line {
         offer.terms.term.to_string(),
         offer.terms.offering.to_string(),
         offer.terms.payment.to_string(),
-        format!("${}", exact(offer.upfront)),
+        dollars(&exact(offer.upfront)),
         per_hour(offer.recurring),
         per_hour(rounded(offer.effective, EFFECTIVE_TABLE_PLACES)),
         discount_cell(offer.discount_pct),

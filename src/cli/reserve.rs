@@ -1,6 +1,6 @@
 //! `--reserve`, `--term`, `--offering`, `--payment`: which reservations to price.
 
-use super::{RunArgs, StrategyArg};
+use super::{CatalogFlags, ReserveFlags, StrategyArg};
 use crate::error::Error;
 use crate::location::{closest_names, did_you_mean};
 use crate::pricing::{Catalog, OfferTerms};
@@ -13,21 +13,19 @@ const MAX_COUNT: u64 = 1_000_000;
 
 /// The reserved plan the flags ask for, and a note when `all` leaves reservations out.
 pub fn reserved_plan(
-    run: &RunArgs,
+    strategy: StrategyArg,
+    flags: &ReserveFlags,
+    prices: &CatalogFlags,
     catalog: &Catalog,
 ) -> Result<(Option<ReservedPlan>, Option<String>), Error> {
-    let terms = OfferTerms {
-        term: run.reserve.term,
-        offering: run.reserve.offering,
-        payment: run.reserve.payment,
-    };
-    let given = &run.reserve.reserve;
-    match run.strategy {
+    let terms = flags.offer.terms();
+    let given = &flags.reserve;
+    match strategy {
         StrategyArg::OnDemand if !given.is_empty() => Err(Error::Usage(
             "--reserve applies to --strategy reserved or all, not on-demand".into(),
         )),
         StrategyArg::Reserved | StrategyArg::All if !given.is_empty() => {
-            Ok((Some(parse(given, run, catalog, terms)?), None))
+            Ok((Some(parse(given, &prices.region, catalog, terms)?), None))
         }
         StrategyArg::Reserved => {
             require_prices(catalog)?;
@@ -59,7 +57,7 @@ pub fn require_prices(catalog: &Catalog) -> Result<(), Error> {
 
 fn parse(
     given: &[String],
-    run: &RunArgs,
+    region: &str,
     catalog: &Catalog,
     terms: OfferTerms,
 ) -> Result<ReservedPlan, Error> {
@@ -74,7 +72,7 @@ fn parse(
     }
     let mut requested: Vec<Requested> = Vec::new();
     for text in given {
-        let one = parse_one(text, &run.region, catalog)?;
+        let one = parse_one(text, region, catalog)?;
         if requested
             .iter()
             .any(|r| r.instance_type == one.instance_type && r.os == one.os)

@@ -3,7 +3,10 @@
 use super::input::{Opened, ScenarioInput};
 use super::progress::Progress;
 use super::reserve::reserved_plan;
-use super::{Interruptions, RunArgs, SimulateArgs, StrategyArg, WhatIf};
+use super::{
+    CatalogFlags, Interruptions, ReplayFlags, SimulateArgs, SpotFlags, StrategyArg, TrialFlags,
+    WhatIf,
+};
 use crate::error::Error;
 use crate::lifecycle::Timings;
 use crate::location::{closest_names, did_you_mean};
@@ -24,21 +27,24 @@ use std::fs::File;
 use std::path::Path;
 
 pub fn run(args: &SimulateArgs) -> Result<super::Printed, Error> {
-    check_later_flags(args)?;
-    let catalog = load_catalog(&args.run)?;
-    let (reserved, note) = reserved_plan(&args.run, &catalog)?;
-    let (mut options, spot_note) = spot_options(&args.run, &catalog, options(&args.run, reserved))?;
-    let trial_plan = trial_plan(&args.run, &mut options);
+    check_trial_flags(&args.spot, &args.trials)?;
+    check_groups(args)?;
+    let catalog = load_catalog(&args.catalog)?;
+    let (reserved, note) = reserved_plan(args.strategy, &args.reserve, &args.catalog, &catalog)?;
+    let options = options(&args.replay, reserved);
+    let (mut options, spot_note) = spot_options(args.strategy, &args.spot, &catalog, options)?;
+    let trial_plan = trial_plan(args, &mut options);
     let input = ScenarioInput::new(&args.scenario, trial_plan.is_some())?;
     let label = input.label.clone();
-    let (source, progress) = open_with_progress(args, &input, &catalog)?;
-    let mut reader = with_markets(source, &catalog, &args.run, &mut options);
-    let (mut outcome, staged) = match &args.run.out {
+    let reading = reading(args);
+    let (source, progress) = open_with_progress(&reading, &input, &catalog, args.quiet)?;
+    let mut reader = with_markets(source, &catalog, args.spot.interruptions, &mut options);
+    let (mut outcome, staged) = match &args.out {
         Some(dir) => {
             let itemize = Itemize {
                 label: &label,
-                period: args.run.granularity,
-                strategies: itemized(args.run.strategy, &options),
+                period: args.granularity,
+                strategies: itemized(args.strategy, &options),
             };
             let (outcome, staged) =
                 simulate_into(dir, reader.as_mut(), &catalog, &options, itemize)?;
@@ -51,7 +57,7 @@ pub fn run(args: &SimulateArgs) -> Result<super::Printed, Error> {
     };
     let bands = match trial_plan {
         Some(plan) => {
-            let opener = || open_scenario(args, &input, &catalog);
+            let opener = || open_source(&input, &reading, &catalog);
             let trials = trials::run(&opener, &catalog, &options, plan)?;
             let bands = trials::bands(&trials)?;
             for band in bands.iter().rev() {
@@ -74,7 +80,7 @@ pub fn run(args: &SimulateArgs) -> Result<super::Printed, Error> {
         None => None,
     };
     drop(progress);
-    keep_requested(&mut outcome, args.run.strategy);
+    keep_requested(&mut outcome, args.strategy);
     let mut summary = Summary::new(&label, &outcome)?;
     summary.notes.extend(note);
     summary.notes.extend(spot_note);
@@ -97,15 +103,18 @@ pub fn run(args: &SimulateArgs) -> Result<super::Printed, Error> {
         }
         let written = Written {
             label: &label,
-            quiet: args.run.quiet,
+            quiet: args.quiet,
         };
         let chart_bands = bands.as_ref().map(|(_, _, b)| b.as_slice());
         write_finance(&mut out, written, &outcome, &catalog, (items, chart_bands))?;
         out.commit()?;
     }
+    let groups = args
+        .groups
+        .map(|n| usize::try_from(n).unwrap_or(usize::MAX));
     Ok(printed(
-        summary.render(args.run.format),
-        args.run.format,
+        summary.render_with(args.format, groups),
+        args.format,
         &summary.notes,
     ))
 }
@@ -129,24 +138,44 @@ fn notes_text(notes: &[String]) -> String {
     notes.iter().map(|n| format!("note: {n}\n")).collect()
 }
 
-pub(super) fn load_catalog(run: &RunArgs) -> Result<Catalog, Error> {
-    let catalog = match &run.pricing {
+/// `--groups` shortens the table; CSV and JSON keep every group, so it would change nothing
+/// there, and a flag that changes nothing is refused rather than ignored.
+fn check_groups(args: &SimulateArgs) -> Result<(), Error> {
+    let format = match args.format {
+        crate::report::Format::Table => return Ok(()),
+        crate::report::Format::Csv => "csv",
+        crate::report::Format::Json => "json",
+    };
+    match args.groups {
+        Some(n) => Err(Error::Usage(format!(
+            "--groups {n} shortens the table, and --format {format} keeps every group; \
+             leave out --groups or print the table"
+        ))),
+        None => Ok(()),
+    }
+}
+
+pub(super) fn load_catalog(flags: &CatalogFlags) -> Result<Catalog, Error> {
+    let catalog = match &flags.pricing {
         Some(dir) => Catalog::with_overrides(dir)?,
         None => Catalog::embedded()?,
     };
-    check_region(&catalog, &run.region)?;
+    check_region(&catalog, &flags.region)?;
     Ok(catalog)
 }
 
-pub(super) fn options(run: &RunArgs, reserved: Option<crate::simulation::ReservedPlan>) -> Options {
+pub(super) fn options(
+    replay: &ReplayFlags,
+    reserved: Option<crate::simulation::ReservedPlan>,
+) -> Options {
     Options {
         timings: Timings {
-            pending: run.pending,
-            stopping: run.stopping,
-            hibernating: run.hibernating,
-            shutting_down: run.shutting_down,
+            pending: replay.pending,
+            stopping: replay.stopping,
+            hibernating: replay.hibernating,
+            shutting_down: replay.shutting_down,
         },
-        until: run.until,
+        until: replay.until,
         reserved,
         // `--out` takes the charges as they come (`simulate_into`), not kept in the outcome.
         keep_charges: false,
@@ -158,31 +187,37 @@ pub(super) fn options(run: &RunArgs, reserved: Option<crate::simulation::Reserve
     }
 }
 
-/// Opens the scenario as an event log or a schedule, as its header says.
-pub(super) fn open_scenario<'c>(
-    args: &SimulateArgs,
-    input: &ScenarioInput,
-    catalog: &'c Catalog,
-) -> Result<Box<dyn EventSource + 'c>, Error> {
-    open_source(
-        input,
-        &args.run.region,
-        args.run.until,
-        &args.run.what_if,
-        catalog,
-    )
+/// How a scenario is read: the region its rows default to, where the replay ends, and the
+/// what-if overrides.
+pub(super) struct Reading<'a> {
+    pub region: &'a str,
+    pub until: Option<crate::clock::Timestamp>,
+    pub what_if: &'a WhatIf,
 }
 
+fn reading(args: &SimulateArgs) -> Reading<'_> {
+    Reading {
+        region: &args.catalog.region,
+        until: args.replay.until,
+        what_if: &args.what_if,
+    }
+}
+
+/// Opens the scenario as an event log or a schedule, as its header says.
 pub(super) fn open_source<'c>(
     input: &ScenarioInput,
-    region: &str,
-    until: Option<crate::clock::Timestamp>,
-    what_if: &WhatIf,
+    reading: &Reading,
     catalog: &'c Catalog,
 ) -> Result<Box<dyn EventSource + 'c>, Error> {
-    let defaults = defaults(region, what_if, catalog)?;
+    let defaults = defaults(reading.region, reading.what_if, catalog)?;
     let opened = input.open()?;
-    source_of(input, opened, (until, what_if), catalog, defaults)
+    source_of(
+        input,
+        opened,
+        (reading.until, reading.what_if),
+        catalog,
+        defaults,
+    )
 }
 
 /// The reader for an opened scenario, by its kind.
@@ -217,19 +252,19 @@ fn source_of<'c>(
 }
 
 /// Opens an event log read through a progress line (schedules are read whole, and fast).
-fn open_with_progress<'c>(
-    args: &SimulateArgs,
+pub(super) fn open_with_progress<'c>(
+    reading: &Reading,
     input: &ScenarioInput,
     catalog: &'c Catalog,
+    quiet: bool,
 ) -> Result<(Box<dyn EventSource + 'c>, Option<Progress>), Error> {
-    let defaults = defaults(&args.run.region, &args.run.what_if, catalog)?;
+    let defaults = defaults(reading.region, reading.what_if, catalog)?;
     let opened = input.open()?;
-    let run = (args.run.until, &args.run.what_if);
-    if opened.kind == Some(Kind::Schedule) || args.run.what_if.scale.is_some() || opened.size == 0 {
+    let run = (reading.until, reading.what_if);
+    if opened.kind == Some(Kind::Schedule) || reading.what_if.scale.is_some() || opened.size == 0 {
         return Ok((source_of(input, opened, run, catalog, defaults)?, None));
     }
-    let (counting, progress) =
-        Progress::start(opened.stream, &input.label, opened.size, args.run.quiet);
+    let (counting, progress) = Progress::start(opened.stream, &input.label, opened.size, quiet);
     let opened = Opened {
         stream: Box::new(counting),
         ..opened
@@ -248,11 +283,12 @@ fn defaults(region: &str, what_if: &WhatIf, catalog: &Catalog) -> Result<Default
 /// Which Spot strategies to meter: those asked for, if the catalog has Spot prices (a
 /// history or regional averages).
 pub(super) fn spot_options(
-    run: &RunArgs,
+    strategy: StrategyArg,
+    flags: &SpotFlags,
     catalog: &Catalog,
     mut options: Options,
 ) -> Result<(Options, Option<String>), Error> {
-    let (spot, mixed) = match run.strategy {
+    let (spot, mixed) = match strategy {
         StrategyArg::Spot => (true, false),
         StrategyArg::Mixed => (false, true),
         StrategyArg::All => (true, true),
@@ -265,7 +301,7 @@ pub(super) fn spot_options(
         let problem = "the price catalog has no Spot prices (no regional Spot averages and no Spot price history); \
                        add spot_average.csv or spot_prices.csv to a --pricing directory, \
                        or import `aws ec2 describe-spot-price-history` output with `ec2plan pricing import`";
-        if run.strategy == StrategyArg::All {
+        if strategy == StrategyArg::All {
             return Ok((
                 options,
                 Some(format!("spot and mixed: not priced, because {problem}")),
@@ -275,28 +311,31 @@ pub(super) fn spot_options(
     }
     options.spot = spot;
     options.mixed = mixed.then_some(Distribution {
-        base: run.later.on_demand_base,
-        above_base_pct: run.later.on_demand_above_base,
+        base: flags.on_demand_base,
+        above_base_pct: flags.on_demand_above_base,
     });
     Ok((options, None))
 }
 
 /// With `--interruptions advisor`, the Spot strategies come from seeded trials instead of
 /// the main replay, which then prices On-Demand (and reservations) only.
-fn trial_plan(run: &RunArgs, options: &mut Options) -> Option<TrialPlan> {
-    if run.later.interruptions != Interruptions::Advisor
+fn trial_plan(args: &SimulateArgs, options: &mut Options) -> Option<TrialPlan> {
+    if args.spot.interruptions != Interruptions::Advisor
         || !(options.spot || options.mixed.is_some())
     {
         return None;
     }
     let plan = TrialPlan {
-        trials: run.later.trials.unwrap_or(1),
-        seed: run.later.seed.unwrap_or(1),
-        replace_after: run.later.replace_after,
-        until: run.until,
+        trials: args.trials.trials.unwrap_or(1),
+        seed: args.trials.seed.unwrap_or(1),
+        replace_after: args
+            .trials
+            .replace_after
+            .unwrap_or(TrialFlags::DEFAULT_REPLACE_AFTER),
+        until: args.replay.until,
         spot: options.spot,
         mixed: options.mixed,
-        daily: run.out.is_some(),
+        daily: args.out.is_some(),
     };
     options.spot = false;
     options.mixed = None;
@@ -307,15 +346,15 @@ fn trial_plan(run: &RunArgs, options: &mut Options) -> Option<TrialPlan> {
 pub(super) fn with_markets<'a>(
     source: Box<dyn EventSource + 'a>,
     catalog: &'a Catalog,
-    run: &RunArgs,
+    interruptions: Interruptions,
     options: &mut Options,
 ) -> Box<dyn EventSource + 'a> {
-    if !options.spot && options.mixed.is_none() && run.later.interruptions != Interruptions::None {
+    if !options.spot && options.mixed.is_none() && interruptions != Interruptions::None {
         return source;
     }
     let distribution = options.mixed.unwrap_or_default();
     let mut assigner = MarketAssigner::new(source, catalog, distribution);
-    assigner.interruptions_as_terminations = run.later.interruptions == Interruptions::None;
+    assigner.interruptions_as_terminations = interruptions == Interruptions::None;
     Box::new(assigner)
 }
 
@@ -450,15 +489,18 @@ fn simulate_into(
     Ok((outcome, Staged { out, items }))
 }
 
-fn check_later_flags(args: &SimulateArgs) -> Result<(), Error> {
-    let later = &args.run.later;
-    let advisor = later.interruptions == Interruptions::Advisor;
-    match (advisor, later.seed.is_some(), later.trials.is_some()) {
+fn check_trial_flags(spot: &SpotFlags, trials: &TrialFlags) -> Result<(), Error> {
+    let advisor = spot.interruptions == Interruptions::Advisor;
+    match (advisor, trials.seed.is_some(), trials.trials.is_some()) {
         (false, true, _) => Err(Error::Usage(
             "--seed seeds the advisor model: add --interruptions advisor".into(),
         )),
         (false, _, true) => Err(Error::Usage(
             "--trials repeats the advisor model: add --interruptions advisor".into(),
+        )),
+        _ if !advisor && trials.replace_after.is_some() => Err(Error::Usage(
+            "--replace-after times the advisor model's replacements: add --interruptions advisor"
+                .into(),
         )),
         _ => Ok(()),
     }

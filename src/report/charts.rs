@@ -95,6 +95,21 @@ pub fn draw_all(
             &fleet.categories,
         ),
     )?;
+    written.extend(draw_reservations(dir, scenario, outcome)?);
+    Ok(written)
+}
+
+/// One chart per reservation pool the fit considered: the total cost against the count of
+/// reservations, the chosen count marked (`simulate --out` and `recommend --out` draw them).
+/// Returns the file names written.
+pub fn draw_reservations(
+    dir: &Path,
+    scenario: &str,
+    outcome: &Outcome,
+) -> Result<Vec<String>, ChartError> {
+    let scenario = file_name(scenario);
+    let title = |what: &str| format!("{what}: {scenario}");
+    let mut written = Vec::new();
     for recommendation in outcome.reserved.iter().flat_map(|fit| &fit.recommendations) {
         // Pools are per operating system too; Linux (the usual one) keeps the short name.
         let pool = &recommendation.pool;
@@ -112,10 +127,8 @@ pub fn draw_all(
             "Total cost against {} {} reservations",
             recommendation.pool.os, recommendation.instance_type
         );
-        draw(
-            &name,
-            chart::reservation_curve(&dir.join(&name), &title(&what), &costs, chosen),
-        )?;
+        chart::reservation_curve(&dir.join(&name), &title(&what), &costs, chosen)?;
+        written.push(name);
     }
     Ok(written)
 }

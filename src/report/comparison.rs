@@ -1,6 +1,7 @@
 //! The `compare` report: one row per scenario (or variant) and strategy, with the
 //! difference to the first.
 
+use super::dollars::{dollars, signed_dollars};
 use super::summary::{Format, SummaryRow};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -120,10 +121,32 @@ impl ComparisonReport {
             .max()
             .unwrap_or(8)
             .max(8);
+        let cells: Vec<[String; 6]> = self
+            .rows
+            .iter()
+            .map(|r| {
+                [
+                    dollars(&r.compute_usd),
+                    dollars(&r.storage_usd),
+                    dollars(&r.public_ipv4_usd),
+                    dollars(&r.commitment_usd),
+                    dollars(&r.total_usd),
+                    signed_dollars(&r.difference_usd),
+                ]
+            })
+            .collect();
+        // At least as wide as before thousands separators, wider when a figure needs it.
+        let money = cells
+            .iter()
+            .flatten()
+            .map(String::len)
+            .chain([12])
+            .max()
+            .unwrap_or(12);
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "{:<width$}  {:<10} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12} {:>8}",
+            "{:<width$}  {:<10} {:>money$} {:>money$} {:>money$} {:>money$} {:>money$} {:>money$} {:>8}",
             "scenario",
             "strategy",
             "compute",
@@ -134,18 +157,14 @@ impl ComparisonReport {
             "vs first",
             "%"
         );
-        for r in &self.rows {
+        for (r, [compute, storage, ipv4, commitment, total, difference]) in
+            self.rows.iter().zip(cells)
+        {
             let _ = writeln!(
                 out,
-                "{:<width$}  {:<10} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12} {:>8}",
+                "{:<width$}  {:<10} {compute:>money$} {storage:>money$} {ipv4:>money$} {commitment:>money$} {total:>money$} {difference:>money$} {:>8}",
                 label(r),
                 r.strategy,
-                format!("${}", r.compute_usd),
-                format!("${}", r.storage_usd),
-                format!("${}", r.public_ipv4_usd),
-                format!("${}", r.commitment_usd),
-                format!("${}", r.total_usd),
-                signed_dollars(&r.difference_usd),
                 r.difference_pct
             );
         }
@@ -169,12 +188,4 @@ fn difference(base: Option<&str>, total: &str) -> (String, String) {
         format!("{:.1}", (diff * Decimal::ONE_HUNDRED / base).round_dp(1))
     };
     (format!("{diff:.2}"), pct)
-}
-
-fn signed_dollars(text: &str) -> String {
-    match text.strip_prefix('-') {
-        Some(rest) => format!("-${rest}"),
-        None if text.is_empty() => String::new(),
-        None => format!("+${text}"),
-    }
 }

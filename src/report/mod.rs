@@ -9,6 +9,7 @@
 mod by_hour;
 pub mod charts;
 mod comparison;
+pub mod dollars;
 pub mod finance;
 pub mod focus;
 mod focus_rows;

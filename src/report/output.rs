@@ -110,9 +110,11 @@ pub struct OutputDir {
     one_run: bool,
 }
 
-/// The names of the files a report may hold: what `simulate --out` writes.
-const REPORT_FILES: [&str; 10] = [
+/// The names of the files a report may hold: what `simulate --out` and `recommend --out`
+/// write.
+const REPORT_FILES: [&str; 11] = [
     "summary.csv",
+    "recommendation.csv",
     "groups.csv",
     "timeline.csv",
     "line_items.csv",

@@ -1,5 +1,6 @@
 //! The `recommend` report: one row per pool, with the figures behind the count.
 
+use super::dollars::{dollars, in_text};
 use super::summary::Format;
 use crate::money::MoneyError;
 use crate::pricing::OfferTerms;
@@ -124,28 +125,47 @@ impl RecommendationReport {
             .map(|r| format!("{} {} {}", r.region, r.os, r.pool))
             .collect();
         let width = labels.iter().map(String::len).max().unwrap_or(4).max(4);
+        let money: Vec<[String; 3]> = self
+            .recommendations
+            .iter()
+            .map(|r| {
+                [&r.on_demand_usd, &r.with_reservations_usd, &r.savings_usd].map(|m| dollars(m))
+            })
+            .collect();
+        // At least as wide as before thousands separators, wider when a figure needs it.
+        let cost = money
+            .iter()
+            .flat_map(|m| [m[0].len(), m[1].len()])
+            .chain([12])
+            .max()
+            .unwrap_or(12);
+        let saved = money
+            .iter()
+            .map(|m| m[2].len())
+            .chain([11])
+            .max()
+            .unwrap_or(11);
         let _ = writeln!(
             out,
-            "{:<width$} {:<14} {:>5} {:>11} {:>12} {:>12} {:>11} {:>10}",
+            "{:<width$} {:<14} {:>5} {:>11} {:>cost$} {:>cost$} {:>saved$} {:>10}",
             "pool", "buy", "count", "utilization", "on-demand", "reserved", "savings", "break-even"
         );
-        for (r, pool) in self.recommendations.iter().zip(&labels) {
+        for ((r, pool), [on_demand, reserved, savings]) in
+            self.recommendations.iter().zip(&labels).zip(money)
+        {
             let _ = writeln!(
                 out,
-                "{:<width$} {:<14} {:>5} {:>10}% {:>12} {:>12} {:>11} {:>9}%",
+                "{:<width$} {:<14} {:>5} {:>10}% {on_demand:>cost$} {reserved:>cost$} {savings:>saved$} {:>9}%",
                 pool,
                 r.instance_type,
                 r.count,
                 r.utilization_pct,
-                format!("${}", r.on_demand_usd),
-                format!("${}", r.with_reservations_usd),
-                format!("${}", r.savings_usd),
                 r.break_even_utilization_pct
             );
         }
         out.push('\n');
         for (r, pool) in self.recommendations.iter().zip(&labels) {
-            let _ = writeln!(out, "{pool}: {}", r.why);
+            let _ = writeln!(out, "{pool}: {}", in_text(&r.why));
         }
         out
     }

@@ -1,23 +1,25 @@
 //! The summary: one row per strategy (and per group), in table, CSV and JSON form.
 
+use super::dollars::{dollars, grouped};
 use super::rounding::{apportion, exact_total, groups_table, PrintedRow};
 use crate::billing::{Ledger, Totals};
 use crate::clock::Timestamp;
 use crate::money::{MoneyError, Usd};
 use crate::simulation::Outcome;
 use crate::strategy::{ReservedStats, Strategy};
+use rust_decimal::Decimal;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-/// How `simulate` prints its summary.
+/// How a command prints its report (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// A table for people.
+    /// A table for people: money with thousands separators.
     Table,
-    /// One row per strategy: the cost columns, then each strategy's own figures.
+    /// CSV with a header row, for a spreadsheet: money as plain decimals.
     Csv,
-    /// The summary and the per-group breakdown, money as strings of exact cents.
+    /// JSON: money as strings of exact cents.
     Json,
 }
 
@@ -172,8 +174,14 @@ impl Summary {
     }
 
     pub fn render(&self, format: Format) -> String {
+        self.render_with(format, None)
+    }
+
+    /// The report in `format`; the table's group breakdown shows each strategy's
+    /// `top_groups` costliest groups and one row for the rest (CSV and JSON keep every group).
+    pub fn render_with(&self, format: Format, top_groups: Option<usize>) -> String {
         match format {
-            Format::Table => self.table(),
+            Format::Table => self.table_with(top_groups),
             Format::Csv => self.csv(),
             Format::Json => self.json(),
         }
@@ -192,12 +200,12 @@ impl Summary {
             .find_map(|row| row.reserved.as_ref())?;
         Some(format!(
             "reserved: {} reservations, coverage {}% of instance-seconds, utilization {}%, \
-             {} reservation-hours unused (${})",
+             {} reservation-hours unused ({})",
             r.reservations,
             r.coverage_pct,
             r.utilization_pct,
             r.unused_reservation_hours,
-            r.unused_reservation_usd
+            dollars(&r.unused_reservation_usd)
         ))
     }
 
@@ -211,6 +219,12 @@ impl Summary {
     }
 
     pub fn table(&self) -> String {
+        self.table_with(None)
+    }
+
+    /// The table, its groups costliest first within each strategy, and past `top_groups`
+    /// of them one "other groups" row.
+    pub fn table_with(&self, top_groups: Option<usize>) -> String {
         let mut out = String::new();
         let days = span_days(&self.start, &self.horizon);
         let _ = writeln!(
@@ -218,14 +232,15 @@ impl Summary {
             "{}: {} to {}{days}, {} instances, {} events\n",
             self.scenario, self.start, self.horizon, self.instances, self.events
         );
-        table_block(&mut out, "strategy", &self.strategies, |r| {
-            r.strategy.clone()
-        });
+        let strategies: Vec<TableRow> = self
+            .strategies
+            .iter()
+            .map(|r| TableRow::of(r.strategy.clone(), r))
+            .collect();
+        table_block(&mut out, "strategy", &strategies);
         if !self.groups.is_empty() {
             out.push('\n');
-            table_block(&mut out, "group", &self.groups, |r| {
-                format!("{} ({})", r.group.as_deref().unwrap_or(""), r.strategy)
-            });
+            table_block(&mut out, "group", &group_table(&self.groups, top_groups));
         }
         if !self.bands.is_empty() {
             let _ = writeln!(
@@ -235,7 +250,8 @@ impl Summary {
             );
             for b in &self.bands {
                 let label = format!("{} {}", b.strategy, b.metric);
-                let _ = writeln!(out, "{label:<20} {:>12} {:>12} {:>12}", b.p5, b.p50, b.p95);
+                let [p5, p50, p95] = [&b.p5, &b.p50, &b.p95].map(|v| grouped(v));
+                let _ = writeln!(out, "{label:<20} {p5:>12} {p50:>12} {p95:>12}");
             }
         }
         out.push_str(
@@ -360,42 +376,125 @@ fn reserved_fields(reserved: Option<&ReservedColumns>) -> [String; 5] {
     }
 }
 
-fn table_block(
-    out: &mut String,
-    title: &str,
-    rows: &[SummaryRow],
-    label: impl Fn(&SummaryRow) -> String,
-) {
-    let labels: Vec<String> = rows.iter().map(&label).collect();
-    let width = labels
-        .iter()
-        .map(String::len)
-        .chain([title.len()])
-        .max()
-        .unwrap_or(0);
-    let _ = writeln!(
-        out,
-        "{title:<width$}  {:>12}  {:>12}  {:>12}  {:>12}  {:>12}  {:>14}",
-        "compute", "storage", "public IPv4", "commitment", "total", "instance-hours"
-    );
-    for (r, name) in rows.iter().zip(labels) {
-        let hours = rust_decimal::Decimal::from(r.billed_instance_seconds)
-            / rust_decimal::Decimal::from(3600);
-        let _ = writeln!(
-            out,
-            "{name:<width$}  {:>12}  {:>12}  {:>12}  {:>12}  {:>12}  {:>14}",
-            dollars(&r.compute_usd),
-            dollars(&r.storage_usd),
-            dollars(&r.public_ipv4_usd),
-            dollars(&r.commitment_usd),
-            dollars(&r.total_usd),
-            hours.round_dp(2)
-        );
+/// One row of a human table: its label, its five money cells (compute, storage, public
+/// IPv4, commitment, total) as printed cents, and its billed instance-seconds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct TableRow {
+    label: String,
+    money: [Decimal; 5],
+    billed_seconds: u64,
+}
+
+impl TableRow {
+    fn of(label: String, r: &SummaryRow) -> TableRow {
+        // The cells were printed from `Usd::cents_string`, so they parse; zero otherwise.
+        let cell = |text: &str| text.parse::<Decimal>().unwrap_or_default();
+        TableRow {
+            label,
+            money: [
+                cell(&r.compute_usd),
+                cell(&r.storage_usd),
+                cell(&r.public_ipv4_usd),
+                cell(&r.commitment_usd),
+                cell(&r.total_usd),
+            ],
+            billed_seconds: r.billed_instance_seconds,
+        }
+    }
+
+    fn total(&self) -> Decimal {
+        self.money[4]
     }
 }
 
-fn dollars(cents: &str) -> String {
-    format!("${cents}")
+/// The group breakdown as the table shows it: each strategy's groups (in the order the
+/// strategies come) costliest first, ties by name; with `top`, a strategy's groups past the
+/// first `top` become one "(K other groups)" row, each cell the sum of theirs as printed.
+/// The printed groups add up to their strategy's printed row, cell by cell
+/// (`groups_table`), so the shown rows and the "other" row still do.
+fn group_table(groups: &[SummaryRow], top: Option<usize>) -> Vec<TableRow> {
+    let mut strategies: Vec<&str> = Vec::new();
+    for r in groups {
+        if !strategies.contains(&r.strategy.as_str()) {
+            strategies.push(&r.strategy);
+        }
+    }
+    let mut table = Vec::with_capacity(groups.len());
+    for strategy in strategies {
+        let mut rows: Vec<(&str, TableRow)> = groups
+            .iter()
+            .filter(|r| r.strategy == strategy)
+            .map(|r| {
+                let name = r.group.as_deref().unwrap_or("");
+                (name, TableRow::of(format!("{name} ({strategy})"), r))
+            })
+            .collect();
+        rows.sort_by(|(a, x), (b, y)| y.total().cmp(&x.total()).then_with(|| a.cmp(b)));
+        let shown = top.unwrap_or(usize::MAX).min(rows.len());
+        let rest = rows.split_off(shown);
+        table.extend(rows.into_iter().map(|(_, row)| row));
+        if !rest.is_empty() {
+            table.push(other_groups(strategy, &rest));
+        }
+    }
+    table
+}
+
+/// One row adding up `rest`, cell by cell as printed.
+fn other_groups(strategy: &str, rest: &[(&str, TableRow)]) -> TableRow {
+    let mut money = [Decimal::ZERO; 5];
+    let mut billed_seconds = 0u64;
+    for (_, row) in rest {
+        for (sum, cell) in money.iter_mut().zip(row.money) {
+            *sum += cell;
+        }
+        billed_seconds = billed_seconds.saturating_add(row.billed_seconds);
+    }
+    let groups = match rest.len() {
+        1 => "1 other group".to_string(),
+        n => format!("{n} other groups"),
+    };
+    TableRow {
+        label: format!("({groups}) ({strategy})"),
+        money,
+        billed_seconds,
+    }
+}
+
+/// A block of the table: a heading line, then one line per row, the money right-aligned in
+/// columns at least 12 wide and wider when a figure needs it.
+fn table_block(out: &mut String, title: &str, rows: &[TableRow]) {
+    let width = rows
+        .iter()
+        .map(|r| r.label.len())
+        .chain([title.len()])
+        .max()
+        .unwrap_or(0);
+    let cells: Vec<[String; 5]> = rows
+        .iter()
+        .map(|r| r.money.map(|m| dollars(&format!("{m:.2}"))))
+        .collect();
+    let money = cells
+        .iter()
+        .flatten()
+        .map(String::len)
+        .chain([12])
+        .max()
+        .unwrap_or(12);
+    let _ = writeln!(
+        out,
+        "{title:<width$}  {:>money$}  {:>money$}  {:>money$}  {:>money$}  {:>money$}  {:>14}",
+        "compute", "storage", "public IPv4", "commitment", "total", "instance-hours"
+    );
+    for (r, [compute, storage, ipv4, commitment, total]) in rows.iter().zip(cells) {
+        let hours = Decimal::from(r.billed_seconds) / Decimal::from(3600);
+        let _ = writeln!(
+            out,
+            "{:<width$}  {compute:>money$}  {storage:>money$}  {ipv4:>money$}  {commitment:>money$}  {total:>money$}  {:>14}",
+            r.label,
+            hours.round_dp(2)
+        );
+    }
 }
 
 /// ` (7 days)` for the table's heading.
