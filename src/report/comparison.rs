@@ -2,6 +2,7 @@
 //! difference to the first.
 
 use super::summary::{Format, SummaryRow};
+use crate::spreadsheet::text_cell;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -90,9 +91,9 @@ impl ComparisonReport {
         let _ = writer.write_record(HEADER);
         for r in &self.rows {
             let _ = writer.write_record([
-                &r.scenario,
-                &r.variant,
-                &r.strategy,
+                &*text_cell(&r.scenario),
+                &*text_cell(&r.variant),
+                &*text_cell(&r.strategy),
                 &r.compute_usd,
                 &r.storage_usd,
                 &r.public_ipv4_usd,

@@ -145,7 +145,17 @@ impl RowText {
     pub fn render(&mut self, item: &LineItem) -> Parts<'_> {
         self.scratch.0.clear();
         let names = (self.scenario.as_str(), self.account.as_str());
-        let cells = row(names, item, &mut self.scratch);
+        let mut cells = row(names, item, &mut self.scratch);
+        // Text cells (never the formatted numbers) through the spreadsheet guard; accepted
+        // input never needs it, so this only looks at first characters.
+        for cell in &mut cells {
+            if let Cell::Text(text) = *cell {
+                if crate::spreadsheet::formula_start(text).is_some() {
+                    let guarded = crate::spreadsheet::text_cell(text);
+                    *cell = self.scratch.put(format_args!("{guarded}"));
+                }
+            }
+        }
         let scratch = &self.scratch;
         let before = cells[BILLED + 1..EFFECTIVE].iter();
         join(&mut self.before, before.map(|c| scratch.bytes(c)));
