@@ -957,8 +957,14 @@ fn render(
     text
 }
 
-/// A value as a CSV cell: quoted only where it has to be (no AWS value needs it today).
+/// A value as a CSV cell: quoted only where it has to be (no AWS value needs it today). Text
+/// (anything but a number) goes through the spreadsheet guard, which names refused when read
+/// never need.
 fn csv_cell(value: &str) -> String {
+    let value = match value.parse::<Decimal>() {
+        Ok(_) => std::borrow::Cow::Borrowed(value),
+        Err(_) => crate::spreadsheet::text_cell(value),
+    };
     if value.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
