@@ -66,7 +66,7 @@ fn named(c: char) -> String {
 /// `+`, `-`, `@`, a tab, a carriage return or a line feed, or has one of them after a
 /// semicolon) or when it holds a control character, which no report can show.
 pub fn name_problem(what: &str, raw: &str) -> Option<String> {
-    let shown = excerpt(raw.trim_matches(' '));
+    let shown = raw.trim_matches(' ');
     if let Some(c) = formula_start(raw) {
         let place = match parts(raw).next().and_then(|p| p.chars().next()) {
             Some(first) if first == c => "starts with",
@@ -75,13 +75,15 @@ pub fn name_problem(what: &str, raw: &str) -> Option<String> {
         return Some(format!(
             "{what} {shown:?} {place} {}, which a spreadsheet reads as the start of a formula; \
              a name cannot start with =, +, -, @, a tab, a carriage return or a line feed",
-            named(c)
+            named(c),
+            shown = excerpt(shown)
         ));
     }
     let control = raw.trim().chars().find(|c| c.is_control())?;
     Some(format!(
         "{what} {shown:?} holds {}, which no name may hold",
-        named(control)
+        named(control),
+        shown = excerpt(shown)
     ))
 }
 

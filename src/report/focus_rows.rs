@@ -199,9 +199,10 @@ fn join<'c>(out: &mut Vec<u8>, cells: impl Iterator<Item = &'c [u8]>) {
 /// A csv error as the I/O error it almost always is (writing a record can fail otherwise only
 /// on a record of the wrong length, which these are not).
 pub(super) fn csv_to_io(error: csv::Error) -> std::io::Error {
+    let words = error.to_string();
     match error.into_kind() {
         csv::ErrorKind::Io(error) => error,
-        other => std::io::Error::other(format!("{other:?}")),
+        _ => std::io::Error::other(words),
     }
 }
 

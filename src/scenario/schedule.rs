@@ -269,7 +269,8 @@ fn refuse_idle_groups(
     };
     let problem = format!(
         "group {group:?} never wants an instance and is never given an instance_type, so its \
-         rows do nothing{hint}{groups}"
+         rows do nothing{hint}{groups}",
+        group = crate::location::excerpt(&*group)
     );
     Err(LocatedError::new(location, problem))
 }
