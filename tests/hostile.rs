@@ -630,3 +630,144 @@ proptest! {
         no_formula_cell("expand", &expand.stdout)?;
     }
 }
+
+// ---------------------------------------------------------------- Spot history JSON limits
+
+/// Runs the binary under GNU time for its peak resident memory in KiB (0, unchecked, where
+/// /usr/bin/time is missing).
+fn peak_kib(args: &[&str]) -> (Ran, u64) {
+    let time = Path::new("/usr/bin/time");
+    if !time.exists() {
+        return (run(args, None, LIMIT), 0);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("rss").display().to_string();
+    let mut all = vec!["-f", "%M", "-o", &report, env!("CARGO_BIN_EXE_ec2plan")];
+    all.extend(args);
+    let started = Instant::now();
+    let out = Command::new(time).args(&all).output().unwrap();
+    let ran = Ran {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        took: started.elapsed(),
+    };
+    let kib = std::fs::read_to_string(&report)
+        .ok()
+        .and_then(|t| t.lines().last().and_then(|l| l.trim().parse().ok()))
+        .unwrap_or(0);
+    (ran, kib)
+}
+
+#[test]
+fn a_spot_history_of_dev_zero_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let zero = dir.path().join("zero.json");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    let zero = zero.display().to_string();
+    let out = dir.path().join("out").display().to_string();
+    let ran = run(&["pricing", "import", &zero, "--out", &out], None, LIMIT);
+    refused(
+        &ran,
+        &format!(
+            "error: {zero}:1: not a describe-spot-price-history dump: expected value (column 1)"
+        ),
+    );
+    assert!(ran.took < Duration::from_secs(10), "{:?}", ran.took);
+    assert!(!Path::new(&out).exists());
+}
+
+#[test]
+fn a_spot_history_of_100_mb_of_nul_bytes_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nul.json");
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len(100 << 20).unwrap();
+    let path = path.display().to_string();
+    let out = dir.path().join("out").display().to_string();
+    let (ran, kib) = peak_kib(&["pricing", "import", &path, "--out", &out]);
+    refused(
+        &ran,
+        &format!(
+            "error: {path}:1: not a describe-spot-price-history dump: expected value (column 1)"
+        ),
+    );
+    assert!(ran.took < Duration::from_secs(10), "{:?}", ran.took);
+    assert!(kib < 64 << 10, "{kib} KiB");
+}
+
+#[test]
+fn a_huge_string_in_a_spot_history_ends_after_a_mebibyte() {
+    let dir = tempfile::tempdir().unwrap();
+    // Minified, as one line: a zone name of 100 MB on line 1, then a pretty one on line 3.
+    let mut text = b"{\"SpotPriceHistory\": [{\"AvailabilityZone\": \"".to_vec();
+    text.extend(std::iter::repeat_n(b'a', 100 << 20));
+    text.extend(b"\"}]}");
+    let path = write(dir.path(), "huge.json", &text);
+    let out = dir.path().join("out").display().to_string();
+    let (ran, kib) = peak_kib(&["pricing", "import", &path, "--out", &out]);
+    refused(
+        &ran,
+        &format!(
+            "error: {path}:1: a JSON string that starts on this line is longer than 1 MiB \
+             (1,048,576 bytes), the longest value ec2plan reads; is the file `aws ec2 \
+             describe-spot-price-history` output?"
+        ),
+    );
+    assert!(ran.took < Duration::from_secs(10), "{:?}", ran.took);
+    assert!(kib < 64 << 10, "{kib} KiB");
+    let pretty = format!(
+        "{{\n  \"SpotPriceHistory\": [\n    {{\n      \"AvailabilityZone\": \"{}\"\n    }}\n  ]\n}}\n",
+        "b".repeat(2 << 20)
+    );
+    let path = write(dir.path(), "pretty.json", pretty.as_bytes());
+    let ran = run(&["pricing", "import", &path, "--out", &out], None, LIMIT);
+    refused(
+        &ran,
+        &format!("error: {path}:4: a JSON string that starts on this line"),
+    );
+}
+
+#[test]
+fn a_minified_spot_history_is_read_whole() {
+    // The AWS CLI's example, minified onto one line longer than the CSV line limit: JSON has
+    // no line limit, only a limit on each value.
+    let record = |i: usize| {
+        format!(
+            "{{\"AvailabilityZone\":\"us-east-1a\",\"InstanceType\":\"m5.large\",\"ProductDescription\":\"Linux/UNIX\",\"SpotPrice\":\"0.0{}\",\"Timestamp\":\"2026-01-01T{:02}:{:02}:00Z\"}}",
+            1 + i % 9,
+            i / 60 % 24,
+            i % 60
+        )
+    };
+    let records: Vec<String> = (0..1440).map(record).collect();
+    let mut text = format!("{{\"SpotPriceHistory\":[{}]", records.join(","));
+    // Padding in an ignored field takes the single line past 1 MiB.
+    text.push_str(&format!(",\"NextToken\":\"{}\"}}", "t".repeat(1_000_000)));
+    assert!(text.len() > 1 << 20);
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "min.json", text.as_bytes());
+    let out = dir.path().join("out");
+    let ran = run(
+        &[
+            "pricing",
+            "import",
+            &path,
+            "--out",
+            &out.display().to_string(),
+        ],
+        None,
+        LIMIT,
+    );
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert!(
+        ran.stdout.starts_with("kept 1440 Spot price records\n"),
+        "{}",
+        ran.stdout
+    );
+    let csv = std::fs::read_to_string(out.join("spot_prices.csv")).unwrap();
+    assert_eq!(
+        csv.lines().filter(|l| l.starts_with("us-east-1a,")).count(),
+        1440
+    );
+}

@@ -58,8 +58,7 @@ fn literals(code: &str) -> Vec<Literal> {
                     .chain(std::iter::repeat_n(b'#', hashes))
                     .collect();
                 let end = body
-                    + code[body..]
-                        .as_bytes()
+                    + code.as_bytes()[body..]
                         .windows(close.len())
                         .position(|w| w == close.as_slice())
                         .unwrap();
