@@ -7,6 +7,9 @@
 //! The check runs on the bytes as they stream in, with `memchr` jumping from line end to line
 //! end, so it costs little next to the CSV parser. A cell is part of a line, so the line
 //! limit bounds every cell too.
+//!
+//! A Spot price history (JSON) is read through [`JsonLimited`] instead, which bounds each
+//! string value and the whole file rather than lines: a minified dump is one long line.
 
 use crate::location::{LocatedError, Location};
 use std::io::Read;
