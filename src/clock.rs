@@ -63,7 +63,7 @@ pub enum TimeError {
     FractionalSeconds(String),
     #[error("{:?} is outside the years {MIN_YEAR} to {MAX_YEAR}", crate::location::excerpt(.0))]
     OutOfRange(String),
-    #[error("{0:?} is after {LATEST} in UTC, the latest time ec2plan handles")]
+    #[error("{:?} is after {LATEST} in UTC, the latest time ec2plan handles", crate::location::excerpt(.0))]
     AfterLatest(String),
 }
 

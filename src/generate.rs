@@ -370,7 +370,7 @@ impl Plan {
             let known: Vec<&str> = catalog.region_names().collect();
             return Err(invalid(&format!(
                 "unknown region {:?} (the catalog prices {})",
-                options.region,
+                crate::location::excerpt(&options.region),
                 crate::location::listing(&known)
             )));
         }

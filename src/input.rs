@@ -7,6 +7,9 @@
 //! The check runs on the bytes as they stream in, with `memchr` jumping from line end to line
 //! end, so it costs little next to the CSV parser. A cell is part of a line, so the line
 //! limit bounds every cell too.
+//!
+//! A Spot price history (JSON) is read through [`JsonLimited`] instead, which bounds each
+//! string value and the whole file rather than lines: a minified dump is one long line.
 
 use crate::location::{LocatedError, Location};
 use std::io::Read;
@@ -27,13 +30,24 @@ pub enum LimitError {
         "a quoted cell opened on this line runs past the end of the line, and no scenario column can hold a line break; is a closing quote missing?"
     )]
     OpenQuote { line: u64 },
+    #[error(
+        "a JSON string that starts on this line is longer than 1 MiB (1,048,576 bytes), the longest value ec2plan reads; is the file `aws ec2 describe-spot-price-history` output?"
+    )]
+    LongValue { line: u64 },
+    #[error(
+        "the file is larger than 1 GiB (1,073,741,824 bytes), the most ec2plan reads from one Spot price history; split the history by time into several files and import them together"
+    )]
+    LargeFile,
 }
 
 impl LimitError {
     /// The physical line (the header is line 1) the problem is on.
     pub fn line(&self) -> u64 {
         match self {
-            LimitError::LongLine { line } | LimitError::OpenQuote { line } => *line,
+            LimitError::LongLine { line }
+            | LimitError::OpenQuote { line }
+            | LimitError::LongValue { line } => *line,
+            LimitError::LargeFile => 0,
         }
     }
 
@@ -215,6 +229,124 @@ impl<R: Read> Read for Limited<R> {
     }
 }
 
+/// The most of one JSON file (a Spot price history) ec2plan reads: 1 GiB. A year of every
+/// instance type's history in one region, as the AWS CLI prints it, is a few hundred MB.
+pub const MAX_JSON_BYTES: u64 = 1 << 30;
+
+/// A reader for JSON (a Spot price history) that fails once a string value is longer than
+/// [`MAX_LINE_BYTES`] or the file longer than [`MAX_JSON_BYTES`], and counts lines.
+///
+/// A per-line limit does not fit JSON: the AWS CLI pretty-prints it (short lines), but a
+/// minified dump is one long line. Bounding each string instead keeps memory to a record at
+/// a time (serde_json buffers one string while it parses it), so a file of one huge value
+/// ends after a mebibyte. serde_json reads one byte at a time through this reader, so the
+/// line counted here is the line it is reading, and the line where the current object at
+/// depth three (a record of `{"SpotPriceHistory": [...]}`) opened is kept in
+/// [`JsonLimited::record_line`] for messages.
+pub struct JsonLimited<R> {
+    inner: R,
+    total: u64,
+    line: u64,
+    in_string: bool,
+    escaped: bool,
+    string_len: usize,
+    string_line: u64,
+    depth: u32,
+    record_line: std::rc::Rc<std::cell::Cell<u64>>,
+    pending: Option<LimitError>,
+}
+
+impl<R: std::io::BufRead> JsonLimited<R> {
+    pub fn new(inner: R) -> JsonLimited<R> {
+        JsonLimited {
+            inner,
+            total: 0,
+            line: 1,
+            in_string: false,
+            escaped: false,
+            string_len: 0,
+            string_line: 1,
+            depth: 0,
+            record_line: std::rc::Rc::new(std::cell::Cell::new(0)),
+            pending: None,
+        }
+    }
+
+    /// Where the record being read opened (its line), shared with whoever reads this.
+    pub fn record_line(&self) -> std::rc::Rc<std::cell::Cell<u64>> {
+        std::rc::Rc::clone(&self.record_line)
+    }
+
+    /// Takes in one byte; the problem it makes, if any.
+    fn scan(&mut self, byte: u8) -> Option<LimitError> {
+        self.total += 1;
+        if self.total > MAX_JSON_BYTES {
+            return Some(LimitError::LargeFile);
+        }
+        if byte == b'\n' {
+            self.line += 1;
+        }
+        if self.in_string {
+            self.string_len += 1;
+            if self.string_len > MAX_LINE_BYTES {
+                return Some(LimitError::LongValue {
+                    line: self.string_line,
+                });
+            }
+            match (self.escaped, byte) {
+                (true, _) => self.escaped = false,
+                (false, b'\\') => self.escaped = true,
+                (false, b'"') => self.in_string = false,
+                _ => {}
+            }
+            return None;
+        }
+        match byte {
+            b'"' => {
+                self.in_string = true;
+                self.string_len = 0;
+                self.string_line = self.line;
+            }
+            b'{' | b'[' => {
+                self.depth = self.depth.saturating_add(1);
+                if byte == b'{' && self.depth == 3 {
+                    self.record_line.set(self.line);
+                }
+            }
+            b'}' | b']' => self.depth = self.depth.saturating_sub(1),
+            _ => {}
+        }
+        None
+    }
+}
+
+impl<R: std::io::BufRead> Read for JsonLimited<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if let Some(problem) = &self.pending {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                problem.clone(),
+            ));
+        }
+        let available = self.inner.fill_buf()?;
+        let n = available.len().min(buf.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        let mut taken = 0;
+        while taken < n {
+            if let Some(problem) = self.scan(buf[taken]) {
+                self.pending = Some(problem);
+                break;
+            }
+            taken += 1;
+        }
+        self.inner.consume(taken);
+        if taken == 0 && n > 0 {
+            return self.read(buf);
+        }
+        Ok(taken)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,6 +384,47 @@ mod tests {
         ok.extend(std::iter::repeat_n(b'x', MAX_LINE_BYTES));
         ok.push(b'\n');
         assert!(read_all(&ok, true).is_ok());
+    }
+
+    fn read_json(bytes: &[u8]) -> Result<Vec<u8>, LimitError> {
+        let mut out = Vec::new();
+        match JsonLimited::new(bytes).read_to_end(&mut out) {
+            Ok(_) => Ok(out),
+            Err(e) => Err(LimitError::of_io(&e)
+                .cloned()
+                .unwrap_or(LimitError::LargeFile)),
+        }
+    }
+
+    #[test]
+    fn json_strings_are_limited_not_lines() {
+        // A minified file is one long line: fine while each string is short.
+        let record = br#"{"AvailabilityZone":"us-east-1a","SpotPrice":"0.1"},"#;
+        let mut long = b"{\"SpotPriceHistory\":[".to_vec();
+        while long.len() <= MAX_LINE_BYTES * 2 {
+            long.extend_from_slice(record);
+        }
+        long.extend_from_slice(b"{}]}");
+        assert_eq!(read_json(&long).ok(), Some(long.clone()));
+        // One string over the limit, opened on line 2; escaped quotes do not close it.
+        let mut huge = b"{\n\"a\\\"b".to_vec();
+        huge.extend(std::iter::repeat_n(b'x', MAX_LINE_BYTES));
+        assert_eq!(read_json(&huge), Err(LimitError::LongValue { line: 2 }));
+    }
+
+    #[test]
+    fn the_line_a_record_opens_on_is_kept() {
+        let text = b"{\n \"SpotPriceHistory\": [\n  {\"a\": \"{\"},\n  {\n   \"b\": 1}\n ]\n}";
+        let mut reader = JsonLimited::new(&text[..]);
+        let lines = reader.record_line();
+        let mut seen = Vec::new();
+        let mut byte = [0u8; 1];
+        while reader.read(&mut byte).unwrap() == 1 {
+            if seen.last() != Some(&lines.get()) {
+                seen.push(lines.get());
+            }
+        }
+        assert_eq!(seen, vec![0, 3, 4]);
     }
 
     #[test]

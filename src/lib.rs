@@ -18,6 +18,7 @@ pub mod pricing;
 pub mod report;
 pub mod scenario;
 pub mod simulation;
+pub mod spreadsheet;
 pub mod strategy;
 pub mod trials;
 

@@ -372,10 +372,10 @@ fn an_offer_the_catalog_lacks_names_what_it_has_and_where_to_get_the_rest() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = write(dir.path(), "one.csv", ONE_HOUR);
     let sentence = "error: the price catalog has no 1yr standard partial-upfront reservation for \
-linux m5.large in us-east-1; it has 1yr standard no-upfront, 1yr standard all-upfront, \
-1yr convertible no-upfront, 3yr standard no-upfront, 3yr standard all-upfront, \
-3yr convertible no-upfront (choose with --term, --offering and --payment); for other offers, \
-import AWS's EC2 offer file with `ec2plan pricing import` and pass it with --pricing\n";
+linux m5.large in us-east-1; it has 1yr standard no-upfront or all-upfront, \
+1yr convertible no-upfront, 3yr standard no-upfront or all-upfront, 3yr convertible no-upfront \
+(choose with --term, --offering and --payment); other offers come from AWS's EC2 offer file \
+through `ec2plan pricing import`\n";
     for reserve in ["auto", "m5.large=1"] {
         ec2plan()
             .args(["simulate", &scenario, "--strategy", "reserved"])

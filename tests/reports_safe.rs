@@ -279,7 +279,7 @@ fn conflicting_spot_records_in_an_import_are_refused_naming_both_records() {
         .code(3)
         .stdout("")
         .stderr(format!(
-            "error: {}: record 1 of SpotPriceHistory: Linux/UNIX m5.large in us-east-1a at \
+            "error: {}:1: record 1 of SpotPriceHistory: Linux/UNIX m5.large in us-east-1a at \
              2026-03-01T00:00:00Z costs 0.04 here but 0.036 in record 1 of {}; remove one of \
              the two\n",
             b.display(),

@@ -26,11 +26,11 @@ pub fn run(files: &[PathBuf], out: &Path) -> Result<String, Error> {
     for path in files {
         let label = path.display().to_string();
         if is_spot_dump(path)? {
-            let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+            let file = File::open(path).map_err(|source| Error::Read {
                 path: path.clone(),
                 source,
             })?;
-            spot.read(&label, &text)?;
+            spot.read(&label, file)?;
             continue;
         }
         let file = File::open(path).map_err(|source| Error::Read {
@@ -73,9 +73,17 @@ pub fn run(files: &[PathBuf], out: &Path) -> Result<String, Error> {
     Ok(report)
 }
 
-/// A Spot history dump is JSON; an offer file is CSV. The first bytes tell.
+/// A Spot history dump is JSON; an offer file is CSV. A name ending in `.json` says so
+/// (then whatever the file holds is read as JSON, and refused as JSON); otherwise the first
+/// bytes tell.
 fn is_spot_dump(path: &Path) -> Result<bool, Error> {
     use std::io::Read;
+    let json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if json {
+        return Ok(true);
+    }
     let mut head = [0u8; 4096];
     let mut file = File::open(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),

@@ -55,7 +55,7 @@ impl ScenarioInput {
         let stdin = path.as_os_str() == "-";
         let label = match stdin {
             true => "stdin".to_string(),
-            false => path.display().to_string(),
+            false => label_of(path),
         };
         let regular = !stdin && {
             let meta = std::fs::metadata(path).map_err(|source| read_error(path, source))?;
@@ -103,6 +103,18 @@ impl ScenarioInput {
             }
         };
         sniff(stream, size, &self.label)
+    }
+}
+
+/// How reports and messages name the scenario at `path`: the path as given, or, for a
+/// relative path a spreadsheet would read as a formula (`=cost.csv`, `@home.csv`), the same
+/// file as `./=cost.csv`. The label is the `scenario` column of compare's CSV and the
+/// `x_Scenario` column of line_items.csv (docs/spreadsheet-safety.md).
+pub fn label_of(path: &Path) -> String {
+    let shown = path.display().to_string();
+    match shown.chars().next() {
+        Some(c) if crate::spreadsheet::FORMULA_STARTS.contains(&c) => format!("./{shown}"),
+        _ => shown,
     }
 }
 

@@ -472,12 +472,28 @@ struct CsvRow {
 fn csv(shown: &Shown) -> Result<String, Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     for row in csv_rows(shown) {
-        writer.serialize(row).map_err(output_error)?;
+        writer.serialize(guarded(row)).map_err(output_error)?;
     }
     let bytes = writer
         .into_inner()
         .map_err(|e| output_error(e.to_string()))?;
     String::from_utf8(bytes).map_err(output_error)
+}
+
+/// The row with its text cells (not its numbers) through the spreadsheet guard
+/// (`crate::spreadsheet`).
+fn guarded(row: CsvRow) -> CsvRow {
+    let text = |s: String| crate::spreadsheet::text_cell(&s).into_owned();
+    CsvRow {
+        region: text(row.region),
+        instance_type: text(row.instance_type),
+        os: text(row.os),
+        term: text(row.term),
+        offering: text(row.offering),
+        payment: text(row.payment),
+        source: text(row.source),
+        ..row
+    }
 }
 
 fn output_error(e: impl std::fmt::Display) -> Error {

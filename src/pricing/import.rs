@@ -329,6 +329,18 @@ impl Row<'_> {
         Ok(value)
     }
 
+    /// A required name that reaches the catalog and the reports (an instance type, a region
+    /// code): refused if a spreadsheet would read it as a formula or it holds a control
+    /// character (`crate::spreadsheet`).
+    fn name(&self, index: usize) -> Result<&str, LocatedError> {
+        let value = self.required(index)?;
+        let column = self.header.get(index).map_or("", header_name);
+        match crate::spreadsheet::name_problem(column, value) {
+            Some(problem) => Err(self.error(index, problem)),
+            None => Ok(value),
+        }
+    }
+
     fn price(&self, index: usize) -> Result<Decimal, LocatedError> {
         let text = self.get(index);
         // Normalized (0.0960000000 → 0.096) so that messages and output show the price
@@ -626,8 +638,8 @@ impl OfferImporter {
         if !reserved && row.get(c.unit) != "Hrs" {
             return Ok(false);
         }
-        let instance_type = row.required(c.instance_type)?.to_string();
-        let region = row.required(c.region_code)?.to_string();
+        let instance_type = row.name(c.instance_type)?.to_string();
+        let region = row.name(c.region_code)?.to_string();
         let spec = Spec {
             vcpu: row.vcpu(c.vcpu)?,
             memory_gib: row.memory_gib(c.memory)?,
@@ -735,7 +747,7 @@ impl OfferImporter {
         let Some(volume) = VolumeType::parse(row.get(c.volume_api_name)) else {
             return Ok(false);
         };
-        let region = row.required(c.region_code)?.to_string();
+        let region = row.name(c.region_code)?.to_string();
         let price = row.price(c.price_per_unit)?;
         let what = format!("{volume} storage in {region}");
         let key = (region, volume.name());
@@ -945,8 +957,14 @@ fn render(
     text
 }
 
-/// A value as a CSV cell: quoted only where it has to be (no AWS value needs it today).
+/// A value as a CSV cell: quoted only where it has to be (no AWS value needs it today). Text
+/// (anything but a number) goes through the spreadsheet guard, which names refused when read
+/// never need.
 fn csv_cell(value: &str) -> String {
+    let value = match value.parse::<Decimal>() {
+        Ok(_) => std::borrow::Cow::Borrowed(value),
+        Err(_) => crate::spreadsheet::text_cell(value),
+    };
     if value.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {

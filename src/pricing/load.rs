@@ -254,6 +254,17 @@ impl Table<'_> {
         Ok(value)
     }
 
+    /// A required name (an instance type, region, operating system or zone): refused if a
+    /// spreadsheet would read it as a formula or it holds a control character, since it
+    /// reaches the reports (`crate::spreadsheet`).
+    fn name(&self, column: &'static str) -> Result<&str, CatalogError> {
+        let value = self.required(column)?;
+        match crate::spreadsheet::name_problem(column, value) {
+            Some(problem) => Err(self.error(column, problem)),
+            None => Ok(value),
+        }
+    }
+
     fn price(&self, column: &'static str) -> Result<rust_decimal::Decimal, CatalogError> {
         let text = self.required(column)?;
         parse_price(text).map_err(|e| self.error(column, format!("{column} {e}")))
@@ -506,7 +517,7 @@ fn region_end(text: &str, start: usize, region: &str) -> usize {
 
 fn load_types(catalog: &mut Catalog, source: &Source) -> Result<(), CatalogError> {
     for_each_row(source, &["instance_type", "vcpu", "memory_gib"], |row| {
-        let name = row.required("instance_type")?;
+        let name = row.name("instance_type")?;
         let vcpu = row.required("vcpu")?.parse::<u32>().map_err(|_| {
             row.error(
                 "vcpu",
@@ -533,7 +544,7 @@ fn load_platforms(catalog: &mut Catalog, source: &Source) -> Result<(), CatalogE
         "spot_product_description",
     ];
     for_each_row(source, &columns, |row| {
-        let os = row.required("os")?.to_string();
+        let os = row.name("os")?.to_string();
         let billing = match row.required("billing")? {
             "per-second" => BillingUnit::PerSecond,
             "per-hour" => BillingUnit::PerHour,
@@ -571,7 +582,7 @@ fn load_hourly(
         if known.skip_unknown && !known.has(row.field("instance_type"), row.field("os")) {
             return Ok(());
         }
-        let region = row.required("region")?;
+        let region = row.name("region")?;
         let instance_type = known_type(row, known)?;
         let os = known_os(row, known)?;
         let rate = HourlyRate::new(row.price("usd_per_hour")?);
@@ -608,7 +619,7 @@ fn load_ebs(source: &Source, target: &mut impl Target) -> Result<(), CatalogErro
         source,
         &["region", "volume_type", "usd_per_gb_month"],
         |row| {
-            let region = row.required("region")?;
+            let region = row.name("region")?;
             let name = row.required("volume_type")?;
             let volume = VolumeType::parse(name).ok_or_else(|| {
                 let names = VolumeType::ALL.map(VolumeType::name);
@@ -635,7 +646,7 @@ fn load_ebs(source: &Source, target: &mut impl Target) -> Result<(), CatalogErro
 
 fn load_ipv4(source: &Source, target: &mut impl Target) -> Result<(), CatalogError> {
     for_each_row(source, &["region", "usd_per_hour"], |row| {
-        let region = row.required("region")?;
+        let region = row.name("region")?;
         let rate = HourlyRate::new(row.price("usd_per_hour")?);
         if target.region(region).public_ipv4.replace(rate).is_some() {
             return Err(row.error("region", format!("{region} is priced twice")));
@@ -663,7 +674,7 @@ fn load_reserved(
         if known.skip_unknown && !known.has(row.field("instance_type"), row.field("os")) {
             return Ok(());
         }
-        let region = row.required("region")?;
+        let region = row.name("region")?;
         let instance_type = known_type(row, known)?;
         let os = known_os(row, known)?;
         let terms = OfferTerms {
@@ -715,8 +726,8 @@ fn load_spot(catalog: &mut Catalog, source: &Source) -> Result<(), CatalogError>
     // earlier one (an exact repeat is harmless and kept once).
     let mut seen: HashMap<(String, String, String, Timestamp), (Decimal, u64)> = HashMap::new();
     for_each_row(source, &columns, |row| {
-        let zone = row.required("availability_zone")?;
-        let instance_type = row.required("instance_type")?;
+        let zone = row.name("availability_zone")?;
+        let instance_type = row.name("instance_type")?;
         let product = row.required("product_description")?;
         let bare = product.trim_end_matches(" (Amazon VPC)");
         let systems: Vec<&String> = products
@@ -773,8 +784,8 @@ pub(super) fn load_daily(file: &CatalogFile) -> Result<super::spot_daily::SpotDa
     let mut seen = std::collections::HashSet::new();
     let columns = ["region", "instance_type", "day", "usd_per_hour"];
     for_each_row(&Source::file(file), &columns, |row| {
-        let region = row.required("region")?;
-        let instance_type = row.required("instance_type")?;
+        let region = row.name("region")?;
+        let instance_type = row.name("instance_type")?;
         let text = row.required("day")?;
         let day = crate::clock::Timestamp::parse(&format!("{text}T00:00:00Z"))
             .map_err(|_| {
@@ -814,9 +825,9 @@ fn load_advisor(catalog: &mut Catalog, source: &Source) -> Result<(), CatalogErr
         "savings_pct",
     ];
     for_each_row(source, &columns, |row| {
-        let region = row.required("region")?;
-        let instance_type = row.required("instance_type")?;
-        let os = row.required("os")?;
+        let region = row.name("region")?;
+        let instance_type = row.name("instance_type")?;
+        let os = row.name("os")?;
         let band = choice(
             row,
             "interruption_band",

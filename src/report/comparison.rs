@@ -3,6 +3,7 @@
 
 use super::dollars::{dollars, signed_dollars};
 use super::summary::{Format, SummaryRow};
+use crate::spreadsheet::text_cell;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -91,9 +92,9 @@ impl ComparisonReport {
         let _ = writer.write_record(HEADER);
         for r in &self.rows {
             let _ = writer.write_record([
-                &r.scenario,
-                &r.variant,
-                &r.strategy,
+                &*text_cell(&r.scenario),
+                &*text_cell(&r.variant),
+                &*text_cell(&r.strategy),
                 &r.compute_usd,
                 &r.storage_usd,
                 &r.public_ipv4_usd,

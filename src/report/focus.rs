@@ -16,6 +16,7 @@ use crate::money::{MoneyError, Usd};
 use crate::pricing::{Catalog, OfferTerms};
 use crate::scenario::Market;
 use crate::simulation::Outcome;
+use crate::spreadsheet::text_cell;
 use crate::strategy::allocation::Allocation;
 use crate::strategy::{Portfolio, Strategy};
 use rust_decimal::Decimal;
@@ -835,7 +836,9 @@ pub fn monthly_csv(
             .unwrap_or_else(|| Usd::new(value).round_cents());
         *next += 1;
         out.push_str(&format!(
-            "{month},{strategy},{kind},{}\n",
+            "{month},{},{},{}\n",
+            text_cell(strategy),
+            text_cell(kind),
             value.cents_string()
         ));
     }

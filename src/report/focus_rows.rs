@@ -145,7 +145,17 @@ impl RowText {
     pub fn render(&mut self, item: &LineItem) -> Parts<'_> {
         self.scratch.0.clear();
         let names = (self.scenario.as_str(), self.account.as_str());
-        let cells = row(names, item, &mut self.scratch);
+        let mut cells = row(names, item, &mut self.scratch);
+        // Text cells (never the formatted numbers) through the spreadsheet guard; accepted
+        // input never needs it, so this only looks at first characters.
+        for cell in &mut cells {
+            if let Cell::Text(text) = *cell {
+                if crate::spreadsheet::formula_start(text).is_some() {
+                    let guarded = crate::spreadsheet::text_cell(text);
+                    *cell = self.scratch.put(format_args!("{guarded}"));
+                }
+            }
+        }
         let scratch = &self.scratch;
         let before = cells[BILLED + 1..EFFECTIVE].iter();
         join(&mut self.before, before.map(|c| scratch.bytes(c)));
@@ -189,9 +199,10 @@ fn join<'c>(out: &mut Vec<u8>, cells: impl Iterator<Item = &'c [u8]>) {
 /// A csv error as the I/O error it almost always is (writing a record can fail otherwise only
 /// on a record of the wrong length, which these are not).
 pub(super) fn csv_to_io(error: csv::Error) -> std::io::Error {
+    let words = error.to_string();
     match error.into_kind() {
         csv::ErrorKind::Io(error) => error,
-        other => std::io::Error::other(format!("{other:?}")),
+        _ => std::io::Error::other(words),
     }
 }
 

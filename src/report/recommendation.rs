@@ -5,6 +5,7 @@ use super::summary::Format;
 use crate::money::MoneyError;
 use crate::pricing::OfferTerms;
 use crate::simulation::Outcome;
+use crate::spreadsheet::text_cell;
 use crate::strategy::Recommendation;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -88,10 +89,10 @@ impl RecommendationReport {
         for r in &self.recommendations {
             let count = r.count.to_string();
             let _ = writer.write_record([
-                &r.region,
-                &r.os,
-                &r.pool,
-                &r.instance_type,
+                &*text_cell(&r.region),
+                &*text_cell(&r.os),
+                &*text_cell(&r.pool),
+                &*text_cell(&r.instance_type),
                 &count,
                 &r.utilization_pct,
                 &r.on_demand_usd,
@@ -100,7 +101,7 @@ impl RecommendationReport {
                 &r.break_even_utilization_pct,
                 &r.months_to_break_even,
                 &r.one_more_changes_cost_usd,
-                &r.why,
+                &*text_cell(&r.why),
             ]);
         }
         String::from_utf8_lossy(&writer.into_inner().unwrap_or_default()).into_owned()

@@ -6,6 +6,7 @@ use crate::billing::{Ledger, Totals};
 use crate::clock::Timestamp;
 use crate::money::{MoneyError, Usd};
 use crate::simulation::Outcome;
+use crate::spreadsheet::text_cell;
 use crate::strategy::{ReservedStats, Strategy};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -164,12 +165,20 @@ impl Summary {
     /// `bands.csv`: p5 / p50 / p95 of each strategy's figures over the trials.
     pub fn bands_csv(&self) -> String {
         let mut out = String::from("strategy,metric,p5,p50,p95\n");
+        let mut writer = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(Vec::new());
         for b in &self.bands {
-            out.push_str(&format!(
-                "{},{},{},{},{}\n",
-                b.strategy, b.metric, b.p5, b.p50, b.p95
-            ));
+            let _ = writer.write_record([
+                &*text_cell(&b.strategy),
+                &*text_cell(&b.metric),
+                &b.p5,
+                &b.p50,
+                &b.p95,
+            ]);
         }
+        let bytes = writer.into_inner().unwrap_or_default();
+        out.push_str(&String::from_utf8_lossy(&bytes));
         out
     }
 
@@ -332,9 +341,11 @@ fn csv_lines(header: &str, rows: &[SummaryRow], with_group: bool) -> String {
         .from_writer(Vec::new());
     let mut out = format!("{header}\n");
     for r in rows {
-        let mut fields = vec![r.strategy.as_str()];
+        let strategy = text_cell(&r.strategy);
+        let group = text_cell(r.group.as_deref().unwrap_or(""));
+        let mut fields = vec![&*strategy];
         if with_group {
-            fields.push(r.group.as_deref().unwrap_or(""));
+            fields.push(&*group);
         }
         let seconds = r.billed_instance_seconds.to_string();
         fields.extend([

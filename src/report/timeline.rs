@@ -3,6 +3,7 @@
 use crate::error::Error;
 use crate::lifecycle::Span;
 use crate::simulation::TimelineSink;
+use crate::spreadsheet::text_cell;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -54,15 +55,15 @@ impl<W: Write> TimelineSink for TimelineWriter<W> {
         let billed = billed_seconds.to_string();
         self.csv
             .write_record([
-                &*span.spec.name,
-                &*span.spec.group,
-                &*span.spec.instance_type,
-                span.state.name(),
+                &*text_cell(&span.spec.name),
+                &*text_cell(&span.spec.group),
+                &*text_cell(&span.spec.instance_type),
+                &*text_cell(span.state.name()),
                 &start,
                 &end,
                 &seconds,
                 &billed,
-                note,
+                &*text_cell(note),
             ])
             .map_err(|e| csv_error(&self.path, e))
     }

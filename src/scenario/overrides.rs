@@ -114,6 +114,12 @@ fn parse_one(flag: &str, catalog: &Catalog) -> Result<(Option<String>, Col, Stri
         Some((group, key)) if !group.is_empty() => (Some(group.trim().to_string()), key.trim()),
         _ => (None, key.trim()),
     };
+    if let Some(problem) = group
+        .as_deref()
+        .and_then(|g| crate::spreadsheet::name_problem("group", g))
+    {
+        return Err(error(problem));
+    }
     let Some(col) = keys().find(|c| c.name() == key) else {
         let hint = did_you_mean(&closest_names(key, keys().map(Col::name)));
         let keys: Vec<&str> = keys().map(Col::name).collect();

@@ -207,6 +207,8 @@ impl<'c, R: Read> EventReader<'c, R> {
             return Err(self.error(Col::Action, problem));
         }
         let row = Row::new(&self.layout, &self.record, self.line);
+        row.check_name(Col::Instance, "instance name")?;
+        row.check_name(Col::Group, "group")?;
         let spec = Arc::new(self.specs.build(&name, &row)?);
         let id = self
             .instances
@@ -372,6 +374,23 @@ impl<'a> Row<'a> {
             })?
             .trim();
         Ok((!text.is_empty()).then_some(text))
+    }
+}
+
+impl Row<'_> {
+    /// Refuses a name (instance or group) a spreadsheet would read as a formula or that
+    /// holds a control character, judged on the cell as written, before trimming
+    /// (`crate::spreadsheet`).
+    fn check_name(&self, col: Col, what: &str) -> Result<(), LocatedError> {
+        let Some(index) = self.header.position(col) else {
+            return Ok(());
+        };
+        let bytes = self.record.get(index).unwrap_or_default();
+        let raw = String::from_utf8_lossy(bytes);
+        match crate::spreadsheet::name_problem(what, &raw) {
+            Some(problem) => Err(self.error(col, problem)),
+            None => Ok(()),
+        }
     }
 }
 

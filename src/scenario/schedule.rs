@@ -269,7 +269,8 @@ fn refuse_idle_groups(
     };
     let problem = format!(
         "group {group:?} never wants an instance and is never given an instance_type, so its \
-         rows do nothing{hint}{groups}"
+         rows do nothing{hint}{groups}",
+        group = crate::location::excerpt(&*group)
     );
     Err(LocatedError::new(location, problem))
 }
@@ -306,6 +307,7 @@ fn parse_row(
         return Err(cells.error(Col::Time, problem));
     }
     let group: Arc<str> = Arc::from(cells.required(Col::Group)?);
+    cells.check_name(Col::Group, "group")?;
     let desired = parse_desired(cells)?;
     let repeat = match cells.text(Col::Repeat)? {
         None => None,
@@ -398,6 +400,20 @@ impl<'a> RecordCells<'a> {
             .map(str::trim)
             .filter(|s| !s.is_empty());
         Ok(value)
+    }
+
+    /// Refuses a name a spreadsheet would read as a formula or that holds a control
+    /// character, judged on the cell as written (`crate::spreadsheet`).
+    fn check_name(&self, col: Col, what: &str) -> Result<(), LocatedError> {
+        let raw = self
+            .header
+            .position(col)
+            .and_then(|i| self.record.get(i))
+            .unwrap_or_default();
+        match crate::spreadsheet::name_problem(what, raw) {
+            Some(problem) => Err(self.error(col, problem)),
+            None => Ok(()),
+        }
     }
 
     fn required(&self, col: Col) -> Result<&'a str, LocatedError> {

@@ -2,6 +2,7 @@
 
 use super::event::{Action, Event, PublicIp, RootDevice};
 use super::id_map::IdMap;
+use crate::spreadsheet::text_cell;
 use std::io::Write;
 use std::sync::Arc;
 
@@ -51,6 +52,7 @@ impl<W: Write> EventLogWriter<W> {
             }
             .unwrap_or_default();
             let empty = [""; 10];
+            let name = text_cell(&name);
             let mut row = vec![time.as_str(), &name, event.action.name()];
             row.extend(empty);
             return self.csv.write_record(row);
@@ -69,18 +71,18 @@ impl<W: Write> EventLogWriter<W> {
         let flag = |b: bool| if b { "true" } else { "false" };
         self.csv.write_record([
             time.as_str(),
-            &s.name,
+            &text_cell(&s.name),
             event.action.name(),
-            &s.instance_type,
-            &s.region,
-            &s.os,
+            &text_cell(&s.instance_type),
+            &text_cell(&s.region),
+            &text_cell(&s.os),
             &ebs_gb,
             s.ebs_type.name(),
             root,
             ip,
             flag(s.interruptible),
             flag(s.hibernation),
-            &s.group,
+            &text_cell(&s.group),
         ])
     }
 

@@ -253,23 +253,40 @@ pub(crate) fn missing_offer(
     os: &str,
     terms: OfferTerms,
 ) -> Error {
-    let has: Vec<String> = catalog
-        .reserved_offers(region, instance_type)
-        .into_iter()
-        .filter(|(system, _, _)| *system == os)
-        .map(|(_, offer, _)| offer.to_string())
+    // Offers of one term and offering together: "1yr standard no-upfront or all-upfront".
+    let mut has: Vec<(String, Vec<String>)> = Vec::new();
+    let mut count = 0;
+    for (system, offer, _) in catalog.reserved_offers(region, instance_type) {
+        if system != os {
+            continue;
+        }
+        count += 1;
+        let kind = format!("{} {}", offer.term, offer.offering);
+        let payment = offer.payment.to_string();
+        match has.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, payments)) => payments.push(payment),
+            None => has.push((kind, vec![payment])),
+        }
+    }
+    let listed: Vec<String> = has
+        .iter()
+        .map(|(kind, payments)| format!("{kind} {}", payments.join(" or ")))
         .collect();
-    let instead = match has.as_slice() {
+    let instead = match listed.as_slice() {
         [] => "it has no reservation of that type there at all".to_string(),
-        some => format!(
+        some if some.iter().map(String::len).sum::<usize>() <= 200 => format!(
             "it has {} (choose with --term, --offering and --payment)",
             some.join(", ")
+        ),
+        // Too many to list in one short sentence.
+        _ => format!(
+            "it has {count} other offers for it (`ec2plan pricing show {instance_type} --region \
+             {region}` lists them)"
         ),
     };
     Error::Usage(format!(
         "the price catalog has no {terms} reservation for {os} {instance_type} in {region}; \
-         {instead}; for other offers, import AWS's EC2 offer file with `ec2plan pricing import` \
-         and pass it with --pricing"
+         {instead}; other offers come from AWS's EC2 offer file through `ec2plan pricing import`"
     ))
 }
 
