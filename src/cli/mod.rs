@@ -13,6 +13,7 @@ mod pricing_show;
 mod progress;
 mod recommend;
 mod reserve;
+mod scenario_cmd;
 mod simulate;
 
 use crate::clock::{Seconds, Timestamp};
@@ -56,6 +57,9 @@ pub enum Command {
     /// Work with the price catalog.
     #[command(subcommand)]
     Pricing(PricingCommand),
+    /// Write a scenario from what ran (CloudTrail records).
+    #[command(subcommand)]
+    Scenario(scenario_cmd::ScenarioCommand),
 }
 
 #[derive(Debug, Args)]
@@ -367,6 +371,7 @@ pub fn run(cli: Cli) -> Result<Printed, Error> {
             import::run(&files, &out).map(Printed::from)
         }
         Command::Pricing(PricingCommand::Show(args)) => pricing_show::run(&args).map(Printed::from),
+        Command::Scenario(command) => scenario_cmd::run(&command),
     }
 }
 
