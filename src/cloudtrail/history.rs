@@ -421,7 +421,7 @@ impl Replay<'_> {
             }
             (Act::Start, Life::Stopped | Life::Hibernated) => (Action::Start, Life::Running),
             (Act::Stop { .. }, Life::Running) if spec.root == RootDevice::InstanceStore => {
-                return self.unchanged(mention, "its root device is instance store, which cannot stop");
+                return self.unchanged(mention, "has an instance-store root, which cannot stop");
             }
             (Act::Stop { hibernate: true }, Life::Running) if spec.hibernation => {
                 (Action::Hibernate, Life::Hibernated)
@@ -439,7 +439,7 @@ impl Replay<'_> {
                 self.set(mention.instance, None, Life::Ended);
                 return self.unchanged(
                     mention,
-                    "it was stopped from the first record until it ended, so it never ran",
+                    "was stopped from the first record until it ended, so it never ran",
                 );
             }
             (Act::Terminate, Life::Running | Life::Stopped | Life::Hibernated) => {
@@ -460,11 +460,11 @@ impl Replay<'_> {
             },
             (_, life) => {
                 let why = match life {
-                    Life::Waiting => "it was stopped",
-                    Life::Running => "it was already running",
-                    Life::Stopped => "it was already stopped",
-                    Life::Hibernated => "it was hibernated",
-                    Life::Ended => "it had already ended",
+                    Life::Waiting => "was stopped",
+                    Life::Running => "was already running",
+                    Life::Stopped => "was already stopped",
+                    Life::Hibernated => "was hibernated",
+                    Life::Ended => "had already ended",
                 };
                 return self.unchanged(mention, why);
             }

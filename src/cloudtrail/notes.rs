@@ -114,10 +114,10 @@ impl Tally {
                 .window_start
                 .map_or_else(String::new, |t| format!(" ({t})"));
             notes.push(format!(
-                "{} appear in the records before any RunInstances for them: each is launched at \
-                 the earliest record's time{start} if it was running then, or at the \
-                 StartInstances that starts it if it was stopped, with the type --type-of \
-                 gives and default attributes ({})",
+                "instances the records name before any RunInstances for them, so launched \
+                 before the first record: {}; each is launched at the earliest record's \
+                 time{start} if it was running then, or at the StartInstances that starts it if \
+                 it was stopped, with the type --type-of gives and default attributes ({})",
                 self.before.who(),
                 self.before.groups()
             ));
@@ -160,9 +160,9 @@ impl Tally {
         let simulate = "ec2plan simulate --set";
         if !self.ebs_size.is_empty() {
             notes.push(format!(
-                "ebs_gb: the records give no size for a volume of {} (the AMI or snapshot \
-                 decides it), so each such volume counts 8 GiB, and a root volume of an \
-                 instance enabled for hibernation at least its RAM; to price another size, use \
+                "ebs_gb: the records give no size for a volume of {}, a size the AMI or \
+                 snapshot decides, so each such volume counts 8 GiB (the root volume of an \
+                 instance enabled for hibernation at least its RAM); to price another size, use \
                  `{simulate} GROUP.ebs_gb=N` ({})",
                 self.ebs_size.who(),
                 self.ebs_size.groups()
