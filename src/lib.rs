@@ -8,8 +8,8 @@
 pub mod billing;
 pub mod chart;
 pub mod cli;
-pub mod cloudtrail;
 pub mod clock;
+pub mod cloudtrail;
 pub mod error;
 pub mod generate;
 pub mod input;

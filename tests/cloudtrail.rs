@@ -120,7 +120,14 @@ fn all_fixtures() -> Command {
 fn simulate_csv(event_log: &str) -> String {
     stdout_of(
         ec2plan()
-            .args(["simulate", "-", "--strategy", "on-demand", "--format", "csv"])
+            .args([
+                "simulate",
+                "-",
+                "--strategy",
+                "on-demand",
+                "--format",
+                "csv",
+            ])
             .arg("--pricing")
             .arg(test_pricing_dir())
             .write_stdin(event_log),
@@ -250,7 +257,9 @@ fn a_failed_call_is_skipped_and_counted_in_a_note() {
              nothing): Records[4] (eventID e0000000-0000-4000-8000-000000000105, \
              StartInstances) in ",
         ))
-        .stderr(predicate::str::contains("day.json: IncorrectInstanceState\n"));
+        .stderr(predicate::str::contains(
+            "day.json: IncorrectInstanceState\n",
+        ));
 }
 
 #[test]
@@ -451,13 +460,16 @@ fn an_instance_seen_before_its_launch_needs_its_type_and_the_error_says_how() {
 
 #[test]
 fn the_note_on_instances_seen_before_their_launch_says_where_they_start() {
-    all_fixtures().assert().success().stderr(predicate::str::contains(format!(
-        "note: instances the records name before any RunInstances for them, so launched \
+    all_fixtures()
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!(
+            "note: instances the records name before any RunInstances for them, so launched \
          before the first record: 1 instance ({OLD}); each is launched at the earliest \
          record's time (2026-03-02T09:00:00Z) if it was running then, or at the \
          StartInstances that starts it if it was stopped, with the type --type-of gives and \
          default attributes (group: m5.large)\n"
-    )));
+        )));
 }
 
 #[test]
@@ -585,11 +597,15 @@ fn a_file_of_neither_form_or_of_no_instance_records_is_refused() {
         "s3.json",
         r#"{"Records": [{"eventTime": "2026-03-02T10:00:00Z", "eventSource": "s3.amazonaws.com", "eventName": "GetObject"}]}"#,
     );
-    from_cloudtrail().arg(&file).assert().code(3).stderr(format!(
-        "error: {file}: they hold no successful RunInstances, StartInstances, StopInstances, \
+    from_cloudtrail()
+        .arg(&file)
+        .assert()
+        .code(3)
+        .stderr(format!(
+            "error: {file}: they hold no successful RunInstances, StartInstances, StopInstances, \
          RebootInstances, TerminateInstances or BidEvictedEvent record, so there is no event log \
          to write\n"
-    ));
+        ));
 }
 
 #[test]
@@ -624,7 +640,10 @@ fn output_file_is_written_whole_or_not_at_all() {
         .assert()
         .success()
         .stdout("");
-    assert_eq!(fs::read_to_string(&target).unwrap(), format!("{HEADER}{DAY}"));
+    assert_eq!(
+        fs::read_to_string(&target).unwrap(),
+        format!("{HEADER}{DAY}")
+    );
 
     // A bad second file: the error, and the earlier output left exactly as it was.
     let bad = write(dir.path(), "bad.json", "{\"Records\": [");
@@ -635,7 +654,10 @@ fn output_file_is_written_whole_or_not_at_all() {
         .arg(&target)
         .assert()
         .code(3);
-    assert_eq!(fs::read_to_string(&target).unwrap(), format!("{HEADER}{DAY}"));
+    assert_eq!(
+        fs::read_to_string(&target).unwrap(),
+        format!("{HEADER}{DAY}")
+    );
     let fresh = dir.path().join("fresh.csv");
     from_cloudtrail()
         .arg(&bad)
@@ -656,8 +678,12 @@ fn output_file_is_written_whole_or_not_at_all() {
 #[test]
 fn the_notes_list_each_default_once_with_its_override() {
     let file = fixture("day.json");
-    from_cloudtrail().arg(&file).assert().success().stderr(format!(
-        "note: read 9 CloudTrail records from 1 file: 7 event-log rows for 3 instances; not \
+    from_cloudtrail()
+        .arg(&file)
+        .assert()
+        .success()
+        .stderr(format!(
+            "note: read 9 CloudTrail records from 1 file: 7 event-log rows for 3 instances; not \
          used: 2 records of other services or of EC2 calls that start, stop or end no \
          instance, 1 failed call\n\
          note: skipped 1 failed call (the record has an errorCode, so the call changed \
@@ -681,7 +707,7 @@ fn the_notes_list_each_default_once_with_its_override() {
          t3.micro)\n\
          note: a --set GROUP.KEY=VALUE override applies to every instance of the group (its \
          Name tag, else its instance type), and --set KEY=VALUE to every instance\n"
-    ));
+        ));
 }
 
 #[test]
@@ -718,4 +744,85 @@ fn a_hibernating_root_of_unknown_size_holds_the_ram_and_simulate_accepts_it() {
         on_demand_figures(&simulate_csv(&log)),
         "0.13,0.00,0.00,0.00,0.13,3600"
     );
+}
+
+#[test]
+fn volumes_add_up_and_what_the_request_leaves_out_is_noted() {
+    // i-6: root /dev/xvda 10 GiB gp2 + a 100 GiB st1 data volume + a snapshot volume with no
+    // size (8 GiB by default) + an instance-store entry and a noDevice entry (not EBS):
+    // 10 + 100 + 8 = 118 GiB, priced as the root's gp2; launched from a launch template.
+    // i-7: instance-store root and no EBS volume: 1 GiB, noted.
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "volumes.json",
+        r#"{"Records": [
+  {"eventTime": "2026-03-02T10:00:00Z", "eventSource": "ec2.amazonaws.com", "eventName": "RunInstances",
+   "awsRegion": "us-east-1", "eventID": "v-1",
+   "requestParameters": {"instanceType": "m5.large",
+     "launchTemplate": {"launchTemplateId": "lt-0abc", "version": "3"},
+     "blockDeviceMapping": {"items": [
+       {"deviceName": "/dev/xvda", "ebs": {"volumeSize": 10, "volumeType": "gp2"}},
+       {"deviceName": "/dev/sdf", "ebs": {"volumeSize": 100, "volumeType": "st1"}},
+       {"deviceName": "/dev/sdg", "ebs": {"snapshotId": "snap-0abc"}},
+       {"deviceName": "/dev/sdb", "virtualName": "ephemeral0"},
+       {"deviceName": "/dev/sdh", "noDevice": ""}]}},
+   "responseElements": {"instancesSet": {"items": [{"instanceId": "i-6", "instanceType": "m5.large",
+     "rootDeviceType": "ebs", "rootDeviceName": "/dev/xvda",
+     "tagSet": {"items": [{"key": "Name", "value": "db, primary"}]}}]}}},
+  {"eventTime": "2026-03-02T10:00:00Z", "eventSource": "ec2.amazonaws.com", "eventName": "RunInstances",
+   "awsRegion": "us-east-1", "eventID": "v-2", "requestParameters": {"instanceType": "m5.large"},
+   "responseElements": {"instancesSet": {"items": [{"instanceId": "i-7", "instanceType": "m5.large",
+     "rootDeviceType": "instance-store", "rootDeviceName": "/dev/sda1"}]}}}
+]}"#,
+    );
+    from_cloudtrail()
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(format!(
+            "{HEADER}2026-03-02T10:00:00Z,i-6,launch,m5.large,us-east-1,linux,118,gp2,ebs,none,false,false,\"db, primary\"\n\
+             2026-03-02T10:00:00Z,i-7,launch,m5.large,us-east-1,linux,1,gp3,instance-store,none,false,false,m5.large\n"
+        ))
+        .stderr(predicate::str::contains(
+            "note: ebs_gb: the records give no size for a volume of 1 instance (i-6),",
+        ))
+        .stderr(predicate::str::contains(
+            "note: ebs_type: 1 instance (i-6) has volumes of more than one type, and an event \
+             log has one volume per instance, so all of them are priced at the root volume's \
+             type\n",
+        ))
+        .stderr(predicate::str::contains(
+            "note: ebs_gb: 1 instance (i-7) has an instance-store root and no EBS volume",
+        ))
+        .stderr(predicate::str::contains(
+            "note: 1 instance (i-6) was launched from a launch template",
+        ));
+}
+
+#[test]
+fn a_spot_launch_with_hibernation_configured_hibernates_when_interrupted() {
+    // SpotMarketOptions: with HibernationOptions configured, the interruption behaviour is
+    // hibernate.
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "spot-hib.json",
+        r#"{"Records": [
+  {"eventTime": "2026-03-02T10:00:00Z", "eventSource": "ec2.amazonaws.com", "eventName": "RunInstances",
+   "awsRegion": "us-east-1", "eventID": "p-1",
+   "requestParameters": {"instanceType": "m5.large", "hibernationOptions": {"configured": true},
+     "instanceMarketOptions": {"marketType": "spot", "spotOptions": {"spotInstanceType": "persistent"}},
+     "blockDeviceMapping": {"items": [{"deviceName": "/dev/xvda", "ebs": {"volumeSize": 16, "volumeType": "gp3"}}]}},
+   "responseElements": {"instancesSet": {"items": [{"instanceId": "i-8", "instanceType": "m5.large",
+     "rootDeviceType": "ebs", "rootDeviceName": "/dev/xvda", "instanceLifecycle": "spot",
+     "hibernationOptions": {"configured": true}}]}}},
+  {"eventTime": "2026-03-02T11:00:00Z", "eventSource": "ec2.amazonaws.com", "eventName": "BidEvictedEvent",
+   "awsRegion": "us-east-1", "eventID": "p-2", "serviceEventDetails": {"instanceIdSet": ["i-8"]}}
+]}"#,
+    );
+    from_cloudtrail().arg(&file).assert().success().stdout(format!(
+        "{HEADER}2026-03-02T10:00:00Z,i-8,launch,m5.large,us-east-1,linux,16,gp3,ebs,none,true,true,m5.large\n\
+         2026-03-02T11:00:00Z,i-8,hibernate,,,,,,,,,,\n"
+    ));
 }

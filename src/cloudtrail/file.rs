@@ -68,7 +68,10 @@ impl fmt::Display for RecordRef {
     /// `Records[3] (eventID 6e12…, StopInstances)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}[{}]", self.form.array(), self.index)?;
-        let id = self.event_id.as_deref().map(|id| format!("eventID {}", excerpt(id)));
+        let id = self
+            .event_id
+            .as_deref()
+            .map(|id| format!("eventID {}", excerpt(id)));
         let name = self.event_name.as_deref().map(|n| excerpt(n).to_string());
         match (id, name) {
             (Some(id), Some(name)) => write!(f, " ({id}, {name})"),
@@ -181,9 +184,8 @@ fn bad_json(label: &Arc<str>, error: &serde_json::Error, gzip: bool) -> Error {
 
 /// The records of a parsed file, whichever form it has.
 fn records_of(json: Value, label: &Arc<str>, file_index: usize) -> Result<Vec<RawRecord>, Error> {
-    let whole_file = |problem: String| {
-        Error::Input(LocatedError::new(Location::line(label, 0), problem))
-    };
+    let whole_file =
+        |problem: String| Error::Input(LocatedError::new(Location::line(label, 0), problem));
     let Value::Object(mut top) = json else {
         return Err(whole_file(shape_problem()));
     };
@@ -226,7 +228,10 @@ fn shape_problem() -> String {
 
 /// A lookup-events entry's record: the JSON inside its `CloudTrailEvent` string.
 fn unwrap_lookup_event(mut at: RecordRef, item: Value) -> Result<RawRecord, Error> {
-    at.event_id = item.get("EventId").and_then(Value::as_str).map(str::to_string);
+    at.event_id = item
+        .get("EventId")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     at.event_name = item
         .get("EventName")
         .and_then(Value::as_str)

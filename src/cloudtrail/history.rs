@@ -410,8 +410,12 @@ impl Replay<'_> {
         let Some(slot) = self.slots.get(mention.instance) else {
             return Ok(()); // Every instance has a slot after before_the_window.
         };
-        let (life, id, spec, interruption) =
-            (slot.life, slot.id, Arc::clone(&slot.spec), slot.interruption);
+        let (life, id, spec, interruption) = (
+            slot.life,
+            slot.id,
+            Arc::clone(&slot.spec),
+            slot.interruption,
+        );
         let (action, next) = match (mention.act, life) {
             (Act::Start, Life::Waiting) => {
                 self.needs_type(mention, &spec);
@@ -553,8 +557,9 @@ impl Replay<'_> {
             false => DEFAULT_VOLUME_GB,
         };
         let unsized_gb = match volumes.root_unsized {
-            true => root_default
-                .saturating_add(DEFAULT_VOLUME_GB.saturating_mul(volumes.without_size.saturating_sub(1))),
+            true => root_default.saturating_add(
+                DEFAULT_VOLUME_GB.saturating_mul(volumes.without_size.saturating_sub(1)),
+            ),
             false => DEFAULT_VOLUME_GB.saturating_mul(volumes.without_size),
         };
         if volumes.without_size > 0 {

@@ -105,12 +105,19 @@ fn one(at: &RecordRef, request: &Value, item: &Value, i: usize) -> Result<Launch
     };
     let spot = text(item, "/instanceLifecycle") == Some("spot")
         || text(request, "/instanceMarketOptions/marketType") == Some("spot");
-    let interruption = match text(
+    let hibernation = flag(item, "/hibernationOptions/configured")
+        || flag(request, "/hibernationOptions/configured");
+    // SpotMarketOptions: with hibernation configured the behaviour is hibernate; otherwise
+    // terminate unless the request names stop or hibernate.
+    let behaviour = text(
         request,
         "/instanceMarketOptions/spotOptions/instanceInterruptionBehavior",
-    ) {
+    );
+    let interruption = match behaviour {
+        _ if !spot => Interruption::Terminate,
         Some("stop") => Interruption::Stop,
         Some("hibernate") => Interruption::Hibernate,
+        None if hibernation => Interruption::Hibernate,
         _ => Interruption::Terminate,
     };
     Ok(Launched {
@@ -126,8 +133,7 @@ fn one(at: &RecordRef, request: &Value, item: &Value, i: usize) -> Result<Launch
         public_ip: public_ip(request, item),
         spot,
         interruption,
-        hibernation: flag(item, "/hibernationOptions/configured")
-            || flag(request, "/hibernationOptions/configured"),
+        hibernation,
         name_tag: name_tag(request, item),
         from_template: request.get("launchTemplate").is_some_and(|t| !t.is_null()),
     })

@@ -39,6 +39,15 @@ impl Touched {
         )
     }
 
+    /// `one` for a single instance, else `many`: the verb agrees with [`Touched::who`].
+    fn verb<'a>(&self, one: &'a str, many: &'a str) -> &'a str {
+        if self.instances.len() == 1 {
+            one
+        } else {
+            many
+        }
+    }
+
     /// `(groups: web, t3.micro)`, the GROUP names `--set GROUP.KEY` takes.
     fn groups(&self) -> String {
         let names: Vec<&str> = self.groups.iter().map(String::as_str).collect();
@@ -80,7 +89,12 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 /// The first few examples, and how many more there are.
 fn examples(all: &[String]) -> String {
-    let shown = all.iter().take(EXAMPLES).cloned().collect::<Vec<_>>().join("; ");
+    let shown = all
+        .iter()
+        .take(EXAMPLES)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("; ");
     match all.len().saturating_sub(EXAMPLES) {
         0 => shown,
         more => format!("{shown}; and {more} more"),
@@ -178,24 +192,27 @@ impl Tally {
         }
         if !self.mixed_types.is_empty() {
             notes.push(format!(
-                "ebs_type: {} have volumes of more than one type, and an event log has one \
-                 volume per instance, so all their GiB are priced at the root volume's type",
-                self.mixed_types.who()
+                "ebs_type: {} {} volumes of more than one type, and an event log has one \
+                 volume per instance, so all of them are priced at the root volume's type",
+                self.mixed_types.who(),
+                self.mixed_types.verb("has", "have")
             ));
         }
         if !self.no_ebs.is_empty() {
             notes.push(format!(
-                "ebs_gb: {} have an instance-store root and no EBS volume in their records, and \
-                 an event log needs one, so each gets 1 GiB",
-                self.no_ebs.who()
+                "ebs_gb: {} {} an instance-store root and no EBS volume in the records, and an \
+                 event log needs one, so each gets 1 GiB",
+                self.no_ebs.who(),
+                self.no_ebs.verb("has", "have")
             ));
         }
         if !self.os.is_empty() {
             notes.push(format!(
-                "os: {} are priced as Linux, since a RunInstances response marks Windows \
+                "os: {} {} priced as Linux, since a RunInstances response marks Windows \
                  (platform: windows) and nothing tells Linux from RHEL, SUSE or Ubuntu Pro; use \
                  `{simulate} GROUP.os=rhel` for another ({})",
                 self.os.who(),
+                self.os.verb("is", "are"),
                 self.os.groups()
             ));
         }
@@ -210,10 +227,11 @@ impl Tally {
         }
         if !self.template.is_empty() {
             notes.push(format!(
-                "{} were launched from a launch template, whose volumes, market and hibernation \
-                 settings their records do not show, so the defaults above apply to what the \
+                "{} {} launched from a launch template, whose volumes, market and hibernation \
+                 settings the records do not show, so the defaults above apply to what the \
                  request itself does not state",
-                self.template.who()
+                self.template.who(),
+                self.template.verb("was", "were")
             ));
         }
         if !self.hibernate_as_stop.is_empty() {

@@ -88,7 +88,9 @@ pub fn understand(raw: RawRecord) -> Result<Record, Error> {
         });
     }
     if let Some(code) = value.get("errorCode").filter(|c| !c.is_null()) {
-        let code = code.as_str().map_or_else(|| code.to_string(), str::to_string);
+        let code = code
+            .as_str()
+            .map_or_else(|| code.to_string(), str::to_string);
         return Ok(Record {
             at,
             time,
@@ -163,11 +165,14 @@ fn targets(at: &RecordRef, value: &Value) -> Result<Vec<Target>, Error> {
             .iter()
             .enumerate()
             .map(|(i, item)| {
-                let instance = item.get("instanceId").and_then(Value::as_str).ok_or_else(|| {
-                    at.error(format!(
-                        "its {part}.instancesSet.items[{i}] has no instanceId string"
-                    ))
-                })?;
+                let instance = item
+                    .get("instanceId")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| {
+                        at.error(format!(
+                            "its {part}.instancesSet.items[{i}] has no instanceId string"
+                        ))
+                    })?;
                 let previous = with_state
                     .then(|| item.pointer("/previousState/name").and_then(Value::as_str))
                     .flatten()
