@@ -826,3 +826,57 @@ fn a_spot_launch_with_hibernation_configured_hibernates_when_interrupted() {
          2026-03-02T11:00:00Z,i-8,hibernate,,,,,,,,,,\n"
     ));
 }
+
+#[test]
+fn an_instance_stopped_from_the_first_record_until_it_ends_gets_no_row_and_needs_no_type() {
+    // i-9's first record terminates it with previousState stopped: it never ran while the
+    // records cover, so it has no row, needs no --type-of, and is named in a note.
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "stopped.json",
+        r#"{"Records": [
+  {"eventTime": "2026-03-02T09:00:00Z", "eventSource": "ec2.amazonaws.com", "eventName": "TerminateInstances",
+   "awsRegion": "us-east-1", "eventID": "t-1",
+   "requestParameters": {"instancesSet": {"items": [{"instanceId": "i-9"}]}},
+   "responseElements": {"instancesSet": {"items": [{"instanceId": "i-9",
+     "currentState": {"code": 32, "name": "shutting-down"}, "previousState": {"code": 80, "name": "stopped"}}]}}},
+  {"eventTime": "2026-03-02T10:00:00Z", "eventSource": "ec2.amazonaws.com", "eventName": "RunInstances",
+   "awsRegion": "us-east-1", "eventID": "t-2", "requestParameters": {"instanceType": "t3.micro"},
+   "responseElements": {"instancesSet": {"items": [{"instanceId": "i-10", "instanceType": "t3.micro",
+     "rootDeviceType": "ebs", "rootDeviceName": "/dev/xvda"}]}}}
+]}"#,
+    );
+    from_cloudtrail()
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(format!(
+            "{HEADER}2026-03-02T10:00:00Z,i-10,launch,t3.micro,us-east-1,linux,8,gp3,ebs,none,false,false,t3.micro\n"
+        ))
+        .stderr(predicate::str::contains(format!(
+            "note: left out 1 call that changed no state the event log can show: Records[0] \
+             (eventID t-1, TerminateInstances) in {file}: i-9 was stopped from the first record \
+             until it ended, so it never ran\n"
+        )))
+        .stderr(predicate::str::contains("i-9,").not())
+        .stderr(predicate::str::contains("(i-9)").not());
+    // Alone, it leaves nothing to write.
+    let alone = write(
+        dir.path(),
+        "alone.json",
+        &fs::read_to_string(&file).unwrap().replacen(
+            "\"eventName\": \"RunInstances\"",
+            "\"eventName\": \"CreateTags\"",
+            1,
+        ),
+    );
+    from_cloudtrail()
+        .arg(&alone)
+        .assert()
+        .code(3)
+        .stderr(format!(
+            "error: {alone}: the instances the records name never ran in the time they cover, so \
+         there is no event log to write\n"
+        ));
+}

@@ -10,7 +10,7 @@
 
 use super::file::{read_records, RecordRef};
 use super::launch::{Interruption, Launched, Volumes};
-use super::notes::Tally;
+use super::notes::{Assumed, Tally};
 use super::record::{understand, Call, Record, Target};
 use crate::clock::Timestamp;
 use crate::error::Error;
@@ -89,6 +89,8 @@ enum Life {
 struct Slot {
     id: Option<InstanceId>,
     spec: Arc<LaunchSpec>,
+    /// The defaults its launch row takes, counted when it is written.
+    assumed: Assumed,
     life: Life,
     interruption: Interruption,
 }
@@ -130,6 +132,12 @@ pub fn convert(
         replay.apply(mention)?;
     }
     replay.check_types()?;
+    if replay.events.is_empty() {
+        return Err(nothing_to_write(
+            paths,
+            "the instances the records name never ran in the time they cover",
+        ));
+    }
     let mut tally = replay.tally;
     tally.rows = replay.events.len();
     tally.instances = replay.next_id as usize;
@@ -335,8 +343,9 @@ impl Replay<'_> {
                 name_tag: None,
                 from_template: false,
             };
-            let spec = Arc::new(self.spec_of(&facts, &mention.record.region));
-            self.tally.before.add(id, &spec.group);
+            let (spec, mut assumed) = self.spec_of(&facts, &mention.record.region);
+            assumed.before = true;
+            let spec = Arc::new(spec);
             let life = match mention.previous {
                 Some("stopped" | "stopping") => Life::Waiting,
                 Some("running" | "pending") => Life::Running,
@@ -347,7 +356,7 @@ impl Replay<'_> {
             let id_number = match life {
                 Life::Running => {
                     self.needs_type(mention, &spec);
-                    Some(self.launch(window_start, &spec)?)
+                    Some(self.launch(window_start, &spec, assumed)?)
                 }
                 _ => None,
             };
@@ -356,6 +365,7 @@ impl Replay<'_> {
                 Slot {
                     id: id_number,
                     spec,
+                    assumed,
                     life,
                     interruption: Interruption::Terminate,
                 },
@@ -364,8 +374,15 @@ impl Replay<'_> {
         Ok(())
     }
 
-    /// Writes a launch row; the instance's number is its launch order.
-    fn launch(&mut self, time: Timestamp, spec: &Arc<LaunchSpec>) -> Result<InstanceId, Error> {
+    /// Writes a launch row (the instance's number is its launch order) and counts the
+    /// defaults it took.
+    fn launch(
+        &mut self,
+        time: Timestamp,
+        spec: &Arc<LaunchSpec>,
+        assumed: Assumed,
+    ) -> Result<InstanceId, Error> {
+        self.tally.launched(&spec.name, &spec.group, assumed);
         let id = InstanceId(self.next_id);
         self.next_id = self.next_id.checked_add(1).ok_or_else(|| {
             Error::Usage("the records launch more instances than ec2plan can number".into())
@@ -394,13 +411,15 @@ impl Replay<'_> {
     fn apply(&mut self, mention: &Mention<'_>) -> Result<(), Error> {
         let time = mention.time;
         if let Act::Launch(launched) = mention.act {
-            let spec = Arc::new(self.spec_of(launched, &mention.record.region));
-            let id = self.launch(time, &spec)?;
+            let (spec, assumed) = self.spec_of(launched, &mention.record.region);
+            let spec = Arc::new(spec);
+            let id = self.launch(time, &spec, assumed)?;
             self.slots.insert(
                 launched.instance.clone(),
                 Slot {
                     id: Some(id),
                     spec,
+                    assumed,
                     life: Life::Running,
                     interruption: launched.interruption,
                 },
@@ -410,16 +429,17 @@ impl Replay<'_> {
         let Some(slot) = self.slots.get(mention.instance) else {
             return Ok(()); // Every instance has a slot after before_the_window.
         };
-        let (life, id, spec, interruption) = (
+        let (life, id, spec, interruption, assumed) = (
             slot.life,
             slot.id,
             Arc::clone(&slot.spec),
             slot.interruption,
+            slot.assumed,
         );
         let (action, next) = match (mention.act, life) {
             (Act::Start, Life::Waiting) => {
                 self.needs_type(mention, &spec);
-                let id = self.launch(time, &spec)?;
+                let id = self.launch(time, &spec, assumed)?;
                 self.set(mention.instance, Some(id), Life::Running);
                 return Ok(());
             }
@@ -528,19 +548,19 @@ impl Replay<'_> {
         Ok(())
     }
 
-    /// The launch row's attributes: what the record says, else the stated default (counted
-    /// for the notes).
-    fn spec_of(&mut self, facts: &Launched, region: &str) -> LaunchSpec {
+    /// The launch row's attributes: what the record says, else the stated default, and
+    /// which defaults were taken (for the notes, once the instance is launched).
+    fn spec_of(&self, facts: &Launched, region: &str) -> (LaunchSpec, Assumed) {
         let id = facts.instance.as_str();
         let group = facts
             .name_tag
             .clone()
             .unwrap_or_else(|| facts.instance_type.clone());
-        let tally = &mut self.tally;
+        let mut assumed = Assumed::default();
         let os = if facts.windows {
             "windows"
         } else {
-            tally.os.add(id, &group);
+            assumed.os = true;
             "linux"
         };
         let hibernation = facts.hibernation || facts.interruption == Interruption::Hibernate;
@@ -563,7 +583,7 @@ impl Replay<'_> {
             false => DEFAULT_VOLUME_GB.saturating_mul(volumes.without_size),
         };
         if volumes.without_size > 0 {
-            tally.ebs_size.add(id, &group);
+            assumed.ebs_size = true;
         }
         let mut ebs_gb = volumes.stated_gb.saturating_add(unsized_gb);
         let stated_type = match facts.root {
@@ -572,25 +592,25 @@ impl Replay<'_> {
         };
         let ebs_type = stated_type.unwrap_or_else(|| {
             if ebs_gb > 0 {
-                tally.ebs_type.add(id, &group);
+                assumed.ebs_type = true;
             }
             VolumeType::Gp3
         });
         if volumes.other_types.iter().any(|t| *t != ebs_type) {
-            tally.mixed_types.add(id, &group);
+            assumed.mixed_types = true;
         }
         if ebs_gb == 0 {
-            tally.no_ebs.add(id, &group);
+            assumed.no_ebs = true;
             ebs_gb = 1;
         }
         let public_ip = facts.public_ip.unwrap_or_else(|| {
-            tally.public_ip.add(id, &group);
+            assumed.public_ip = true;
             PublicIp::None
         });
         if facts.from_template {
-            tally.template.add(id, &group);
+            assumed.template = true;
         }
-        LaunchSpec {
+        let spec = LaunchSpec {
             name: Arc::from(id),
             instance_type: Arc::from(facts.instance_type.as_str()),
             region: Arc::from(region),
@@ -604,6 +624,7 @@ impl Replay<'_> {
             group: Arc::from(group.as_str()),
             line: 0,
             markets: Markets::default(),
-        }
+        };
+        (spec, assumed)
     }
 }

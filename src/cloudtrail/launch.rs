@@ -218,3 +218,41 @@ fn name_tag(request: &Value, item: &Value) -> Option<String> {
     let name = name.trim();
     (!name.is_empty()).then(|| name.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_name_tag_comes_from_the_response_then_the_request_and_holds_no_line_break() {
+        let request = json!({"tagSpecificationSet": {"items": [
+            {"resourceType": "volume", "tags": [{"key": "Name", "value": "vol"}]},
+            {"resourceType": "instance", "tags": [{"key": "Name", "value": "from-request"}]}]}});
+        let tagged = json!({"tagSet": {"items": [{"key": "Name", "value": " web\n1 "}]}});
+        assert_eq!(name_tag(&request, &tagged).as_deref(), Some("web 1"));
+        assert_eq!(
+            name_tag(&request, &json!({})).as_deref(),
+            Some("from-request")
+        );
+        let blank = json!({"tagSet": {"items": [{"key": "Name", "value": " \t"}]}});
+        assert_eq!(name_tag(&json!({}), &blank), None);
+    }
+
+    #[test]
+    fn the_root_is_the_mapping_on_the_root_device_name() {
+        let request = json!({"blockDeviceMapping": {"items": [
+            {"deviceName": "/dev/sda1", "ebs": {"volumeSize": 50, "volumeType": "io2"}},
+            {"deviceName": "/dev/sdf", "ebs": {"volumeSize": "20", "volumeType": "gp3"}}]}});
+        let mapped = volumes(&request, Some("/dev/sda1"), true);
+        assert_eq!(mapped.stated_gb, 70);
+        assert_eq!(mapped.without_size, 0);
+        assert_eq!(mapped.root_type, Some(VolumeType::Io2));
+        // Another root device: the AMI's root (unknown size) plus both mapped volumes.
+        let unmapped = volumes(&request, Some("/dev/xvda"), true);
+        assert_eq!(unmapped.stated_gb, 70);
+        assert_eq!(unmapped.without_size, 1);
+        assert!(unmapped.root_unsized);
+        assert_eq!(unmapped.root_type, None);
+    }
+}

@@ -56,6 +56,20 @@ impl Touched {
     }
 }
 
+/// The defaults one launch row took.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Assumed {
+    pub ebs_size: bool,
+    pub ebs_type: bool,
+    pub mixed_types: bool,
+    pub no_ebs: bool,
+    pub os: bool,
+    pub public_ip: bool,
+    pub template: bool,
+    /// Launched before the first record (no RunInstances in the files).
+    pub before: bool,
+}
+
 /// Everything the notes report.
 #[derive(Debug, Default)]
 pub struct Tally {
@@ -102,6 +116,25 @@ fn examples(all: &[String]) -> String {
 }
 
 impl Tally {
+    /// Counts the defaults of a launch row written for `instance`.
+    pub fn launched(&mut self, instance: &str, group: &str, assumed: Assumed) {
+        let kinds = [
+            (assumed.before, &mut self.before),
+            (assumed.ebs_size, &mut self.ebs_size),
+            (assumed.ebs_type, &mut self.ebs_type),
+            (assumed.mixed_types, &mut self.mixed_types),
+            (assumed.no_ebs, &mut self.no_ebs),
+            (assumed.os, &mut self.os),
+            (assumed.public_ip, &mut self.public_ip),
+            (assumed.template, &mut self.template),
+        ];
+        for (taken, touched) in kinds {
+            if taken {
+                touched.add(instance, group);
+            }
+        }
+    }
+
     /// The notes, in the order a reader needs them: what was read, what was left out, then
     /// each default with its override.
     pub fn notes(&self) -> Vec<String> {

@@ -66,8 +66,8 @@ pub fn understand(raw: RawRecord) -> Result<Record, Error> {
         at.event_name = Some(name.to_string());
     }
     let time_text = required(&at, &value, "eventTime")?;
-    let time = Timestamp::parse(time_text)
-        .map_err(|e| at.error(format!("its eventTime is not a time: {e}")))?;
+    let time =
+        event_time(time_text).map_err(|e| at.error(format!("its eventTime is not a time: {e}")))?;
     let source = required(&at, &value, "eventSource")?;
     let name = required(&at, &value, "eventName")?;
     let mapped = matches!(
@@ -120,6 +120,20 @@ pub fn understand(raw: RawRecord) -> Result<Record, Error> {
         region,
         call,
     })
+}
+
+/// `eventTime`: CloudTrail writes whole seconds in UTC (`2026-03-02T10:00:00Z`); a copy that
+/// carries fractional seconds (some exports do) is cut to the second it falls in, since an
+/// event log holds whole seconds.
+fn event_time(text: &str) -> Result<Timestamp, crate::clock::TimeError> {
+    match Timestamp::parse(text) {
+        Err(crate::clock::TimeError::FractionalSeconds(_)) => {
+            let (whole, rest) = text.split_at(text.find('.').unwrap_or(text.len()));
+            let offset = rest.trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
+            Timestamp::parse(&format!("{whole}{offset}"))
+        }
+        parsed => parsed,
+    }
 }
 
 /// A string field every record of this kind has.
@@ -213,4 +227,27 @@ fn evicted(at: &RecordRef, value: &Value) -> Result<Vec<Target>, Error> {
             ))),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_times_are_whole_seconds_in_utc() {
+        let whole = event_time("2026-03-02T10:00:00Z").unwrap();
+        assert_eq!(event_time("2026-03-02T10:00:00.999Z").unwrap(), whole);
+        assert_eq!(event_time("2026-03-02T11:00:00.5+01:00").unwrap(), whole);
+        assert!(event_time("yesterday").is_err());
+    }
+
+    #[test]
+    fn lists_are_items_objects_or_bare_arrays() {
+        let wrapped = serde_json::json!({"items": [1, 2]});
+        let bare = serde_json::json!([3]);
+        assert_eq!(items(Some(&wrapped)).len(), 2);
+        assert_eq!(items(Some(&bare)).len(), 1);
+        assert!(items(Some(&serde_json::json!({}))).is_empty());
+        assert!(items(None).is_empty());
+    }
 }
