@@ -2,12 +2,14 @@
 //!
 //! Data flows one way: [`scenario`] reads events, [`lifecycle`] replays them
 //! into state spans, [`billing`] prices the spans from the [`pricing`] catalog, and
-//! [`report`] formats what the [`simulation`] found. [`cli`] is the glue for the binary.
+//! [`report`] formats what the [`simulation`] found. [`cloudtrail`] writes an event log from
+//! what ran. [`cli`] is the glue for the binary.
 
 pub mod billing;
 pub mod chart;
 pub mod cli;
 pub mod clock;
+pub mod cloudtrail;
 pub mod error;
 pub mod generate;
 pub mod input;

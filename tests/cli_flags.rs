@@ -571,6 +571,8 @@ fn completions_name_every_command_for_each_shell() {
             "expand",
             "generate",
             "pricing",
+            "scenario",
+            "from-cloudtrail",
         ] {
             assert!(script.contains(command), "{shell} lacks {command}");
         }
@@ -611,11 +613,13 @@ fn man_writes_roff_for_ec2plan_and_a_page_per_command() {
         "ec2plan-pricing-show.1",
         "ec2plan-pricing.1",
         "ec2plan-recommend.1",
+        "ec2plan-scenario-from-cloudtrail.1",
+        "ec2plan-scenario.1",
         "ec2plan-simulate.1",
         "ec2plan.1",
     ];
     assert_eq!(names(&out), pages);
-    assert!(said.starts_with(&format!("wrote 11 manual pages to {}", out.display())));
+    assert!(said.starts_with(&format!("wrote 13 manual pages to {}", out.display())));
     assert_eq!(fs::read_to_string(out.join("ec2plan.1")).unwrap(), page);
     for name in pages {
         let text = fs::read_to_string(out.join(name)).unwrap();

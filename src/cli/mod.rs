@@ -19,6 +19,7 @@ mod pricing_show;
 mod progress;
 mod recommend;
 mod reserve;
+mod scenario_cmd;
 mod simulate;
 
 pub use flags::{
@@ -85,6 +86,9 @@ pub enum Command {
     /// command) into a directory.
     #[command(after_help = manual::MAN_EXAMPLES)]
     Man(manual::ManArgs),
+    /// Write a scenario from what ran (CloudTrail records).
+    #[command(subcommand)]
+    Scenario(scenario_cmd::ScenarioCommand),
 }
 
 const SIMULATE_EXAMPLES: &str = "Examples:
@@ -361,6 +365,7 @@ pub fn run(cli: Cli) -> Result<Printed, Error> {
         Command::Pricing(PricingCommand::Show(args)) => pricing_show::run(&args).map(Printed::from),
         Command::Completions(args) => Ok(manual::completions(&args).into()),
         Command::Man(args) => manual::man(&args).map(Printed::from),
+        Command::Scenario(command) => scenario_cmd::run(&command),
     }
 }
 
