@@ -7,7 +7,12 @@
 //! The check runs on the bytes as they stream in, with `memchr` jumping from line end to line
 //! end, so it costs little next to the CSV parser. A cell is part of a line, so the line
 //! limit bounds every cell too.
+//!
+//! Since it sees every line end anyway, it is also where a streamed file's physical line
+//! numbers come from ([`Limited::with_line_starts`], [`crate::lines`]): the csv crate's own
+//! count is wrong for CRLF and lone-CR files.
 
+use crate::lines::LineStarts;
 use crate::location::{LocatedError, Location};
 use std::io::Read;
 use std::sync::Arc;
@@ -79,6 +84,10 @@ pub struct Limited<R> {
     prev: u8,
     quote: Quote,
     pending: Option<LimitError>,
+    /// Bytes delivered so far: the stream offset of the next byte.
+    offset: u64,
+    /// Where lines start, when the reader asks for record lines.
+    starts: Option<LineStarts>,
 }
 
 impl<R: Read> Limited<R> {
@@ -92,14 +101,35 @@ impl<R: Read> Limited<R> {
             prev: b'\n',
             quote: Quote::Outside,
             pending: None,
+            offset: 0,
+            starts: None,
         }
     }
 
-    /// Line limit, and no quoted cell across a line end.
+    /// Also remembers where the lines not yet passed start, so the CSV reader on top can ask
+    /// for the physical line of each record ([`Limited::record_line`]). The reader must ask
+    /// for every record (that is what lets passed lines be forgotten); a reader that only
+    /// reads the bytes (into memory) leaves this off.
+    pub fn with_line_starts(mut self) -> Limited<R> {
+        self.starts = Some(LineStarts::default());
+        self
+    }
+
+    /// The physical line (the first is 1) of the record csv says starts at byte `offset`
+    /// (`csv::Position::byte`); offsets must not decrease from one call to the next.
+    /// Without [`Limited::with_line_starts`], the line being scanned.
+    pub fn record_line(&mut self, offset: u64) -> u64 {
+        match &mut self.starts {
+            Some(starts) => starts.record_line(offset),
+            None => self.line,
+        }
+    }
+
+    /// Line limit, and no quoted cell across a line end; remembers line starts.
     pub fn scenario(inner: R) -> Limited<R> {
         Limited {
             strict_quotes: true,
-            ..Limited::new(inner)
+            ..Limited::new(inner).with_line_starts()
         }
     }
 
@@ -156,11 +186,15 @@ impl<R: Read> Limited<R> {
                 (b'\n', _) => {
                     if prev != b'\r' {
                         self.line += 1;
+                        self.line_end(j);
+                    } else if let Some(starts) = &mut self.starts {
+                        starts.crlf(self.offset + j as u64);
                     }
                     self.line_len = 0;
                 }
                 _ => {
                     self.line += 1;
+                    self.line_end(j);
                     self.line_len = 0;
                 }
             }
@@ -171,6 +205,14 @@ impl<R: Read> Limited<R> {
             i = j + 1;
         }
         n
+    }
+
+    /// Notes a line end at `j` in the buffer being scanned (after `self.line` has counted it).
+    #[inline]
+    fn line_end(&mut self, j: usize) {
+        if let Some(starts) = &mut self.starts {
+            starts.line_end(self.offset + j as u64, self.line);
+        }
     }
 
     /// Counts `count` bytes of the current line starting at `at`; the cut-off point when
@@ -211,6 +253,7 @@ impl<R: Read> Read for Limited<R> {
             return self.read(buf);
         }
         self.prev = buf[allowed - 1];
+        self.offset += allowed as u64;
         Ok(allowed)
     }
 }

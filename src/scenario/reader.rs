@@ -8,6 +8,7 @@ use super::overrides::Overrides;
 use super::EventSource;
 use crate::clock::Timestamp;
 use crate::input::{LimitError, Limited};
+use crate::lines::start_of;
 use crate::location::{closest_names, did_you_mean, LocatedError, Location};
 use crate::pricing::Catalog;
 use std::io::Read;
@@ -87,23 +88,25 @@ impl<'c, R: Read> EventReader<'c, R> {
         let mut csv = csv::ReaderBuilder::new()
             .has_headers(true)
             .from_reader(Limited::scenario(input));
-        let header_line = Location::line(&file, 1);
         let headers = csv
             .byte_headers()
             .map_err(|e| match LimitError::of_csv(&e) {
                 Some(limit) => limit.located(&file),
-                None => LocatedError::new(header_line.clone(), csv_problem(&e)),
+                None => LocatedError::new(Location::line(&file, 1), csv_problem(&e)),
             })?
             .clone();
+        // Line 1 unless blank lines come first.
+        let line = csv.get_mut().record_line(start_of(headers.position()));
+        let header_line = Location::line(&file, line);
         if headers.is_empty() || (headers.len() == 1 && headers[0].is_empty()) {
             let problem = "the file is empty; an event log starts with a header row such as time,instance,action,instance_type";
             return Err(LocatedError::new(Location::line(&file, 0), problem));
         }
-        let header_names = header_strings(&headers, &file)?;
+        let header_names = header_strings(&headers, &file, line)?;
         let header = Header::parse(Kind::EventLog, header_names.iter().map(String::as_str))
             .map_err(|(index, problem)| {
                 let location = match index {
-                    Some(i) => Location::cell(&file, 1, i, &header_names[i]),
+                    Some(i) => Location::cell(&file, line, i, &header_names[i]),
                     None => header_line.clone(),
                 };
                 LocatedError::new(location, problem)
@@ -116,7 +119,7 @@ impl<'c, R: Read> EventReader<'c, R> {
             },
             csv,
             record: csv::ByteRecord::new(),
-            line: 1,
+            line,
             specs: SpecBuilder::new(catalog, &defaults),
             instances: NameTable::default(),
             last_time: None,
@@ -128,14 +131,17 @@ impl<'c, R: Read> EventReader<'c, R> {
         match self.csv.read_byte_record(&mut self.record) {
             Ok(false) => Ok(None),
             Ok(true) => {
-                self.line = self.record.position().map_or(self.line + 1, |p| p.line());
+                self.line = self.csv.get_mut().record_line(start_of(self.record.position()));
                 self.parse_row().map(Some)
             }
             Err(e) => {
                 if let Some(limit) = LimitError::of_csv(&e) {
                     return Err(limit.located(&self.layout.file));
                 }
-                let line = e.position().map_or(self.line + 1, |p| p.line());
+                let line = match e.position() {
+                    Some(position) => self.csv.get_mut().record_line(position.byte()),
+                    None => self.line + 1,
+                };
                 Err(LocatedError::new(
                     Location::line(&self.layout.file, line),
                     csv_problem(&e),
@@ -393,7 +399,11 @@ impl Cells for Row<'_> {
     }
 }
 
-fn header_strings(headers: &csv::ByteRecord, file: &Arc<str>) -> Result<Vec<String>, LocatedError> {
+fn header_strings(
+    headers: &csv::ByteRecord,
+    file: &Arc<str>,
+    line: u64,
+) -> Result<Vec<String>, LocatedError> {
     headers
         .iter()
         .enumerate()
@@ -401,7 +411,7 @@ fn header_strings(headers: &csv::ByteRecord, file: &Arc<str>) -> Result<Vec<Stri
             std::str::from_utf8(bytes)
                 .map(|s| s.trim().to_string())
                 .map_err(|_| {
-                    let location = Location::cell(file, 1, i, "?");
+                    let location = Location::cell(file, line, i, "?");
                     LocatedError::new(location, "the header is not UTF-8 text")
                 })
         })
