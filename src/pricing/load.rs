@@ -330,9 +330,17 @@ fn for_each_row(
             }
             Err(e) => {
                 let start = e.position().map_or(table.start, csv::Position::byte);
+                // csv's own text names a line of its own counting; the sentence names none.
+                let problem = match e.kind() {
+                    csv::ErrorKind::UnequalLengths {
+                        expected_len, len, ..
+                    } => format!("this row has {len} fields but the header has {expected_len}"),
+                    csv::ErrorKind::Utf8 { .. } => "the row is not UTF-8 text".to_string(),
+                    _ => "the row is not valid CSV".to_string(),
+                };
                 return Err(CatalogError {
                     location: Location::line(source.label, source.line(start)),
-                    problem: format!("not valid CSV: {e}"),
+                    problem,
                 });
             }
         }

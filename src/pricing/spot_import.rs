@@ -67,10 +67,14 @@ impl SpotImporter {
         // A byte-order mark, as Windows editors write, is not part of the JSON.
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let dump: Dump = serde_json::from_str(text).map_err(|e| {
-            let location = Location::line(&file, u64::try_from(e.line()).unwrap_or(0));
+            let location = Location::line(&file, json_line(text, e.line(), e.column()));
+            // serde_json ends its text with a line of its own counting; the location says it.
+            let message = e.to_string();
+            let suffix = format!(" at line {} column {}", e.line(), e.column());
+            let message = message.strip_suffix(&suffix).unwrap_or(&message);
             LocatedError::new(
                 location,
-                format!("not a describe-spot-price-history dump: {e}"),
+                format!("not a describe-spot-price-history dump: {message}"),
             )
         })?;
         for (index, record) in dump.history.iter().enumerate() {
@@ -143,6 +147,25 @@ impl SpotImporter {
         }
         (out, self.rows.len())
     }
+}
+
+/// The physical line of serde_json's `(line, column)`: it counts LFs only, so in a file
+/// whose lines end in lone CRs every error would be on line 1. Its line and column give the
+/// byte, and [`crate::lines::line_at`] the line an editor shows it on. 0 (the whole file)
+/// when serde_json gives no position.
+fn json_line(text: &str, line: usize, column: usize) -> u64 {
+    if line == 0 {
+        return 0;
+    }
+    let bytes = text.as_bytes();
+    let line_start = match line - 1 {
+        0 => 0,
+        feeds => memchr::memchr_iter(b'\n', bytes)
+            .nth(feeds - 1)
+            .map_or(bytes.len(), |i| i + 1),
+    };
+    let at = line_start.saturating_add(column.saturating_sub(1));
+    crate::lines::line_at(bytes, at.min(bytes.len()))
 }
 
 #[cfg(test)]
