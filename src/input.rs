@@ -310,4 +310,46 @@ mod tests {
             Err(LimitError::OpenQuote { line: 2 })
         );
     }
+
+    /// A reader handing out at most `.1` bytes per call.
+    struct Chunks<'a>(&'a [u8], usize);
+
+    impl Read for Chunks<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.len().min(self.1).min(buf.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    /// The line each record starts on, read through `Limited` `chunk` bytes at a time.
+    fn record_lines(text: &[u8], chunk: usize) -> Vec<u64> {
+        let mut csv = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(Limited::new(Chunks(text, chunk)).with_line_starts());
+        let mut record = csv::ByteRecord::new();
+        let mut lines = Vec::new();
+        while csv.read_byte_record(&mut record).unwrap_or(false) {
+            let start = crate::lines::start_of(record.position());
+            lines.push(csv.get_mut().record_line(start));
+        }
+        lines
+    }
+
+    #[test]
+    fn records_are_numbered_by_physical_line_whatever_ends_the_lines() {
+        // Line 1 the header, 2 blank, 3 a row, 4 and 5 one quoted cell, 6 a row, even when
+        // a CRLF is split between two reads.
+        for end in ["\n", "\r\n", "\r"] {
+            let text = format!("h,i{end}{end}a,b{end}\"c{end}d\",e{end}f,g{end}");
+            for chunk in [1, 2, 3, 4096] {
+                assert_eq!(
+                    record_lines(text.as_bytes(), chunk),
+                    vec![1, 3, 4, 6],
+                    "{end:?} in reads of {chunk}"
+                );
+            }
+        }
+    }
 }
