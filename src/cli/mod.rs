@@ -45,8 +45,8 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Recommend how many Reserved Instances to buy, per family, and say why.
     Recommend(SimulateArgs),
-    /// Write the event log a desired-capacity schedule turns into (it replays to the same
-    /// figures with the same --until).
+    /// Write the event log a desired-capacity schedule turns into; it ends with an `end` row
+    /// at the schedule's end, so it replays to the same figures.
     Expand(ExpandArgs),
     /// Price several scenarios, or one scenario under several --set variants, side by side.
     Compare(CompareArgs),
@@ -65,7 +65,9 @@ pub struct ExpandArgs {
     /// Write the event log to FILE instead of standard output (all or nothing).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Where repeating rows stop (RFC 3339); default the last row's time.
+    /// Where repeating rows stop and the replay ends: an RFC 3339 time, or a date
+    /// (2026-03-31) meaning the start of that day, 00:00:00 UTC. Default the last row's
+    /// time. The event log ends with an `end` row at it.
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     pub until: Option<Timestamp>,
     /// Region for groups that give none.
@@ -91,7 +93,7 @@ pub struct GenerateArgs {
     /// Seed: the same seed writes the same bytes.
     #[arg(long, value_name = "S", default_value = "1")]
     pub seed: u64,
-    /// First possible row (RFC 3339).
+    /// First possible row: an RFC 3339 time, or a date (the start of that day, UTC).
     #[arg(long, value_name = "TIME", default_value = "2026-01-01T00:00:00Z", value_parser = parse_time)]
     pub start: Timestamp,
     /// Region of every instance; types are the Linux types the catalog prices there.
@@ -193,8 +195,9 @@ pub struct RunArgs {
     #[arg(long, value_enum, default_value = "daily")]
     pub granularity: crate::clock::Period,
 
-    /// End of the replay (RFC 3339); instances still alive are billed up to it.
-    /// Default: the last row's time.
+    /// End of the replay: an RFC 3339 time, or a date (2026-03-31) meaning the start of
+    /// that day, 00:00:00 UTC. Instances still alive are billed up to it. Default: the
+    /// event log's `end` row, else its last row's time (a schedule's last row).
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     pub until: Option<Timestamp>,
 
@@ -319,8 +322,9 @@ fn parse_factor(text: &str) -> Result<rust_decimal::Decimal, String> {
     Ok(value)
 }
 
+/// A time flag: RFC 3339, or a bare date for the start of that day (UTC).
 fn parse_time(text: &str) -> Result<Timestamp, String> {
-    Timestamp::parse(text).map_err(|e| e.to_string())
+    Timestamp::parse_date_or_time(text).map_err(|e| e.to_string())
 }
 
 fn parse_duration(text: &str) -> Result<Seconds, String> {

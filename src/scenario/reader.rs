@@ -2,6 +2,7 @@
 
 use super::attributes::{parse_flag, Cells, SpecBuilder};
 use super::columns::{Col, Header, Kind};
+use super::end::{self, End};
 use super::event::{Action, Event, InstanceId, LaunchSpec, PublicIp, RootDevice};
 use super::names::NameTable;
 use super::overrides::Overrides;
@@ -74,6 +75,8 @@ pub struct EventReader<'c, R: Read> {
     specs: SpecBuilder<'c>,
     instances: NameTable<Known>,
     last_time: Option<(Timestamp, u64)>,
+    /// The end row, once read.
+    end: Option<End>,
 }
 
 impl<'c, R: Read> EventReader<'c, R> {
@@ -123,35 +126,50 @@ impl<'c, R: Read> EventReader<'c, R> {
             specs: SpecBuilder::new(catalog, &defaults),
             instances: NameTable::default(),
             last_time: None,
+            end: None,
         })
     }
 
     /// The next event, `None` at the end of the file.
     fn read_event(&mut self) -> Result<Option<Event>, LocatedError> {
-        match self.csv.read_byte_record(&mut self.record) {
-            Ok(false) => Ok(None),
-            Ok(true) => {
-                self.line = self.csv.get_mut().record_line(start_of(self.record.position()));
-                self.parse_row().map(Some)
-            }
-            Err(e) => {
-                if let Some(limit) = LimitError::of_csv(&e) {
-                    return Err(limit.located(&self.layout.file));
+        loop {
+            match self.csv.read_byte_record(&mut self.record) {
+                Ok(false) => return Ok(None),
+                Ok(true) => {
+                    self.line = self.csv.get_mut().record_line(start_of(self.record.position()));
+                    if let Some(end) = &self.end {
+                        let location = Location::line(&self.layout.file, self.line);
+                        return Err(LocatedError::new(location, end.row_after()));
+                    }
+                    // `None` for the end row: what follows it must be the end of the file.
+                    if let Some(event) = self.parse_row()? {
+                        return Ok(Some(event));
+                    }
                 }
-                let line = match e.position() {
-                    Some(position) => self.csv.get_mut().record_line(position.byte()),
-                    None => self.line + 1,
-                };
-                Err(LocatedError::new(
-                    Location::line(&self.layout.file, line),
-                    csv_problem(&e),
-                ))
+                Err(e) => {
+                    if let Some(limit) = LimitError::of_csv(&e) {
+                        return Err(limit.located(&self.layout.file));
+                    }
+                    let line = match e.position() {
+                        Some(position) => self.csv.get_mut().record_line(position.byte()),
+                        None => self.line + 1,
+                    };
+                    return Err(LocatedError::new(
+                        Location::line(&self.layout.file, line),
+                        csv_problem(&e),
+                    ));
+                }
             }
         }
     }
 
-    fn parse_row(&mut self) -> Result<Event, LocatedError> {
+    /// The row's event, or `None` for the end row.
+    fn parse_row(&mut self) -> Result<Option<Event>, LocatedError> {
         let time = self.timestamp()?;
+        if self.optional(Col::Action)? == Some(end::ACTION) {
+            self.end_row(time)?;
+            return Ok(None);
+        }
         self.required(Col::Instance)?;
         let action = self.action()?;
         self.check_order(time)?;
@@ -162,13 +180,43 @@ impl<'c, R: Read> EventReader<'c, R> {
         } else {
             (self.existing(action)?, None)
         };
-        Ok(Event {
+        Ok(Some(Event {
             time,
             line: self.line,
             instance,
             action,
             spec,
-        })
+        }))
+    }
+
+    /// An end row: only a time, at or after every event.
+    fn end_row(&mut self, time: Timestamp) -> Result<(), LocatedError> {
+        if let Some(name) = self.optional(Col::Instance)? {
+            let problem = format!(
+                "an end row ends the replay, not an instance, so its instance is empty, not {:?}",
+                crate::location::excerpt(name)
+            );
+            return Err(self.error(Col::Instance, problem));
+        }
+        if !self.only_core_cells() {
+            for col in Col::ATTRIBUTES.into_iter().chain([Col::Group]) {
+                if self.optional(col)?.is_some() {
+                    let problem = format!(
+                        "{} is set on the end row, which only says when the replay ends; leave it empty",
+                        col.name()
+                    );
+                    return Err(self.error(col, problem));
+                }
+            }
+        }
+        if let Some((last, line)) = self.last_time.filter(|(last, _)| time < *last) {
+            return Err(self.error(Col::Time, end::before_last_event(time, last, line)));
+        }
+        self.end = Some(End {
+            time,
+            line: self.line,
+        });
+        Ok(())
     }
 
     fn timestamp(&self) -> Result<Timestamp, LocatedError> {
@@ -179,7 +227,8 @@ impl<'c, R: Read> EventReader<'c, R> {
     fn action(&self) -> Result<Action, LocatedError> {
         let text = self.required(Col::Action)?;
         Action::parse(text).ok_or_else(|| {
-            let hint = did_you_mean(&closest_names(text, Action::ALL.map(Action::name)));
+            let names = Action::ALL.map(Action::name).into_iter().chain([end::ACTION]);
+            let hint = did_you_mean(&closest_names(text, names));
             self.error(
                 Col::Action,
                 format!(
@@ -337,6 +386,11 @@ impl<R: Read + Send> EventSource for EventReader<'_, R> {
 
     fn unknown_override_groups(&self) -> Result<(), String> {
         self.specs.overrides().unknown_groups(self.specs.groups())
+    }
+
+    /// The end row's time, once the file has been read to it.
+    fn default_horizon(&self) -> Option<Timestamp> {
+        self.end.map(|end| end.time)
     }
 }
 
