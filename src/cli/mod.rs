@@ -196,8 +196,8 @@ pub struct RunArgs {
     pub granularity: crate::clock::Period,
 
     /// End of the replay: an RFC 3339 time, or a date (2026-03-31) meaning the start of
-    /// that day, 00:00:00 UTC. Instances still alive are billed up to it. Default: the
-    /// event log's `end` row, else its last row's time (a schedule's last row).
+    /// that day, 00:00:00 UTC. Instances still alive are billed up to it. Default: an
+    /// event log's `end` row if it has one, else the last row's time.
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     pub until: Option<Timestamp>,
 
