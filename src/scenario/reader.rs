@@ -166,7 +166,7 @@ impl<'c, R: Read> EventReader<'c, R> {
     /// The row's event, or `None` for the end row.
     fn parse_row(&mut self) -> Result<Option<Event>, LocatedError> {
         let time = self.timestamp()?;
-        if self.optional(Col::Action)? == Some(end::ACTION) {
+        if self.is_end_row() {
             self.end_row(time)?;
             return Ok(None);
         }
@@ -187,6 +187,15 @@ impl<'c, R: Read> EventReader<'c, R> {
             action,
             spec,
         }))
+    }
+
+    /// Whether the action cell says `end`, looked at as bytes: this runs on every row.
+    fn is_end_row(&self) -> bool {
+        self.layout
+            .header
+            .position(Col::Action)
+            .and_then(|i| self.record.get(i))
+            .is_some_and(|cell| cell.trim_ascii() == end::ACTION.as_bytes())
     }
 
     /// An end row: only a time, at or after every event.
