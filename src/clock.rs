@@ -149,7 +149,9 @@ impl Timestamp {
         if month == 0 || month > 12 || day == 0 || day > days_in_month(year, month) {
             return Err(TimeError::ImpossibleDate(text.to_string()));
         }
-        Ok(Timestamp(days_from_civil(year, month, day) * SECONDS_PER_DAY))
+        Ok(Timestamp(
+            days_from_civil(year, month, day) * SECONDS_PER_DAY,
+        ))
     }
 
     /// Adds a duration, saturating at the far future (no timestamp comes near it).

@@ -220,7 +220,10 @@ mod tests {
             let lines: Vec<u64> = reader
                 .byte_records()
                 .map(|r| {
-                    let offset = r.ok().and_then(|r| r.position().cloned()).map_or(0, |p| p.byte());
+                    let offset = r
+                        .ok()
+                        .and_then(|r| r.position().cloned())
+                        .map_or(0, |p| p.byte());
                     record_line(text.as_bytes(), offset as usize, Some(b'#'))
                 })
                 .collect();

@@ -328,17 +328,31 @@ fn offer_with_a_bad_price() -> String {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/offer/us-east-1.csv"),
     )
     .unwrap();
-    assert_eq!(text.lines().nth(6).map(|l| l.contains("\"0.0960000000\"")), Some(true));
-    text.replacen("informational purposes only. ", "informational purposes only.\n", 1)
-        .replacen("\"0.0960000000\"", "\"0.09x6\"", 1)
+    assert_eq!(
+        text.lines().nth(6).map(|l| l.contains("\"0.0960000000\"")),
+        Some(true)
+    );
+    text.replacen(
+        "informational purposes only. ",
+        "informational purposes only.\n",
+        1,
+    )
+    .replacen("\"0.0960000000\"", "\"0.09x6\"", 1)
 }
 
 #[test]
 fn an_offer_file_error_after_a_quoted_cell_across_lines() {
     for (name, end) in ENDS {
         let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join("offer.csv"), ended(&offer_with_a_bad_price(), end)).unwrap();
-        let stderr = stderr_of(dir.path(), &["pricing", "import", "offer.csv", "--out", "out"]);
+        fs::write(
+            dir.path().join("offer.csv"),
+            ended(&offer_with_a_bad_price(), end),
+        )
+        .unwrap();
+        let stderr = stderr_of(
+            dir.path(),
+            &["pricing", "import", "offer.csv", "--out", "out"],
+        );
         assert_eq!(
             stderr,
             "error: offer.csv:8:10 (PricePerUnit): PricePerUnit \"0.09x6\" is not a decimal number\n",
@@ -361,7 +375,10 @@ fn a_spot_history_dump_error() {
     for (name, end) in ENDS {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("spot.json"), ended(text, end)).unwrap();
-        let stderr = stderr_of(dir.path(), &["pricing", "import", "spot.json", "--out", "out"]);
+        let stderr = stderr_of(
+            dir.path(),
+            &["pricing", "import", "spot.json", "--out", "out"],
+        );
         assert_eq!(
             stderr,
             "error: spot.json:4: not a describe-spot-price-history dump: expected `,` or `}`\n",

@@ -43,8 +43,7 @@ fn bundled_schedules() -> Vec<PathBuf> {
         .unwrap()
         .map(|entry| entry.unwrap().path())
         .filter(|path| {
-            fs::read_to_string(path)
-                .is_ok_and(|text| text.starts_with("time,group,desired,"))
+            fs::read_to_string(path).is_ok_and(|text| text.starts_with("time,group,desired,"))
         })
         .collect();
     schedules.sort();
@@ -110,11 +109,21 @@ fn the_office_hours_log_keeps_the_warm_pool_to_the_schedules_end() {
     assert!(expanded.ends_with("\n2026-03-09T00:00:00Z,,end,,,,,,,,,,\n"));
     let summary = stdout_of(
         ec2plan()
-            .args(["simulate", "-", "--strategy", "on-demand", "--format", "csv"])
+            .args([
+                "simulate",
+                "-",
+                "--strategy",
+                "on-demand",
+                "--format",
+                "csv",
+            ])
             .write_stdin(expanded),
     );
     let row = summary.lines().nth(1).unwrap();
-    assert!(row.starts_with("on-demand,22.91,2.58,1.38,0.00,26.87,"), "{row}");
+    assert!(
+        row.starts_with("on-demand,22.91,2.58,1.38,0.00,26.87,"),
+        "{row}"
+    );
 }
 
 #[test]
@@ -159,7 +168,14 @@ fn on_demand(log: &str, flags: &[&str]) -> String {
     stdout_of(
         ec2plan()
             .current_dir(dir.path())
-            .args(["simulate", "log.csv", "--strategy", "on-demand", "--format", "csv"])
+            .args([
+                "simulate",
+                "log.csv",
+                "--strategy",
+                "on-demand",
+                "--format",
+                "csv",
+            ])
             .args(["--pricing", &pricing])
             .args(flags),
     )
@@ -194,7 +210,10 @@ fn until_wins_over_the_end_row() {
     let log = format!("{STOPPED}2026-03-12T00:00:00Z,,end,,\n");
     let expected =
         format!("{SUMMARY_HEADER}on-demand,0.10,0.40,0.00,0.00,0.50,3600,0.00,0,0.00,,,,,\n");
-    assert_eq!(on_demand(&log, &["--until", "2026-03-07T00:00:00Z"]), expected);
+    assert_eq!(
+        on_demand(&log, &["--until", "2026-03-07T00:00:00Z"]),
+        expected
+    );
     assert_eq!(on_demand(&log, &["--until", "2026-03-07"]), expected);
 }
 
@@ -203,18 +222,18 @@ fn until_accepts_a_date_on_every_command() {
     // The command: a date was refused for having no UTC offset.
     let schedule = root().join("scenarios/dev-office-hours.csv");
     for command in ["simulate", "recommend", "compare"] {
-        let with_date = stdout_of(
-            ec2plan()
-                .arg(command)
-                .arg(&schedule)
-                .args(["--until", "2026-03-31", "--format", "csv"]),
-        );
-        let with_time = stdout_of(
-            ec2plan()
-                .arg(command)
-                .arg(&schedule)
-                .args(["--until", "2026-03-31T00:00:00Z", "--format", "csv"]),
-        );
+        let with_date = stdout_of(ec2plan().arg(command).arg(&schedule).args([
+            "--until",
+            "2026-03-31",
+            "--format",
+            "csv",
+        ]));
+        let with_time = stdout_of(ec2plan().arg(command).arg(&schedule).args([
+            "--until",
+            "2026-03-31T00:00:00Z",
+            "--format",
+            "csv",
+        ]));
         assert_eq!(with_date, with_time, "{command}");
     }
     let help = stdout_of(ec2plan().args(["simulate", "--help"]));
@@ -235,11 +254,12 @@ fn error_of(log: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("bad.csv"), log).unwrap();
     let pricing = test_pricing_dir().display().to_string();
-    stderr_of(
-        ec2plan()
-            .current_dir(dir.path())
-            .args(["simulate", "bad.csv", "--pricing", &pricing]),
-    )
+    stderr_of(ec2plan().current_dir(dir.path()).args([
+        "simulate",
+        "bad.csv",
+        "--pricing",
+        &pricing,
+    ]))
 }
 
 #[test]

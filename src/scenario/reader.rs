@@ -136,7 +136,10 @@ impl<'c, R: Read> EventReader<'c, R> {
             match self.csv.read_byte_record(&mut self.record) {
                 Ok(false) => return Ok(None),
                 Ok(true) => {
-                    self.line = self.csv.get_mut().record_line(start_of(self.record.position()));
+                    self.line = self
+                        .csv
+                        .get_mut()
+                        .record_line(start_of(self.record.position()));
                     if let Some(end) = &self.end {
                         let location = Location::line(&self.layout.file, self.line);
                         return Err(LocatedError::new(location, end.row_after()));
@@ -236,7 +239,10 @@ impl<'c, R: Read> EventReader<'c, R> {
     fn action(&self) -> Result<Action, LocatedError> {
         let text = self.required(Col::Action)?;
         Action::parse(text).ok_or_else(|| {
-            let names = Action::ALL.map(Action::name).into_iter().chain([end::ACTION]);
+            let names = Action::ALL
+                .map(Action::name)
+                .into_iter()
+                .chain([end::ACTION]);
             let hint = did_you_mean(&closest_names(text, names));
             self.error(
                 Col::Action,
