@@ -362,6 +362,29 @@ fn an_offer_file_error_after_a_quoted_cell_across_lines() {
 }
 
 #[test]
+fn an_offer_row_with_an_extra_field_names_the_header_line() {
+    // The header (line 6 of the fixture) moves to line 7 with the Disclaimer's line break;
+    // the row after it (line 8) gets an extra field.
+    let text = offer_with_a_bad_price().replacen("\"0.09x6\"", "\"0.0960000000\"", 1);
+    let mut lines: Vec<&str> = text.split('\n').collect();
+    let extra = format!("{},\"extra\"", lines[7]);
+    lines[7] = &extra;
+    let text = lines.join("\n");
+    for (name, end) in ENDS {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("offer.csv"), ended(&text, end)).unwrap();
+        let stderr = stderr_of(
+            dir.path(),
+            &["pricing", "import", "offer.csv", "--out", "out"],
+        );
+        assert_eq!(
+            stderr, "error: offer.csv:8: the row has 92 fields but the header (line 7) has 91\n",
+            "line ends: {name}"
+        );
+    }
+}
+
+#[test]
 fn a_spot_history_dump_error() {
     // The missing comma is on line 4.
     let text = "{
