@@ -888,11 +888,8 @@ fn next_record<R: Read>(
         }
         Ok(false) => Ok(None),
         Err(error) => {
-            let position = match error.kind() {
-                csv::ErrorKind::Utf8 { pos, .. } => pos.as_ref(),
-                _ => error.position(),
-            };
-            let line = match position {
+            // The start of the record in error (a UTF-8 error's too).
+            let line = match error.position() {
                 Some(position) => reader.get_mut().record_line(position.byte()),
                 None => 0,
             };
