@@ -334,6 +334,9 @@ fn digits_at(bytes: &[u8], at: usize, len: usize) -> Option<i64> {
     })
 }
 
+// Inlined into `Timestamp::parse`, which runs on every row: with a second caller
+// (`parse_date_or_time`) the compiler would otherwise call it, a measurable cost per row.
+#[inline(always)]
 fn parse_date(bytes: &[u8]) -> Option<(i64, u32, u32)> {
     if bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
         return None;

@@ -22,24 +22,30 @@
 //! stopped) and answer the line of the record's first byte: blank lines (and, for the
 //! catalog, comment lines) csv skips before a record are skipped here too.
 
-use std::collections::VecDeque;
-
 /// Where the physical lines of a stream start, for the lines a reader has not yet passed.
 ///
 /// Fed by the scanner ([`LineStarts::line_end`], [`LineStarts::crlf`]) in stream order;
 /// asked by the reader ([`LineStarts::record_line`]) with offsets that never decrease.
 #[derive(Debug, Clone)]
 pub struct LineStarts {
-    /// `(offset of its first byte, its number)` for each line not yet passed that holds
+    /// `(offset of its first byte, its number)` for each line from `passed` on that holds
     /// something before its line end. A blank line is dropped when its end shows it is
     /// blank, so a run of blank lines costs nothing. The last entry is the line being read.
-    lines: VecDeque<(u64, u64)>,
+    /// A `Vec` with a moving front rather than a `VecDeque`: this runs for every line of a
+    /// replay, and a push and an index are cheaper without the ring's wrapping.
+    lines: Vec<(u64, u64)>,
+    /// Entries before this one are passed; they are dropped in bulk from time to time.
+    passed: usize,
 }
+
+/// Passed entries are dropped once there are this many (and they are half the vector).
+const COMPACT_AFTER: usize = 1024;
 
 impl Default for LineStarts {
     fn default() -> LineStarts {
         LineStarts {
-            lines: VecDeque::from([(0, 1)]),
+            lines: vec![(0, 1)],
+            passed: 0,
         }
     }
 }
@@ -49,16 +55,19 @@ impl LineStarts {
     /// `next`, starts right after it.
     #[inline]
     pub fn line_end(&mut self, at: u64, next: u64) {
-        if self.lines.back().is_some_and(|&(start, _)| start == at) {
-            self.lines.pop_back();
+        match self.lines.last_mut() {
+            // The line that ends here is blank: the next one takes its place.
+            Some(last) if last.0 == at => {
+                *last = (at + 1, next);
+            }
+            _ => self.lines.push((at + 1, next)),
         }
-        self.lines.push_back((at + 1, next));
     }
 
     /// The LF of a CRLF, at `at`: the line after it starts one byte later than the CR said.
     #[inline]
     pub fn crlf(&mut self, at: u64) {
-        if let Some(last) = self.lines.back_mut() {
+        if let Some(last) = self.lines.last_mut() {
             last.0 = at + 1;
         }
     }
@@ -68,20 +77,26 @@ impl LineStarts {
     /// before it.
     #[inline]
     pub fn record_line(&mut self, offset: u64) -> u64 {
-        while self.lines.len() > 1 && self.lines[0].0 < offset {
-            self.lines.pop_front();
+        let last = self.lines.len().saturating_sub(1);
+        while self.passed < last && self.lines[self.passed].0 < offset {
+            self.passed += 1;
         }
-        self.lines.front().map_or(1, |&(_, line)| line)
+        if self.passed >= COMPACT_AFTER && self.passed * 2 >= self.lines.len() {
+            self.lines.drain(..self.passed);
+            self.passed = 0;
+        }
+        self.lines.get(self.passed).map_or(1, |&(_, line)| line)
     }
 
     /// How many lines are remembered (for tests of the window's size).
     pub fn remembered(&self) -> usize {
-        self.lines.len()
+        self.lines.len() - self.passed
     }
 }
 
 /// Where csv says a record starts (`Position::byte`: the byte after the previous record's
 /// end), as [`LineStarts::record_line`] and [`record_line`] take it.
+#[inline]
 pub fn start_of(position: Option<&csv::Position>) -> u64 {
     position.map_or(0, csv::Position::byte)
 }

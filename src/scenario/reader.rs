@@ -169,11 +169,15 @@ impl<'c, R: Read> EventReader<'c, R> {
     /// The row's event, or `None` for the end row.
     fn parse_row(&mut self) -> Result<Option<Event>, LocatedError> {
         let time = self.timestamp()?;
-        if self.is_end_row() {
-            self.end_row(time)?;
-            return Ok(None);
+        // Only a row without an instance can be the end row, so other rows pay nothing for
+        // it (an end row naming an instance is refused by `action`).
+        if self.optional(Col::Instance)?.is_none() {
+            if self.is_end_row() {
+                self.end_row(time)?;
+                return Ok(None);
+            }
+            return Err(self.empty(Col::Instance));
         }
-        self.required(Col::Instance)?;
         let action = self.action()?;
         self.check_order(time)?;
         let (instance, spec) = if action == Action::Launch {
@@ -203,22 +207,13 @@ impl<'c, R: Read> EventReader<'c, R> {
 
     /// An end row: only a time, at or after every event.
     fn end_row(&mut self, time: Timestamp) -> Result<(), LocatedError> {
-        if let Some(name) = self.optional(Col::Instance)? {
-            let problem = format!(
-                "an end row ends the replay, not an instance, so its instance is empty, not {:?}",
-                crate::location::excerpt(name)
-            );
-            return Err(self.error(Col::Instance, problem));
-        }
-        if !self.only_core_cells() {
-            for col in Col::ATTRIBUTES.into_iter().chain([Col::Group]) {
-                if self.optional(col)?.is_some() {
-                    let problem = format!(
-                        "{} is set on the end row, which only says when the replay ends; leave it empty",
-                        col.name()
-                    );
-                    return Err(self.error(col, problem));
-                }
+        for col in Col::ATTRIBUTES.into_iter().chain([Col::Group]) {
+            if self.optional(col)?.is_some() {
+                let problem = format!(
+                    "{} is set on the end row, which only says when the replay ends; leave it empty",
+                    col.name()
+                );
+                return Err(self.error(col, problem));
             }
         }
         if let Some((last, line)) = self.last_time.filter(|(last, _)| time < *last) {
@@ -239,6 +234,14 @@ impl<'c, R: Read> EventReader<'c, R> {
     fn action(&self) -> Result<Action, LocatedError> {
         let text = self.required(Col::Action)?;
         Action::parse(text).ok_or_else(|| {
+            if text == end::ACTION {
+                let name = self.optional(Col::Instance).ok().flatten().unwrap_or_default();
+                let problem = format!(
+                    "an end row ends the replay, not an instance, so its instance is empty, not {:?}",
+                    crate::location::excerpt(name)
+                );
+                return self.error(Col::Instance, problem);
+            }
             let names = Action::ALL
                 .map(Action::name)
                 .into_iter()
@@ -381,8 +384,11 @@ impl<'c, R: Read> EventReader<'c, R> {
     }
 
     fn required(&self, col: Col) -> Result<&str, LocatedError> {
-        self.optional(col)?
-            .ok_or_else(|| self.error(col, format!("{} is empty; every row needs one", col.name())))
+        self.optional(col)?.ok_or_else(|| self.empty(col))
+    }
+
+    fn empty(&self, col: Col) -> LocatedError {
+        self.error(col, format!("{} is empty; every row needs one", col.name()))
     }
 
     fn error(&self, col: Col, problem: String) -> LocatedError {
