@@ -134,6 +134,26 @@ impl Timestamp {
         Ok(utc)
     }
 
+    /// A time given on the command line (`--until`, `--start`): RFC 3339 as in a scenario,
+    /// or a bare date (`2026-03-31`) meaning the start of that day, 00:00:00 UTC. People
+    /// say "until March 31st" with a date; a scenario's rows keep the strict form, since a
+    /// row's time of day matters and a missing one is more likely a mistake.
+    pub fn parse_date_or_time(text: &str) -> Result<Timestamp, TimeError> {
+        let bytes = text.as_bytes();
+        let Some((year, month, day)) = parse_date(bytes).filter(|_| bytes.len() == 10) else {
+            return Timestamp::parse(text);
+        };
+        if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+            return Err(TimeError::OutOfRange(text.to_string()));
+        }
+        if month == 0 || month > 12 || day == 0 || day > days_in_month(year, month) {
+            return Err(TimeError::ImpossibleDate(text.to_string()));
+        }
+        Ok(Timestamp(
+            days_from_civil(year, month, day) * SECONDS_PER_DAY,
+        ))
+    }
+
     /// Adds a duration, saturating at the far future (no timestamp comes near it).
     pub fn plus(self, duration: Seconds) -> Timestamp {
         let add = i64::try_from(duration.0).unwrap_or(i64::MAX);
@@ -314,6 +334,9 @@ fn digits_at(bytes: &[u8], at: usize, len: usize) -> Option<i64> {
     })
 }
 
+// Inlined into `Timestamp::parse`, which runs on every row: with a second caller
+// (`parse_date_or_time`) the compiler would otherwise call it, a measurable cost per row.
+#[inline(always)]
 fn parse_date(bytes: &[u8]) -> Option<(i64, u32, u32)> {
     if bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
         return None;
@@ -419,6 +442,37 @@ mod tests {
 
     fn ts(text: &str) -> Timestamp {
         Timestamp::parse(text).unwrap()
+    }
+
+    #[test]
+    fn a_date_on_the_command_line_is_the_start_of_that_day_in_utc() {
+        // 1970-01-01 to 2026-01-01: 56 years, 14 of them leap (1972 to 2024), so 20,454
+        // days; then 31 (January) + 28 (February) + 30 days of March: day 20,543.
+        assert_eq!(
+            Timestamp::parse_date_or_time("2026-03-31"),
+            Ok(Timestamp::from_unix(20_543 * 86_400))
+        );
+        assert_eq!(
+            Timestamp::parse_date_or_time("2026-03-31"),
+            Ok(ts("2026-03-31T00:00:00Z"))
+        );
+        assert_eq!(
+            Timestamp::parse_date_or_time("2026-03-31T06:00:00+02:00"),
+            Ok(ts("2026-03-31T04:00:00Z"))
+        );
+        assert_eq!(
+            Timestamp::parse_date_or_time("2026-02-29"),
+            Err(TimeError::ImpossibleDate("2026-02-29".into()))
+        );
+        assert_eq!(
+            Timestamp::parse_date_or_time("2026-03-31T00:00:00"),
+            Err(TimeError::NoOffset("2026-03-31T00:00:00".into()))
+        );
+        // A scenario row still needs the time and offset.
+        assert_eq!(
+            Timestamp::parse("2026-03-31"),
+            Err(TimeError::NoOffset("2026-03-31".into()))
+        );
     }
 
     #[test]

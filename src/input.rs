@@ -8,9 +8,14 @@
 //! end, so it costs little next to the CSV parser. A cell is part of a line, so the line
 //! limit bounds every cell too.
 //!
+//! Since it sees every line end anyway, it is also where a streamed file's physical line
+//! numbers come from ([`Limited::with_line_starts`], [`crate::lines`]): the csv crate's own
+//! count is wrong for CRLF and lone-CR files.
+//!
 //! A Spot price history (JSON) is read through [`JsonLimited`] instead, which bounds each
 //! string value and the whole file rather than lines: a minified dump is one long line.
 
+use crate::lines::LineStarts;
 use crate::location::{LocatedError, Location};
 use std::io::Read;
 use std::sync::Arc;
@@ -93,6 +98,10 @@ pub struct Limited<R> {
     prev: u8,
     quote: Quote,
     pending: Option<LimitError>,
+    /// Bytes delivered so far: the stream offset of the next byte.
+    offset: u64,
+    /// Where lines start, when the reader asks for record lines.
+    starts: Option<LineStarts>,
 }
 
 impl<R: Read> Limited<R> {
@@ -106,14 +115,35 @@ impl<R: Read> Limited<R> {
             prev: b'\n',
             quote: Quote::Outside,
             pending: None,
+            offset: 0,
+            starts: None,
         }
     }
 
-    /// Line limit, and no quoted cell across a line end.
+    /// Also remembers where the lines not yet passed start, so the CSV reader on top can ask
+    /// for the physical line of each record ([`Limited::record_line`]). The reader must ask
+    /// for every record (that is what lets passed lines be forgotten); a reader that only
+    /// reads the bytes (into memory) leaves this off.
+    pub fn with_line_starts(mut self) -> Limited<R> {
+        self.starts = Some(LineStarts::default());
+        self
+    }
+
+    /// The physical line (the first is 1) of the record csv says starts at byte `offset`
+    /// (`csv::Position::byte`); offsets must not decrease from one call to the next.
+    /// Without [`Limited::with_line_starts`], the line being scanned.
+    pub fn record_line(&mut self, offset: u64) -> u64 {
+        match &mut self.starts {
+            Some(starts) => starts.record_line(offset),
+            None => self.line,
+        }
+    }
+
+    /// Line limit, and no quoted cell across a line end; remembers line starts.
     pub fn scenario(inner: R) -> Limited<R> {
         Limited {
             strict_quotes: true,
-            ..Limited::new(inner)
+            ..Limited::new(inner).with_line_starts()
         }
     }
 
@@ -170,11 +200,15 @@ impl<R: Read> Limited<R> {
                 (b'\n', _) => {
                     if prev != b'\r' {
                         self.line += 1;
+                        self.line_end(j);
+                    } else if let Some(starts) = &mut self.starts {
+                        starts.crlf(self.offset + j as u64);
                     }
                     self.line_len = 0;
                 }
                 _ => {
                     self.line += 1;
+                    self.line_end(j);
                     self.line_len = 0;
                 }
             }
@@ -185,6 +219,14 @@ impl<R: Read> Limited<R> {
             i = j + 1;
         }
         n
+    }
+
+    /// Notes a line end at `j` in the buffer being scanned (after `self.line` has counted it).
+    #[inline]
+    fn line_end(&mut self, j: usize) {
+        if let Some(starts) = &mut self.starts {
+            starts.line_end(self.offset + j as u64, self.line);
+        }
     }
 
     /// Counts `count` bytes of the current line starting at `at`; the cut-off point when
@@ -225,6 +267,7 @@ impl<R: Read> Read for Limited<R> {
             return self.read(buf);
         }
         self.prev = buf[allowed - 1];
+        self.offset += allowed as u64;
         Ok(allowed)
     }
 }
@@ -254,6 +297,10 @@ pub struct JsonLimited<R> {
     depth: u32,
     record_line: std::rc::Rc<std::cell::Cell<u64>>,
     pending: Option<LimitError>,
+    /// A CR was read and not yet passed on (see the `Read` impl).
+    held_cr: bool,
+    /// A byte to pass on before reading more (the one after a lone CR).
+    queued: Option<u8>,
 }
 
 impl<R: std::io::BufRead> JsonLimited<R> {
@@ -269,6 +316,8 @@ impl<R: std::io::BufRead> JsonLimited<R> {
             depth: 0,
             record_line: std::rc::Rc::new(std::cell::Cell::new(0)),
             pending: None,
+            held_cr: false,
+            queued: None,
         }
     }
 
@@ -320,30 +369,62 @@ impl<R: std::io::BufRead> JsonLimited<R> {
     }
 }
 
+impl<R: std::io::BufRead> JsonLimited<R> {
+    /// The next byte for serde_json, line ends made LF (see the `Read` impl); `None` at the
+    /// end of the input.
+    fn next_byte(&mut self) -> std::io::Result<Option<u8>> {
+        if let Some(byte) = self.queued.take() {
+            return Ok(Some(byte));
+        }
+        loop {
+            let Some(&byte) = self.inner.fill_buf()?.first() else {
+                return Ok(std::mem::take(&mut self.held_cr).then_some(b'\n'));
+            };
+            self.inner.consume(1);
+            let held = std::mem::replace(&mut self.held_cr, byte == b'\r');
+            match (held, byte) {
+                (false, b'\r') => continue,
+                (true, b'\r') | (true, b'\n') => return Ok(Some(b'\n')),
+                (true, other) => {
+                    self.queued = Some(other);
+                    return Ok(Some(b'\n'));
+                }
+                (false, other) => return Ok(Some(other)),
+            }
+        }
+    }
+}
+
+/// Line ends reach serde_json as it counts them, LF only, so its line and column are the
+/// ones an editor shows whatever ended the lines: a CRLF passes on as its LF, and a lone CR
+/// as an LF (a CR is held until the next byte tells which it is). CR and LF are JSON
+/// whitespace between tokens and may not stand raw inside a string, so what parses and what
+/// is refused stays the same.
 impl<R: std::io::BufRead> Read for JsonLimited<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if let Some(problem) = &self.pending {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                problem.clone(),
-            ));
-        }
-        let available = self.inner.fill_buf()?;
-        let n = available.len().min(buf.len());
-        buf[..n].copy_from_slice(&available[..n]);
-        let mut taken = 0;
-        while taken < n {
-            if let Some(problem) = self.scan(buf[taken]) {
-                self.pending = Some(problem);
-                break;
+        let mut written = 0;
+        while written < buf.len() {
+            if let Some(problem) = &self.pending {
+                if written > 0 {
+                    break;
+                }
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    problem.clone(),
+                ));
             }
-            taken += 1;
+            let Some(byte) = self.next_byte()? else {
+                break;
+            };
+            match self.scan(byte) {
+                Some(problem) => self.pending = Some(problem),
+                None => {
+                    buf[written] = byte;
+                    written += 1;
+                }
+            }
         }
-        self.inner.consume(taken);
-        if taken == 0 && n > 0 {
-            return self.read(buf);
-        }
-        Ok(taken)
+        Ok(written)
     }
 }
 
@@ -439,5 +520,47 @@ mod tests {
             read_all(b"a,b\n1,\"x", true),
             Err(LimitError::OpenQuote { line: 2 })
         );
+    }
+
+    /// A reader handing out at most `.1` bytes per call.
+    struct Chunks<'a>(&'a [u8], usize);
+
+    impl Read for Chunks<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.len().min(self.1).min(buf.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    /// The line each record starts on, read through `Limited` `chunk` bytes at a time.
+    fn record_lines(text: &[u8], chunk: usize) -> Vec<u64> {
+        let mut csv = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(Limited::new(Chunks(text, chunk)).with_line_starts());
+        let mut record = csv::ByteRecord::new();
+        let mut lines = Vec::new();
+        while csv.read_byte_record(&mut record).unwrap_or(false) {
+            let start = crate::lines::start_of(record.position());
+            lines.push(csv.get_mut().record_line(start));
+        }
+        lines
+    }
+
+    #[test]
+    fn records_are_numbered_by_physical_line_whatever_ends_the_lines() {
+        // Line 1 the header, 2 blank, 3 a row, 4 and 5 one quoted cell, 6 a row, even when
+        // a CRLF is split between two reads.
+        for end in ["\n", "\r\n", "\r"] {
+            let text = format!("h,i{end}{end}a,b{end}\"c{end}d\",e{end}f,g{end}");
+            for chunk in [1, 2, 3, 4096] {
+                assert_eq!(
+                    record_lines(text.as_bytes(), chunk),
+                    vec![1, 3, 4, 6],
+                    "{end:?} in reads of {chunk}"
+                );
+            }
+        }
     }
 }

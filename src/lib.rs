@@ -14,6 +14,7 @@ pub mod error;
 pub mod generate;
 pub mod input;
 pub mod lifecycle;
+pub mod lines;
 pub mod location;
 pub mod money;
 pub mod pricing;

@@ -28,8 +28,9 @@ pub struct CatalogFlags {
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Replay")]
 pub struct ReplayFlags {
-    /// End of the replay (RFC 3339); instances still alive are billed up to it.
-    /// Default: the last row's time.
+    /// End of the replay: an RFC 3339 time, or a date (2026-03-31) meaning the start of
+    /// that day, 00:00:00 UTC. Instances still alive are billed up to it. Default: an
+    /// event log's `end` row if it has one, else the last row's time.
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     pub until: Option<Timestamp>,
 
@@ -180,8 +181,9 @@ fn parse_factor(text: &str) -> Result<rust_decimal::Decimal, String> {
     Ok(value)
 }
 
+/// A time flag: RFC 3339, or a bare date for the start of that day (UTC).
 pub(super) fn parse_time(text: &str) -> Result<Timestamp, String> {
-    Timestamp::parse(text).map_err(|e| e.to_string())
+    Timestamp::parse_date_or_time(text).map_err(|e| e.to_string())
 }
 
 fn parse_duration(text: &str) -> Result<Seconds, String> {

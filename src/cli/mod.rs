@@ -64,8 +64,8 @@ pub enum Command {
     /// Recommend how many Reserved Instances to buy, per family, and say why.
     #[command(after_help = RECOMMEND_EXAMPLES)]
     Recommend(RecommendArgs),
-    /// Write the event log a desired-capacity schedule turns into (it replays to the same
-    /// figures with the same --until).
+    /// Write the event log a desired-capacity schedule turns into; it ends with an `end` row
+    /// at the schedule's end, so it replays to the same figures.
     #[command(after_help = EXPAND_EXAMPLES)]
     Expand(ExpandArgs),
     /// Price several scenarios, or one scenario under several --variant overrides, side by
@@ -201,7 +201,9 @@ pub struct ExpandArgs {
     /// Write the event log to FILE instead of standard output (all or nothing).
     #[arg(short = 'o', long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Where repeating rows stop (RFC 3339); default the last row's time.
+    /// Where repeating rows stop and the replay ends: an RFC 3339 time, or a date
+    /// (2026-03-31) meaning the start of that day, 00:00:00 UTC. Default the last row's
+    /// time. The event log ends with an `end` row at it.
     #[arg(long, value_name = "TIME", value_parser = flags::parse_time)]
     pub until: Option<Timestamp>,
     #[command(flatten)]
@@ -227,7 +229,7 @@ pub struct GenerateArgs {
     /// Seed: the same seed writes the same bytes.
     #[arg(long, value_name = "S", default_value = "1")]
     pub seed: u64,
-    /// First possible row (RFC 3339).
+    /// First possible row: an RFC 3339 time, or a date (the start of that day, UTC).
     #[arg(long, value_name = "TIME", default_value = "2026-01-01T00:00:00Z", value_parser = flags::parse_time)]
     pub start: Timestamp,
     /// Region of every instance; types are the Linux types the catalog prices there.

@@ -420,19 +420,18 @@ impl OfferImporter {
             .has_headers(false)
             .flexible(true)
             .buffer_capacity(1 << 20)
-            .from_reader(crate::input::Limited::new(input));
+            .from_reader(crate::input::Limited::new(input).with_line_starts());
         let mut record = csv::StringRecord::new();
 
         let mut publication_date = None;
         let header_line = loop {
-            if !next_record(&mut reader, &mut record, &file, None)? {
+            let Some(line) = next_record(&mut reader, &mut record, &file, None)? else {
                 return Err(LocatedError::new(
                     Location::line(&file, 0),
                     "no header row (one with a \"SKU\" column) was found; this is not an AWS \
                      Price List offer file in CSV form",
                 ));
-            }
-            let line = line_of(&record);
+            };
             let first = record.get(0).map_or("", header_name);
             let second = record.get(1).map_or("", str::trim);
             // AWS writes `SKU` first; it is looked for in every position so that a file
@@ -470,11 +469,11 @@ impl OfferImporter {
         });
 
         let mut offers: HashMap<(String, String), PendingOffer> = HashMap::new();
-        while next_record(&mut reader, &mut record, &file, Some(&header))? {
+        while let Some(line) = next_record(&mut reader, &mut record, &file, Some(&header))? {
             self.rows_read += 1;
             let row = Row {
                 file: &file,
-                line: line_of(&record),
+                line,
                 record: &record,
                 header: &header,
             };
@@ -886,35 +885,43 @@ fn purchase_option(row: &Row, c: &Columns) -> Result<&'static str, LocatedError>
     }
 }
 
-/// The line a record starts on (1-based), as `csv` counts it.
-fn line_of(record: &csv::StringRecord) -> u64 {
-    record.position().map_or(0, csv::Position::line)
-}
-
-/// Reads the next record into `record`, turning `csv`'s errors into located sentences.
+/// Reads the next record into `record`: the physical line it starts on, `None` at the end
+/// of the file; `csv`'s errors become located sentences.
 fn next_record<R: Read>(
-    reader: &mut csv::Reader<R>,
+    reader: &mut csv::Reader<crate::input::Limited<R>>,
     record: &mut csv::StringRecord,
     file: &Arc<str>,
     header: Option<&csv::StringRecord>,
-) -> Result<bool, LocatedError> {
-    reader
-        .read_record(record)
-        .map_err(|error| read_error(&error, file, header))
+) -> Result<Option<u64>, LocatedError> {
+    match reader.read_record(record) {
+        Ok(true) => {
+            let start = crate::lines::start_of(record.position());
+            Ok(Some(reader.get_mut().record_line(start)))
+        }
+        Ok(false) => Ok(None),
+        Err(error) => {
+            // The start of the record in error (a UTF-8 error's too).
+            let line = match error.position() {
+                Some(position) => reader.get_mut().record_line(position.byte()),
+                None => 0,
+            };
+            Err(read_error(&error, file, header, line))
+        }
+    }
 }
 
+/// One sentence for `csv`'s `error` about the record on `line`.
 fn read_error(
     error: &csv::Error,
     file: &Arc<str>,
     header: Option<&csv::StringRecord>,
+    line: u64,
 ) -> LocatedError {
     if let Some(limit) = crate::input::LimitError::of_csv(error) {
         return limit.located(file);
     }
-    let line = error.position().map_or(0, csv::Position::line);
     match error.kind() {
-        csv::ErrorKind::Utf8 { pos, err } => {
-            let line = pos.as_ref().map_or(line, csv::Position::line);
+        csv::ErrorKind::Utf8 { err, .. } => {
             let name = header.and_then(|h| h.get(err.field())).map(header_name);
             let location = match name {
                 Some(name) => Location::cell(file, line, err.field(), name),

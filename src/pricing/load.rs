@@ -167,6 +167,7 @@ fn read_text(path: &Path, label: &Arc<str>) -> Result<String, Error> {
     crate::input::Limited::new(file)
         .read_to_end(&mut bytes)
         .map_err(read_error)?;
+    lone_returns_to_feeds(&mut bytes);
     String::from_utf8(bytes).map_err(|e| {
         Error::Input(CatalogError {
             location: Location::line(label, 0),
@@ -178,45 +179,73 @@ fn read_text(path: &Path, label: &Arc<str>) -> Result<String, Error> {
     })
 }
 
+/// Turns each CR not followed by an LF into an LF. The csv crate ends a comment line at an
+/// LF only, so in a file whose lines end in lone CRs (old Mac files) the first comment would
+/// swallow the rest of the file. One byte for one keeps every offset and line number the
+/// file's own; no catalog value holds a line break.
+fn lone_returns_to_feeds(bytes: &mut [u8]) {
+    let mut from = 0;
+    while let Some(found) = memchr::memchr(b'\r', &bytes[from..]) {
+        let at = from + found;
+        if bytes.get(at + 1) != Some(&b'\n') {
+            bytes[at] = b'\n';
+        }
+        from = at + 1;
+    }
+}
+
 /// Where a table's rows come from: a whole file, or one region's rows of an embedded file
 /// (read behind the file's header line).
 struct Source<'a> {
     label: &'a Arc<str>,
-    header: &'a str,
-    rows: &'a str,
-    /// For a region's rows: the file's text before them, to number lines as the file does.
-    before: Option<&'a str>,
+    /// The whole file, to number lines as the file does.
+    text: &'a str,
+    /// The header the CSV reader is given first: empty for a whole file, whose own first
+    /// lines hold it.
+    header: Range<usize>,
+    rows: Range<usize>,
+    /// One region's rows of an embedded file (written without spaces around fields).
+    embedded: bool,
 }
 
 impl<'a> Source<'a> {
     fn file(file: &'a CatalogFile) -> Source<'a> {
         Source {
             label: &file.label,
-            header: "",
-            rows: &file.text,
-            before: None,
+            text: &file.text,
+            header: 0..0,
+            rows: 0..file.text.len(),
+            embedded: false,
         }
     }
 
     fn slice(slice: &'a Slice) -> Source<'a> {
         Source {
             label: &slice.label,
-            header: &slice.text[slice.header.clone()],
-            rows: &slice.text[slice.rows.clone()],
-            before: Some(&slice.text[..slice.rows.start]),
+            text: slice.text,
+            header: slice.header.clone(),
+            rows: slice.rows.clone(),
+            embedded: true,
         }
     }
 
-    /// The file's line number of a line the CSV reader counted (its line 1 is the header).
-    /// Counted only for an error, so reading a region does not scan the text before it.
-    fn file_line(&self, read_line: u64) -> u64 {
-        match self.before {
-            None => read_line,
-            Some(before) => {
-                let first_row = 1 + before.bytes().filter(|&b| b == b'\n').count() as u64;
-                (read_line + first_row).saturating_sub(2)
-            }
-        }
+    /// What the CSV reader reads: the header, then the rows.
+    fn bytes(&self) -> impl Read + 'a {
+        let text = self.text.as_bytes();
+        text[self.header.clone()].chain(&text[self.rows.clone()])
+    }
+
+    /// The file's physical line of the record the CSV reader says starts at byte `start` of
+    /// what it read ([`crate::lines::start_of`]), skipping the blank and comment lines
+    /// before it. Worked out only for a message, so reading a region does not scan the text
+    /// before it.
+    fn line(&self, start: u64) -> u64 {
+        let start = usize::try_from(start).unwrap_or(usize::MAX);
+        let at = match start.checked_sub(self.header.len()) {
+            None => self.header.start + start,
+            Some(in_rows) => self.rows.start.saturating_add(in_rows),
+        };
+        crate::lines::record_line(self.text.as_bytes(), at, Some(b'#'))
     }
 }
 
@@ -225,7 +254,8 @@ struct Table<'a> {
     source: &'a Source<'a>,
     columns: Columns,
     record: csv::StringRecord,
-    line: u64,
+    /// Where the record starts in what the CSV reader read ([`Source::line`]).
+    start: u64,
 }
 
 impl Table<'_> {
@@ -238,7 +268,7 @@ impl Table<'_> {
     }
 
     fn error(&self, column: &'static str, problem: String) -> CatalogError {
-        let line = self.source.file_line(self.line);
+        let line = self.source.line(self.start);
         let location = match self.columns.index(column) {
             Some(i) => Location::cell(self.source.label, line, i, column),
             None => Location::line(self.source.label, line),
@@ -278,41 +308,50 @@ fn for_each_row(
     mut each: impl FnMut(&Table) -> Result<(), CatalogError>,
 ) -> Result<(), CatalogError> {
     // The embedded files are written without spaces around fields; only a user's are trimmed.
-    let trim = match source.before {
-        Some(_) => csv::Trim::None,
-        None => csv::Trim::All,
+    let trim = match source.embedded {
+        true => csv::Trim::None,
+        false => csv::Trim::All,
     };
     let mut reader = csv::ReaderBuilder::new()
         .comment(Some(b'#'))
         .trim(trim)
-        .from_reader(source.header.as_bytes().chain(source.rows.as_bytes()));
-    let header_error = |problem: String| CatalogError {
-        location: Location::line(source.label, 1),
+        .from_reader(source.bytes());
+    let header_error = |start: u64, problem: String| CatalogError {
+        location: Location::line(source.label, source.line(start)),
         problem,
     };
     let headers = reader
         .headers()
-        .map_err(|e| header_error(format!("cannot read the header: {e}")))?
+        .map_err(|e| header_error(0, format!("cannot read the header: {e}")))?
         .clone();
-    let columns = match_header(&headers, expected).map_err(header_error)?;
+    let start = crate::lines::start_of(headers.position());
+    let columns = match_header(&headers, expected).map_err(|p| header_error(start, p))?;
     let mut table = Table {
         source,
         columns,
         record: csv::StringRecord::new(),
-        line: 1,
+        start,
     };
     loop {
         match reader.read_record(&mut table.record) {
             Ok(false) => return Ok(()),
             Ok(true) => {
-                table.line = table.record.position().map_or(0, |p| p.line());
+                table.start = crate::lines::start_of(table.record.position());
                 each(&table)?;
             }
             Err(e) => {
-                let line = e.position().map_or(table.line + 1, |p| p.line());
+                let start = e.position().map_or(table.start, csv::Position::byte);
+                // csv's own text names a line of its own counting; the sentence names none.
+                let problem = match e.kind() {
+                    csv::ErrorKind::UnequalLengths {
+                        expected_len, len, ..
+                    } => format!("this row has {len} fields but the header has {expected_len}"),
+                    csv::ErrorKind::Utf8 { .. } => "the row is not UTF-8 text".to_string(),
+                    _ => "the row is not valid CSV".to_string(),
+                };
                 return Err(CatalogError {
-                    location: Location::line(source.label, source.file_line(line)),
-                    problem: format!("not valid CSV: {e}"),
+                    location: Location::line(source.label, source.line(start)),
+                    problem,
                 });
             }
         }
@@ -722,8 +761,8 @@ fn load_spot(catalog: &mut Catalog, source: &Source) -> Result<(), CatalogError>
         .filter(|p| !p.spot_product.is_empty())
         .map(|p| (p.spot_product.clone(), p.os.clone()))
         .collect();
-    // (zone, type, product, time) → price and line, to refuse a record that contradicts an
-    // earlier one (an exact repeat is harmless and kept once).
+    // (zone, type, product, time) → price and where its record starts, to refuse a record
+    // that contradicts an earlier one (an exact repeat is harmless and kept once).
     let mut seen: HashMap<(String, String, String, Timestamp), (Decimal, u64)> = HashMap::new();
     for_each_row(source, &columns, |row| {
         let zone = row.name("availability_zone")?;
@@ -756,7 +795,8 @@ fn load_spot(catalog: &mut Catalog, source: &Source) -> Result<(), CatalogError>
         );
         match seen.get(&key) {
             Some((kept, _)) if *kept == price => return Ok(()),
-            Some((kept, line)) => {
+            Some((kept, start)) => {
+                let line = row.source.line(*start);
                 let problem = format!(
                     "{bare} {instance_type} in {zone} at {text} costs {} here but {} on line \
                      {line}; remove one of the two",
@@ -766,7 +806,7 @@ fn load_spot(catalog: &mut Catalog, source: &Source) -> Result<(), CatalogError>
                 return Err(row.error("usd_per_hour", problem));
             }
             None => {
-                seen.insert(key, (price, row.source.file_line(row.line)));
+                seen.insert(key, (price, row.start));
             }
         }
         let region = super::spot::region_of_zone(zone);

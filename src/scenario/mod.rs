@@ -9,6 +9,7 @@
 
 mod attributes;
 mod columns;
+mod end;
 mod event;
 mod id_map;
 mod names;
@@ -39,7 +40,8 @@ pub trait EventSource: Send {
     /// After the last event: a `--set GROUP.KEY` naming a group no launch had is an error.
     fn unknown_override_groups(&self) -> Result<(), String>;
     /// Where the replay ends when `--until` is not given, if not at the last event: a
-    /// schedule ends at its last row even when that row changes nothing.
+    /// schedule ends at its last row even when that row changes nothing, an event log at
+    /// its end row if it has one (known once it has been read to the end).
     fn default_horizon(&self) -> Option<crate::clock::Timestamp> {
         None
     }

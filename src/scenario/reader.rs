@@ -2,12 +2,14 @@
 
 use super::attributes::{parse_flag, Cells, SpecBuilder};
 use super::columns::{Col, Header, Kind};
+use super::end::{self, End};
 use super::event::{Action, Event, InstanceId, LaunchSpec, PublicIp, RootDevice};
 use super::names::NameTable;
 use super::overrides::Overrides;
 use super::EventSource;
 use crate::clock::Timestamp;
 use crate::input::{LimitError, Limited};
+use crate::lines::start_of;
 use crate::location::{closest_names, did_you_mean, LocatedError, Location};
 use crate::pricing::Catalog;
 use std::io::Read;
@@ -73,6 +75,8 @@ pub struct EventReader<'c, R: Read> {
     specs: SpecBuilder<'c>,
     instances: NameTable<Known>,
     last_time: Option<(Timestamp, u64)>,
+    /// The end row, once read.
+    end: Option<End>,
 }
 
 impl<'c, R: Read> EventReader<'c, R> {
@@ -87,23 +91,25 @@ impl<'c, R: Read> EventReader<'c, R> {
         let mut csv = csv::ReaderBuilder::new()
             .has_headers(true)
             .from_reader(Limited::scenario(input));
-        let header_line = Location::line(&file, 1);
         let headers = csv
             .byte_headers()
             .map_err(|e| match LimitError::of_csv(&e) {
                 Some(limit) => limit.located(&file),
-                None => LocatedError::new(header_line.clone(), csv_problem(&e)),
+                None => LocatedError::new(Location::line(&file, 1), csv_problem(&e)),
             })?
             .clone();
+        // Line 1 unless blank lines come first.
+        let line = csv.get_mut().record_line(start_of(headers.position()));
+        let header_line = Location::line(&file, line);
         if headers.is_empty() || (headers.len() == 1 && headers[0].is_empty()) {
             let problem = "the file is empty; an event log starts with a header row such as time,instance,action,instance_type";
             return Err(LocatedError::new(Location::line(&file, 0), problem));
         }
-        let header_names = header_strings(&headers, &file)?;
+        let header_names = header_strings(&headers, &file, line)?;
         let header = Header::parse(Kind::EventLog, header_names.iter().map(String::as_str))
             .map_err(|(index, problem)| {
                 let location = match index {
-                    Some(i) => Location::cell(&file, 1, i, &header_names[i]),
+                    Some(i) => Location::cell(&file, line, i, &header_names[i]),
                     None => header_line.clone(),
                 };
                 LocatedError::new(location, problem)
@@ -116,37 +122,62 @@ impl<'c, R: Read> EventReader<'c, R> {
             },
             csv,
             record: csv::ByteRecord::new(),
-            line: 1,
+            line,
             specs: SpecBuilder::new(catalog, &defaults),
             instances: NameTable::default(),
             last_time: None,
+            end: None,
         })
     }
 
     /// The next event, `None` at the end of the file.
     fn read_event(&mut self) -> Result<Option<Event>, LocatedError> {
-        match self.csv.read_byte_record(&mut self.record) {
-            Ok(false) => Ok(None),
-            Ok(true) => {
-                self.line = self.record.position().map_or(self.line + 1, |p| p.line());
-                self.parse_row().map(Some)
-            }
-            Err(e) => {
-                if let Some(limit) = LimitError::of_csv(&e) {
-                    return Err(limit.located(&self.layout.file));
+        loop {
+            match self.csv.read_byte_record(&mut self.record) {
+                Ok(false) => return Ok(None),
+                Ok(true) => {
+                    self.line = self
+                        .csv
+                        .get_mut()
+                        .record_line(start_of(self.record.position()));
+                    if let Some(end) = &self.end {
+                        let location = Location::line(&self.layout.file, self.line);
+                        return Err(LocatedError::new(location, end.row_after()));
+                    }
+                    // `None` for the end row: what follows it must be the end of the file.
+                    if let Some(event) = self.parse_row()? {
+                        return Ok(Some(event));
+                    }
                 }
-                let line = e.position().map_or(self.line + 1, |p| p.line());
-                Err(LocatedError::new(
-                    Location::line(&self.layout.file, line),
-                    csv_problem(&e),
-                ))
+                Err(e) => {
+                    if let Some(limit) = LimitError::of_csv(&e) {
+                        return Err(limit.located(&self.layout.file));
+                    }
+                    let line = match e.position() {
+                        Some(position) => self.csv.get_mut().record_line(position.byte()),
+                        None => self.line + 1,
+                    };
+                    return Err(LocatedError::new(
+                        Location::line(&self.layout.file, line),
+                        csv_problem(&e),
+                    ));
+                }
             }
         }
     }
 
-    fn parse_row(&mut self) -> Result<Event, LocatedError> {
+    /// The row's event, or `None` for the end row.
+    fn parse_row(&mut self) -> Result<Option<Event>, LocatedError> {
         let time = self.timestamp()?;
-        self.required(Col::Instance)?;
+        // Only a row without an instance can be the end row, so other rows pay nothing for
+        // it (an end row naming an instance is refused by `action`).
+        if self.optional(Col::Instance)?.is_none() {
+            if self.is_end_row() {
+                self.end_row(time)?;
+                return Ok(None);
+            }
+            return Err(self.empty(Col::Instance));
+        }
         let action = self.action()?;
         self.check_order(time)?;
         let (instance, spec) = if action == Action::Launch {
@@ -156,13 +187,43 @@ impl<'c, R: Read> EventReader<'c, R> {
         } else {
             (self.existing(action)?, None)
         };
-        Ok(Event {
+        Ok(Some(Event {
             time,
             line: self.line,
             instance,
             action,
             spec,
-        })
+        }))
+    }
+
+    /// Whether the action cell says `end`, looked at as bytes: this runs on every row.
+    fn is_end_row(&self) -> bool {
+        self.layout
+            .header
+            .position(Col::Action)
+            .and_then(|i| self.record.get(i))
+            .is_some_and(|cell| cell.trim_ascii() == end::ACTION.as_bytes())
+    }
+
+    /// An end row: only a time, at or after every event.
+    fn end_row(&mut self, time: Timestamp) -> Result<(), LocatedError> {
+        for col in Col::ATTRIBUTES.into_iter().chain([Col::Group]) {
+            if self.optional(col)?.is_some() {
+                let problem = format!(
+                    "{} is set on the end row, which only says when the replay ends; leave it empty",
+                    col.name()
+                );
+                return Err(self.error(col, problem));
+            }
+        }
+        if let Some((last, line)) = self.last_time.filter(|(last, _)| time < *last) {
+            return Err(self.error(Col::Time, end::before_last_event(time, last, line)));
+        }
+        self.end = Some(End {
+            time,
+            line: self.line,
+        });
+        Ok(())
     }
 
     fn timestamp(&self) -> Result<Timestamp, LocatedError> {
@@ -173,7 +234,19 @@ impl<'c, R: Read> EventReader<'c, R> {
     fn action(&self) -> Result<Action, LocatedError> {
         let text = self.required(Col::Action)?;
         Action::parse(text).ok_or_else(|| {
-            let hint = did_you_mean(&closest_names(text, Action::ALL.map(Action::name)));
+            if text == end::ACTION {
+                let name = self.optional(Col::Instance).ok().flatten().unwrap_or_default();
+                let problem = format!(
+                    "an end row ends the replay, not an instance, so its instance is empty, not {:?}",
+                    crate::location::excerpt(name)
+                );
+                return self.error(Col::Instance, problem);
+            }
+            let names = Action::ALL
+                .map(Action::name)
+                .into_iter()
+                .chain([end::ACTION]);
+            let hint = did_you_mean(&closest_names(text, names));
             self.error(
                 Col::Action,
                 format!(
@@ -313,8 +386,11 @@ impl<'c, R: Read> EventReader<'c, R> {
     }
 
     fn required(&self, col: Col) -> Result<&str, LocatedError> {
-        self.optional(col)?
-            .ok_or_else(|| self.error(col, format!("{} is empty; every row needs one", col.name())))
+        self.optional(col)?.ok_or_else(|| self.empty(col))
+    }
+
+    fn empty(&self, col: Col) -> LocatedError {
+        self.error(col, format!("{} is empty; every row needs one", col.name()))
     }
 
     fn error(&self, col: Col, problem: String) -> LocatedError {
@@ -333,6 +409,11 @@ impl<R: Read + Send> EventSource for EventReader<'_, R> {
 
     fn unknown_override_groups(&self) -> Result<(), String> {
         self.specs.overrides().unknown_groups(self.specs.groups())
+    }
+
+    /// The end row's time, once the file has been read to it.
+    fn default_horizon(&self) -> Option<Timestamp> {
+        self.end.map(|end| end.time)
     }
 }
 
@@ -412,7 +493,11 @@ impl Cells for Row<'_> {
     }
 }
 
-fn header_strings(headers: &csv::ByteRecord, file: &Arc<str>) -> Result<Vec<String>, LocatedError> {
+fn header_strings(
+    headers: &csv::ByteRecord,
+    file: &Arc<str>,
+    line: u64,
+) -> Result<Vec<String>, LocatedError> {
     headers
         .iter()
         .enumerate()
@@ -420,7 +505,7 @@ fn header_strings(headers: &csv::ByteRecord, file: &Arc<str>) -> Result<Vec<Stri
             std::str::from_utf8(bytes)
                 .map(|s| s.trim().to_string())
                 .map_err(|_| {
-                    let location = Location::cell(file, 1, i, "?");
+                    let location = Location::cell(file, line, i, "?");
                     LocatedError::new(location, "the header is not UTF-8 text")
                 })
         })

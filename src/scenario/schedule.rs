@@ -17,6 +17,7 @@ use super::reader::Defaults;
 use super::EventSource;
 use crate::clock::{Timestamp, SECONDS_PER_DAY};
 use crate::input::{LimitError, Limited};
+use crate::lines::start_of;
 use crate::location::{closest_names, did_you_mean, LocatedError, Location};
 use crate::pricing::Catalog;
 use rust_decimal::prelude::ToPrimitive;
@@ -188,12 +189,14 @@ fn read_rows<R: Read>(file: &Arc<str>, input: R) -> Result<Vec<Row>, LocatedErro
         .has_headers(true)
         .from_reader(Limited::scenario(input));
     let headers = csv.headers().map_err(|e| csv_error(&e, file, 1))?.clone();
+    // Line 1 unless blank lines come first.
+    let header_line = csv.get_mut().record_line(start_of(headers.position()));
     let names: Vec<String> = headers.iter().map(|h| h.trim().to_string()).collect();
     let header = Header::parse(Kind::Schedule, names.iter().map(String::as_str)).map_err(
         |(index, problem)| {
             let location = match index {
-                Some(i) => Location::cell(file, 1, i, &names[i]),
-                None => Location::line(file, 1),
+                Some(i) => Location::cell(file, header_line, i, &names[i]),
+                None => Location::line(file, header_line),
             };
             LocatedError::new(location, problem)
         },
@@ -209,11 +212,14 @@ fn read_rows<R: Read>(file: &Arc<str>, input: R) -> Result<Vec<Row>, LocatedErro
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = match e.position() {
+                    Some(position) => csv.get_mut().record_line(position.byte()),
+                    None => 0,
+                };
                 return Err(csv_error(&e, file, line));
             }
         }
-        let line = record.position().map_or(0, |p| p.line());
+        let line = csv.get_mut().record_line(start_of(record.position()));
         let cells = RecordCells {
             file,
             header: &header,

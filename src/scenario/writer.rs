@@ -2,6 +2,7 @@
 
 use super::event::{Action, Event, PublicIp, RootDevice};
 use super::id_map::IdMap;
+use crate::clock::Timestamp;
 use crate::spreadsheet::text_cell;
 use std::io::Write;
 use std::sync::Arc;
@@ -37,6 +38,14 @@ impl<W: Write> EventLogWriter<W> {
             csv,
             names: IdMap::default(),
         })
+    }
+
+    /// The end row (`time,,end`): where the replay ends, written after the last event.
+    pub fn end(&mut self, time: Timestamp) -> Result<(), csv::Error> {
+        let time = time.to_string();
+        let mut row = vec![time.as_str(), "", super::end::ACTION];
+        row.extend([""; 10]);
+        self.csv.write_record(row)
     }
 
     pub fn write(&mut self, event: &Event) -> Result<(), csv::Error> {
