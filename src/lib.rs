@@ -23,5 +23,6 @@ pub mod simulation;
 pub mod spreadsheet;
 pub mod strategy;
 pub mod trials;
+pub mod usage;
 
 pub use error::Error;

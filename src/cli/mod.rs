@@ -86,7 +86,7 @@ pub enum Command {
     /// command) into a directory.
     #[command(after_help = manual::MAN_EXAMPLES)]
     Man(manual::ManArgs),
-    /// Write a scenario from what ran (CloudTrail records).
+    /// Write a scenario from what ran (CloudTrail records or a usage export).
     #[command(subcommand)]
     Scenario(scenario_cmd::ScenarioCommand),
 }
