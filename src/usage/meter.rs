@@ -72,7 +72,9 @@ pub fn meter(usage_type: &str) -> Meter {
             "" => Some(VolumeType::Standard),
             ".gp2" => Some(VolumeType::Gp2),
             ".gp3" => Some(VolumeType::Gp3),
-            ".piops" => Some(VolumeType::Io1),
+            // ec2plan's own SkuId names io1 and magnetic by their API names.
+            ".piops" | ".io1" => Some(VolumeType::Io1),
+            ".standard" => Some(VolumeType::Standard),
             ".io2" => Some(VolumeType::Io2),
             ".st1" => Some(VolumeType::St1),
             ".sc1" => Some(VolumeType::Sc1),
@@ -95,13 +97,18 @@ pub fn meter(usage_type: &str) -> Meter {
 /// The event log's `os` for an operation (AWS's "usage operation" of the AMI), and whether it
 /// is only the nearest the catalog prices (a SQL Server licence, BYOL or an HA add-on are not
 /// priced): `RunInstances` Linux/UNIX, `:0002` Windows, `:0010` RHEL, `:000g` SUSE, `:0g00`
-/// Ubuntu Pro.
+/// Ubuntu Pro. A Spot Instance's operation carries its zone after the platform
+/// (`RunInstances:0010:SV006`, or `RunInstances:SV006` for Linux), which is passed over.
 pub fn os_of_operation(operation: &str) -> Option<(&'static str, bool)> {
-    let code = operation.trim();
-    let suffix = match code.strip_prefix("RunInstances") {
-        Some("") => return Some(("linux", false)),
-        Some(rest) => rest.strip_prefix(':')?,
-        None => return None,
+    let mut parts = operation.trim().split(':');
+    if parts.next() != Some("RunInstances") {
+        return None;
+    }
+    let codes: Vec<&str> = parts.filter(|p| !p.starts_with("SV")).collect();
+    let suffix = match codes.as_slice() {
+        [] => return Some(("linux", false)),
+        [one] => *one,
+        _ => return None,
     };
     Some(match suffix {
         "0002" => ("windows", false),
@@ -169,6 +176,15 @@ mod tests {
             Some(("windows", true))
         );
         assert_eq!(os_of_operation("RunInstances:9999"), None);
+        // Spot: the zone follows the platform.
+        assert_eq!(
+            os_of_operation("RunInstances:0010:SV006"),
+            Some(("rhel", false))
+        );
+        assert_eq!(
+            os_of_operation("RunInstances:SV006"),
+            Some(("linux", false))
+        );
         assert_eq!(os_of_operation("CreateVolume-Gp3"), None);
     }
 }

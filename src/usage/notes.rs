@@ -169,9 +169,13 @@ impl Tally {
         }
         if !self.at_end.is_empty() {
             let end = self.end.map_or_else(String::new, |t| format!(" ({t})"));
+            let (had, each) = match self.at_end.instances.len() {
+                1 => ("had", "it is"),
+                _ => ("had", "each is"),
+            };
             notes.push(format!(
-                "{} still had usage in the export's last period, so each is terminated at its \
-                 end{end}, where the replay stops anyway",
+                "{} still {had} usage in the export's last period, so {each} terminated at the \
+                 export's end{end}, where the replay stops anyway",
                 self.at_end.who()
             ));
         }

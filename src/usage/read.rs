@@ -363,8 +363,14 @@ fn decimal_text(bytes: &[u8], scale: i32) -> Result<String, String> {
     let negative = bytes.first().is_some_and(|b| b & 0x80 != 0);
     let mut full = [if negative { 0xff } else { 0 }; 16];
     full[16 - bytes.len()..].copy_from_slice(bytes);
-    let unscaled = i128::from_be_bytes(full);
-    let scale = u32::try_from(scale).map_err(|_| "the decimal has a negative scale".to_string())?;
+    let mut unscaled = i128::from_be_bytes(full);
+    let mut scale =
+        u32::try_from(scale).map_err(|_| "the decimal has a negative scale".to_string())?;
+    // Trailing zeros first: a DECIMAL(38,28) holds 61.03 with more digits than rust_decimal.
+    while scale > 0 && unscaled % 10 == 0 {
+        unscaled /= 10;
+        scale -= 1;
+    }
     // rust_decimal holds 28 decimals: the digits past them are cut off.
     let (unscaled, scale) = match scale.checked_sub(28) {
         Some(extra) if extra > 0 => {

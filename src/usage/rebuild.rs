@@ -17,7 +17,7 @@ use super::meter::{meter, os_of_operation, Meter};
 use super::notes::Tally;
 use super::placement::{place, running_within, Period};
 use super::read::{read_rows, At, Record};
-use crate::clock::{TimeError, Timestamp, SECONDS_PER_HOUR};
+use crate::clock::{Seconds, TimeError, Timestamp, SECONDS_PER_HOUR};
 use crate::error::Error;
 use crate::location::{excerpt, listing, LocatedError, Location};
 use crate::pricing::VolumeType;
@@ -119,6 +119,9 @@ struct Usage {
     tally: Tally,
     /// How each resource's operating system was decided, for the notes (first row only).
     os_seen: HashMap<String, OsSource>,
+    /// ec2plan's own line items: instances the Spot strategy ran as Spot (`interruptible`
+    /// in the scenario they came from; the On-Demand rows read do not say it).
+    spot_ready: std::collections::HashSet<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -226,6 +229,16 @@ impl Usage {
         let format = record.columns.format;
         if format == Format::Ec2plan && record.text(Col::Strategy) != "on-demand" {
             tally.other_strategies += 1;
+            let sku = record
+                .text(Col::UsageType)
+                .split('/')
+                .nth(2)
+                .unwrap_or_default();
+            let spot = record.text(Col::Pricing) == "Dynamic";
+            if spot && matches!(meter(sku), Meter::Compute { .. }) {
+                self.spot_ready
+                    .insert(record.text(Col::Resource).to_string());
+            }
             return Ok(());
         }
         let category = record.text(Col::Category);
@@ -430,8 +443,10 @@ impl Usage {
                 mine.iter().partition(|id| self.volumes.contains_key(*id));
             let mut last = runs.last().map_or(launch, |r| r.1);
             for id in &volumes {
-                for piece in &self.volumes[*id].pieces {
-                    last = last.max(piece.end);
+                let volume = &self.volumes[*id];
+                let size = size_of(volume)?;
+                for piece in &volume.pieces {
+                    last = last.max(volume_end(piece, size));
                     if piece.start < first_row {
                         note_before(&mut self.tally, id);
                     }
@@ -439,7 +454,7 @@ impl Usage {
             }
             for id in &addresses {
                 for piece in &self.addresses[*id] {
-                    last = last.max(piece.end);
+                    last = last.max(used_end(piece, piece.seconds));
                     if piece.start < first_row {
                         note_before(&mut self.tally, id);
                     }
@@ -470,7 +485,7 @@ impl Usage {
                 ebs_type,
                 root: RootDevice::Ebs,
                 public_ip,
-                interruptible: key.spot,
+                interruptible: key.spot || self.spot_ready.contains(&key.resource),
                 hibernation: false,
                 group: Arc::from(group.as_str()),
                 line: 0,
@@ -630,6 +645,35 @@ impl Usage {
             PublicIp::Auto
         }
     }
+}
+
+/// When a volume or address billed in `piece` ended: the period's end if it billed all of
+/// it, else its start plus the seconds it billed (an hourly export's last row of a volume runs
+/// to the hour's end, though the volume went with its instance within the hour).
+fn used_end(piece: &Piece, seconds: u64) -> Timestamp {
+    if seconds >= piece.end.since(piece.start).0 {
+        piece.end
+    } else {
+        piece.start.plus(Seconds(seconds))
+    }
+}
+
+/// [`used_end`] of a volume of `size` GiB: its GB-months in the period as seconds.
+fn volume_end(piece: &Piece, size: u64) -> Timestamp {
+    let month = piece
+        .start
+        .next_month_start()
+        .since(piece.start.month_start())
+        .0;
+    let seconds = match size {
+        0 => None,
+        _ => piece
+            .gb_months
+            .checked_mul(Decimal::from(month))
+            .and_then(|v| v.checked_div(Decimal::from(size)))
+            .and_then(|v| v.round().to_u64()),
+    };
+    used_end(piece, seconds.unwrap_or(u64::MAX))
 }
 
 fn note_before(tally: &mut Tally, id: &str) {
