@@ -213,10 +213,16 @@ fn a_gzip_export_reads_as_its_csv() {
     assert_eq!(out, format!("{HEADER}{CUR_LOG}"));
 }
 
+/// A usage row: (resource, start hour, end hour, quantity, usage type, operation).
+type UsageRow<'a> = (&'a str, i64, i64, f64, &'a str, &'a str);
+
+/// Writes one column of a row group.
+type ColumnWrite<'a> = Box<dyn Fn(&mut parquet::file::writer::SerializedColumnWriter<'_>) + 'a>;
+
 /// A Parquet file as AWS's FOCUS export types its columns (FOCUS 1.0 with AWS columns:
 /// strings, `double` quantities and costs, `timestamp` periods), written with the parquet
 /// crate from rows given as (resource, start hour, end hour, quantity, usage type, operation).
-fn write_focus_parquet(path: &Path, rows: &[(&str, i64, i64, f64, &str, &str)]) {
+fn write_focus_parquet(path: &Path, rows: &[UsageRow]) {
     use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int64Type};
     use parquet::file::properties::WriterProperties;
     use parquet::file::writer::SerializedFileWriter;
@@ -243,12 +249,12 @@ fn write_focus_parquet(path: &Path, rows: &[(&str, i64, i64, f64, &str, &str)]) 
     let defined = vec![1i16; rows.len()];
     // 2026-03-02T00:00:00Z.
     let day = 1_772_409_600_000i64;
-    let text = |f: &dyn Fn(&(&str, i64, i64, f64, &str, &str)) -> String| -> Vec<ByteArray> {
+    let text = |f: &dyn Fn(&UsageRow) -> String| -> Vec<ByteArray> {
         rows.iter()
             .map(|r| ByteArray::from(f(r).as_str()))
             .collect()
     };
-    let columns: Vec<Box<dyn Fn(&mut parquet::file::writer::SerializedColumnWriter<'_>)>> = vec![
+    let columns: Vec<ColumnWrite> = vec![
         Box::new(|c| {
             let v = text(&|r| r.0.to_string());
             c.typed::<ByteArrayType>()

@@ -196,7 +196,7 @@ fn records_of(json: Value, label: &Arc<str>, file_index: usize) -> Result<Vec<Ra
     };
     let Value::Array(items) = array else {
         return Err(whole_file(format!(
-            "its \"{}\" is not a JSON array, as a CloudTrail file's is",
+            "its \"{}\" is not a JSON array, as it is in every CloudTrail file",
             form.array()
         )));
     };

@@ -182,7 +182,7 @@ impl Columns {
             let first = found.next();
             if let (Some(a), Some(b)) = (first, found.next()) {
                 return Err(format!(
-                    "the header has two {name:?} columns ({} and {})",
+                    "the header has two \"{name}\" columns ({} and {})",
                     a + 1,
                     b + 1
                 ));
@@ -232,7 +232,7 @@ fn missing(format: Format, name: &str) -> String {
         _ => "which from-usage needs",
     };
     format!(
-        "this looks like {} but the header has no {name:?} column, {why}",
+        "this looks like {} but the header has no \"{name}\" column, {why}",
         format.name()
     )
 }

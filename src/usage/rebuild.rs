@@ -45,6 +45,9 @@ pub struct Conversion {
     pub notes: Vec<String>,
 }
 
+/// An interval an instance ran.
+type Run = (Timestamp, Timestamp);
+
 /// Where a row came from, for messages about it later.
 #[derive(Debug, Clone)]
 struct Origin {
@@ -396,7 +399,7 @@ impl Usage {
         }
         let export_end = self.export_end();
         // Instances, ordered by their first usage; a resource's first key is its instance.
-        let mut instances: Vec<(Key, Compute, Vec<(Timestamp, Timestamp)>)> = Vec::new();
+        let mut instances: Vec<(Key, Compute, Vec<Run>)> = Vec::new();
         for (key, mut compute) in std::mem::take(&mut self.compute) {
             let periods = periods_of(&mut compute.pieces, &mut self.tally)?;
             let runs = place(&periods);
@@ -465,10 +468,11 @@ impl Usage {
             if is_primary {
                 match self.os_seen.get(&key.resource) {
                     Some(OsSource::Missing) => self.tally.no_operation.add(&name, &group),
-                    Some(OsSource::Nearest(op)) => self
-                        .tally
-                        .nearest_os
-                        .push(format!("{name} ({op}, priced as {})", key.os)),
+                    Some(OsSource::Nearest(op)) => self.tally.nearest_os.push(format!(
+                        "{name} ({}, priced as {})",
+                        excerpt(op),
+                        key.os
+                    )),
                     Some(OsSource::Unknown(op)) => self
                         .tally
                         .unknown_operation
