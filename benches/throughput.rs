@@ -182,7 +182,7 @@ fn spot_trials(log: &[u8], rows: u64, catalog: &Catalog, trials: u64) -> u64 {
 /// (daily items, made from the charges as the replay books them; the timeline is left out).
 fn finance_report(log: &[u8], catalog: &Catalog, charts: &Path) -> u64 {
     use ec2plan::clock::Period;
-    use ec2plan::report::finance::{LineItemFile, LineItemStream, ITEMS_PER_RUN};
+    use ec2plan::report::finance::{ItemFiles, LineItemFile, LineItemStream, ITEMS_PER_RUN};
     use ec2plan::report::focus::monthly_csv;
     use ec2plan::simulation::simulate_with;
     use ec2plan::strategy::Strategy;
@@ -205,7 +205,15 @@ fn finance_report(log: &[u8], catalog: &Catalog, charts: &Path) -> u64 {
     .unwrap();
     let written = std::sync::atomic::AtomicU64::new(0);
     let finance = items
-        .finish(std::io::sink(), &outcome, None, &written)
+        .finish(
+            ItemFiles {
+                csv: Some(std::io::sink()),
+                parquet: None,
+            },
+            &outcome,
+            None,
+            &written,
+        )
         .unwrap();
     let totals = (&finance.spending, &finance.fleet);
     let drawn =

@@ -24,5 +24,6 @@ pub mod simulation;
 pub mod spreadsheet;
 pub mod strategy;
 pub mod trials;
+pub mod usage;
 
 pub use error::Error;

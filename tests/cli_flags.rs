@@ -83,6 +83,11 @@ fn each_command_refuses_the_flags_it_does_not_use() {
         ),
         (&["compare", fleet, "--trials", "2"], "--trials"),
         (&["compare", fleet, "--groups", "2"], "--groups"),
+        (&["compare", fleet, "--line-items", "csv"], "--line-items"),
+        (
+            &["recommend", fleet, "--line-items", "parquet"],
+            "--line-items",
+        ),
         (&["expand", schedule, "--strategy", "spot"], "--strategy"),
         (&["expand", schedule, "--format", "csv"], "--format"),
         (&["expand", schedule, "--pending", "1m"], "--pending"),
@@ -131,6 +136,18 @@ fn flags_that_only_mean_something_with_another_are_refused_without_it() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--out <DIR>"));
+    // So does --line-items, the form of line_items.csv / .parquet.
+    ec2plan()
+        .current_dir(root())
+        .args([
+            "simulate",
+            "scenarios/web-fleet.csv",
+            "--line-items",
+            "parquet",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--out <DIR>"));
     // --groups shortens the table; CSV and JSON keep every group.
     for format in ["csv", "json"] {
         ec2plan()
@@ -172,6 +189,7 @@ fn each_help_shows_its_own_flags_and_examples() {
                 "--strategy",
                 "--groups",
                 "--granularity",
+                "--line-items",
                 "--trials",
                 "--reserve",
                 "-o, --out",
@@ -200,7 +218,14 @@ fn each_help_shows_its_own_flags_and_examples() {
         (
             &["compare"],
             &["--variant", "--strategy", "--reserve", "--interruptions"],
-            &["--out", "--quiet", "--granularity", "--trials", "--groups"],
+            &[
+                "--out",
+                "--quiet",
+                "--granularity",
+                "--line-items",
+                "--trials",
+                "--groups",
+            ],
         ),
         (
             &["expand"],
@@ -573,6 +598,7 @@ fn completions_name_every_command_for_each_shell() {
             "pricing",
             "scenario",
             "from-cloudtrail",
+            "from-usage",
         ] {
             assert!(script.contains(command), "{shell} lacks {command}");
         }
@@ -614,12 +640,13 @@ fn man_writes_roff_for_ec2plan_and_a_page_per_command() {
         "ec2plan-pricing.1",
         "ec2plan-recommend.1",
         "ec2plan-scenario-from-cloudtrail.1",
+        "ec2plan-scenario-from-usage.1",
         "ec2plan-scenario.1",
         "ec2plan-simulate.1",
         "ec2plan.1",
     ];
     assert_eq!(names(&out), pages);
-    assert!(said.starts_with(&format!("wrote 13 manual pages to {}", out.display())));
+    assert!(said.starts_with(&format!("wrote 14 manual pages to {}", out.display())));
     assert_eq!(fs::read_to_string(out.join("ec2plan.1")).unwrap(), page);
     for name in pages {
         let text = fs::read_to_string(out.join(name)).unwrap();

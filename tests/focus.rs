@@ -265,8 +265,12 @@ fn items_made_as_the_replay_books_charges_and_sorted_through_run_files_make_the_
     let reservations = Reservations::new(&allocation, &fit.portfolio, &catalog);
     let mut streamed = Vec::new();
     let written = std::sync::atomic::AtomicU64::new(0);
+    let files = ec2plan::report::finance::ItemFiles {
+        csv: Some(&mut streamed),
+        parquet: None,
+    };
     let finance = stream
-        .finish(&mut streamed, &outcome, Some(&reservations), &written)
+        .finish(files, &outcome, Some(&reservations), &written)
         .unwrap();
     assert_eq!(
         written.into_inner(),

@@ -409,3 +409,37 @@ fn a_spot_history_dump_error() {
         );
     }
 }
+
+#[test]
+fn a_usage_export_cell_after_a_blank_line() {
+    // CUR 2.0 columns; line 2 is a good hour, line 3 blank, line 4 a usage amount that is no
+    // number: column 14, line_item_usage_amount.
+    let header = "identity_line_item_id,identity_time_interval,bill_billing_period_start_date,\
+bill_payer_account_id,line_item_usage_account_id,line_item_line_item_type,\
+line_item_usage_start_date,line_item_usage_end_date,line_item_product_code,\
+line_item_usage_type,line_item_operation,line_item_availability_zone,line_item_resource_id,\
+line_item_usage_amount,line_item_unblended_rate,line_item_unblended_cost,\
+line_item_line_item_description,product_instance_type,product_region_code,pricing_term,\
+pricing_unit,resource_tags";
+    let row = |start: &str, end: &str, amount: &str| {
+        format!(
+            "l1,{start}/{end},2026-03-01T00:00:00Z,111122223333,111122223333,Usage,{start},{end},\
+AmazonEC2,BoxUsage:m5.large,RunInstances,us-east-1a,i-0abc,{amount},0.096,0.096,\
+\"$0.096 per On Demand Linux m5.large Instance Hour\",m5.large,us-east-1,OnDemand,Hrs,"
+        )
+    };
+    let text = format!(
+        "{header}\n{}\n\n{}\n",
+        row("2026-03-02T08:00:00Z", "2026-03-02T09:00:00Z", "1"),
+        row("2026-03-02T09:00:00Z", "2026-03-02T10:00:00Z", "one")
+    );
+    for (name, end) in ENDS {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("cur.csv"), ended(&text, end)).unwrap();
+        let stderr = stderr_of(dir.path(), &["scenario", "from-usage", "cur.csv"]);
+        assert!(
+            stderr.starts_with("error: cur.csv:4:14 (line_item_usage_amount): "),
+            "line ends: {name}: {stderr}"
+        );
+    }
+}

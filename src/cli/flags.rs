@@ -158,6 +158,27 @@ pub enum Interruptions {
     Advisor,
 }
 
+/// The forms `simulate --out` writes its line items in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LineItemsArg {
+    /// line_items.csv, for spreadsheets and the FOCUS validator.
+    Csv,
+    /// line_items.parquet, typed (decimals, UTC timestamps), for DuckDB, Spark and Athena.
+    Parquet,
+    /// Both files, from one pass over the items.
+    Both,
+}
+
+impl LineItemsArg {
+    pub fn csv(self) -> bool {
+        matches!(self, LineItemsArg::Csv | LineItemsArg::Both)
+    }
+
+    pub fn parquet(self) -> bool {
+        matches!(self, LineItemsArg::Parquet | LineItemsArg::Both)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StrategyArg {
     OnDemand,

@@ -23,8 +23,8 @@ mod scenario_cmd;
 mod simulate;
 
 pub use flags::{
-    CatalogFlags, Interruptions, OfferFlags, ReplayFlags, ReserveFlags, SpotFlags, StrategyArg,
-    TrialFlags, WhatIf,
+    CatalogFlags, Interruptions, LineItemsArg, OfferFlags, ReplayFlags, ReserveFlags, SpotFlags,
+    StrategyArg, TrialFlags, WhatIf,
 };
 
 use crate::clock::Timestamp;
@@ -86,7 +86,7 @@ pub enum Command {
     /// command) into a directory.
     #[command(after_help = manual::MAN_EXAMPLES)]
     Man(manual::ManArgs),
-    /// Write a scenario from what ran (CloudTrail records).
+    /// Write a scenario from what ran (CloudTrail records or a usage export).
     #[command(subcommand)]
     Scenario(scenario_cmd::ScenarioCommand),
 }
@@ -118,15 +118,21 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub groups: Option<u64>,
 
-    /// Also write summary.csv, groups.csv, timeline.csv, line_items.csv (FOCUS 1.0),
-    /// monthly.csv and the charts into DIR (all or nothing). Line items are sorted through
-    /// files staged beside DIR: allow free disk for twice line_items.csv.
+    /// Also write summary.csv, groups.csv, timeline.csv, line_items.csv (FOCUS 1.0; see
+    /// --line-items), monthly.csv and the charts into DIR (all or nothing). Line items are
+    /// sorted through files staged beside DIR: allow free disk for twice line_items.csv.
     #[arg(short = 'o', long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
-    /// Charge period of --out's line_items.csv.
+    /// Charge period of --out's line items.
     #[arg(long, value_enum, default_value = "daily", requires = "out")]
     pub granularity: crate::clock::Period,
+
+    /// The form of --out's FOCUS line items: line_items.csv, line_items.parquet (decimal
+    /// costs and quantities, UTC timestamps; DuckDB, Spark and Athena read it directly), or
+    /// both.
+    #[arg(long, value_enum, default_value = "csv", requires = "out")]
+    pub line_items: LineItemsArg,
 
     /// No progress line on standard error, even for a large scenario on a terminal.
     #[arg(short = 'q', long)]

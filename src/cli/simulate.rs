@@ -12,7 +12,9 @@ use crate::lifecycle::Timings;
 use crate::location::{closest_names, did_you_mean};
 use crate::pricing::Catalog;
 use crate::report::charts::draw_all;
-use crate::report::finance::{FinanceError, LineItemFile, LineItemStream, ITEMS_PER_RUN};
+use crate::report::finance::{
+    FinanceError, ItemFiles, LineItemFile, LineItemStream, ITEMS_PER_RUN,
+};
 use crate::report::focus::{monthly_csv, Reservations};
 use crate::report::{OutputDir, Summary, TimelineWriter};
 use crate::scenario::{
@@ -104,6 +106,7 @@ pub fn run(args: &SimulateArgs) -> Result<super::Printed, Error> {
         let written = Written {
             label: &label,
             quiet: args.quiet,
+            forms: args.line_items,
         };
         let chart_bands = bands.as_ref().map(|(_, _, b)| b.as_slice());
         write_finance(&mut out, written, &outcome, &catalog, (items, chart_bands))?;
@@ -394,10 +397,15 @@ fn itemized(wanted: StrategyArg, options: &Options) -> Vec<Strategy> {
         .collect()
 }
 
-/// `line_items.csv` (FOCUS 1.0) and `monthly.csv`, reconciled with the summary.
+/// `line_items.csv` and/or `line_items.parquet` (FOCUS 1.0) and `monthly.csv`, reconciled
+/// with the summary.
 fn write_finance(
     out: &mut OutputDir,
-    Written { label, quiet }: Written,
+    Written {
+        label,
+        quiet,
+        forms,
+    }: Written,
     outcome: &Outcome,
     catalog: &Catalog,
     (items, bands): (LineItemStream, Option<&[crate::chart::Band]>),
@@ -413,16 +421,33 @@ fn write_finance(
     let reservations = reserved
         .as_ref()
         .map(|(allocation, portfolio)| Reservations::new(allocation, portfolio, catalog));
-    let path = out.path("line_items.csv");
-    let target = out.target().join("line_items.csv");
-    let file = File::create(&path).map_err(|e| Error::write(&target, e))?;
-    let what = format!("writing {}", target.display());
+    let csv_target = out.target().join("line_items.csv");
+    let parquet_target = out.target().join("line_items.parquet");
+    let mut create = |name: &str, wanted: bool| -> Result<Option<File>, Error> {
+        if !wanted {
+            return Ok(None);
+        }
+        let path = out.path(name);
+        let file = File::create(&path).map_err(|e| Error::write(out.target().join(name), e))?;
+        Ok(Some(file))
+    };
+    let files = ItemFiles {
+        csv: create("line_items.csv", forms.csv())?,
+        parquet: create("line_items.parquet", forms.parquet())?,
+    };
+    let shown = if forms.csv() {
+        &csv_target
+    } else {
+        &parquet_target
+    };
+    let what = format!("writing {}", shown.display());
     let (count, progress) = Progress::line_items(&what, items.items(), quiet);
     let finance = items
-        .finish(file, outcome, reservations.as_ref(), &count)
+        .finish(files, outcome, reservations.as_ref(), &count)
         .map_err(|e| match e {
             FinanceError::Money(e) => Error::from(e),
-            FinanceError::Io(e) => Error::write(&target, e),
+            FinanceError::Io(e) => Error::write(&csv_target, e),
+            FinanceError::Parquet(e) => Error::write(&parquet_target, e),
         })?;
     drop(progress);
     let drawn = draw_all(
@@ -442,11 +467,13 @@ fn write_finance(
     Ok(())
 }
 
-/// The scenario's name, and whether to stay quiet on standard error.
+/// The scenario's name, whether to stay quiet on standard error, and the forms of the line
+/// items.
 #[derive(Clone, Copy)]
 struct Written<'a> {
     label: &'a str,
     quiet: bool,
+    forms: super::LineItemsArg,
 }
 
 /// What `--out` makes line items of.

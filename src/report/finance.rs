@@ -1,6 +1,6 @@
-//! `line_items.csv` as `--out` writes it: every line item of a run, in file order, with its
-//! exact cost, streamed to the file; and the totals `monthly.csv` and the charts are drawn
-//! from, summed on the way.
+//! `line_items.csv` (and `line_items.parquet`) as `--out` writes them: every line item of a
+//! run, in file order, with its exact cost, streamed to the files; and the totals
+//! `monthly.csv` and the charts are drawn from, summed on the way.
 //!
 //! Memory is bounded by [`LineItemFile::per_run`], not by the items nor the charges: charges
 //! become items as the replay books them ([`LineItemStream`] is the replay's
@@ -8,6 +8,7 @@
 //! the merge gives them, in one pass.
 
 use super::focus::{charge_line_items, items_for, reservation_line_items, Reservations};
+use super::focus_parquet::ParquetItems;
 use super::focus_rows::{csv_to_io, Costs, RowWriter};
 use super::item_sort::ItemSorter;
 use super::spending::{Costed, FleetHours, Spending};
@@ -30,8 +31,19 @@ pub const ITEMS_PER_RUN: usize = 1 << 17;
 pub enum FinanceError {
     #[error(transparent)]
     Money(#[from] MoneyError),
+    /// Writing `line_items.csv` or the sort's run files.
     #[error(transparent)]
     Io(#[from] io::Error),
+    /// Writing `line_items.parquet`.
+    #[error(transparent)]
+    Parquet(io::Error),
+}
+
+/// The files the merged items are written to: `line_items.csv`, `line_items.parquet`, or both
+/// (`--line-items`), from one pass over the sorted items.
+pub struct ItemFiles<W: Write + Send> {
+    pub csv: Option<W>,
+    pub parquet: Option<W>,
 }
 
 impl From<csv::Error> for FinanceError {
@@ -107,11 +119,11 @@ impl LineItemStream {
     }
 
     /// Adds the reservations' items, then writes every item of a strategy the outcome's
-    /// ledgers show to `out`, in file order, counting the rows
+    /// ledgers show to `files`, in file order, counting the rows
     /// written in `written` as it goes (for a progress line).
-    pub fn finish(
+    pub fn finish<W: Write + Send>(
         mut self,
-        out: impl Write,
+        files: ItemFiles<W>,
         outcome: &Outcome,
         reservations: Option<&Reservations>,
         written: &AtomicU64,
@@ -122,22 +134,37 @@ impl LineItemStream {
             reservation_line_items(r, self.period, outcome.start, &mut |item| sorter.push(item))?;
         }
         let mut sorted = self.sorter.finish()?;
-        let mut rows = RowWriter::new(out)?;
+        let mut rows = files.csv.map(RowWriter::new).transpose()?;
+        let mut typed = files
+            .parquet
+            .map(ParquetItems::new)
+            .transpose()
+            .map_err(FinanceError::Parquet)?;
         let mut spending = Spending::new((outcome.start, outcome.horizon));
         sorted.merge(|entry| -> Result<(), FinanceError> {
             let share = &entry.share;
             if !shown.contains(&share.strategy) {
                 return Ok(());
             }
-            rows.write(
-                entry.parts,
-                &Costs::from_parts(share.purchase, entry.billed, share.effective),
-            )?;
+            let costs = Costs::from_parts(share.purchase, entry.billed, share.effective);
+            if let Some(rows) = &mut rows {
+                rows.write(entry.parts, &costs)?;
+            }
+            if let Some(typed) = &mut typed {
+                typed
+                    .write(entry.parts, &costs)
+                    .map_err(FinanceError::Parquet)?;
+            }
             written.fetch_add(1, Ordering::Relaxed);
             spending.add(&Costed::new(share, (entry.start, entry.end)));
             Ok(())
         })?;
-        rows.finish()?;
+        if let Some(rows) = rows {
+            rows.finish()?;
+        }
+        if let Some(typed) = typed {
+            typed.finish().map_err(FinanceError::Parquet)?;
+        }
         Ok(Finance {
             spending,
             fleet: self.fleet,
@@ -149,15 +176,15 @@ impl ChargeSink for LineItemStream {
     fn charge(&mut self, strategy: Strategy, charge: Charge) -> Result<(), Error> {
         self.add(strategy, &charge).map_err(|e| match e {
             FinanceError::Money(e) => Error::from(e),
-            FinanceError::Io(e) => Error::write(&self.target, e),
+            FinanceError::Io(e) | FinanceError::Parquet(e) => Error::write(&self.target, e),
         })
     }
 }
 
 /// Writes the line items of an outcome whose charges were kept ([`crate::simulation::Options::keep_charges`])
 /// to `out`, as `--out` does for a run it streams.
-pub fn write_line_items(
-    out: impl Write,
+pub fn write_line_items<W: Write + Send>(
+    out: W,
     file: LineItemFile,
     outcome: &Outcome,
     period: Period,
@@ -168,5 +195,9 @@ pub fn write_line_items(
     for (strategy, charge) in &outcome.charges {
         stream.add(*strategy, charge)?;
     }
-    stream.finish(out, outcome, reservations, &AtomicU64::new(0))
+    let files = ItemFiles {
+        csv: Some(out),
+        parquet: None,
+    };
+    stream.finish(files, outcome, reservations, &AtomicU64::new(0))
 }

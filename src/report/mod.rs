@@ -12,6 +12,7 @@ mod comparison;
 pub mod dollars;
 pub mod finance;
 pub mod focus;
+pub mod focus_parquet;
 mod focus_rows;
 mod item_sort;
 mod output;

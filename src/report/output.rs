@@ -112,12 +112,13 @@ pub struct OutputDir {
 
 /// The names of the files a report may hold: what `simulate --out` and `recommend --out`
 /// write.
-const REPORT_FILES: [&str; 11] = [
+const REPORT_FILES: [&str; 12] = [
     "summary.csv",
     "recommendation.csv",
     "groups.csv",
     "timeline.csv",
     "line_items.csv",
+    "line_items.parquet",
     "monthly.csv",
     "notes.txt",
     "bands.csv",
