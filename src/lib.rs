@@ -16,6 +16,7 @@ pub mod input;
 pub mod lifecycle;
 pub mod location;
 pub mod money;
+pub mod parallel;
 pub mod pricing;
 pub mod report;
 pub mod scenario;

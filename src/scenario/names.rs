@@ -62,7 +62,8 @@ impl<V> Default for NameTable<V> {
 impl<V> NameTable<V> {
     /// The id of `name` and its value, if it was inserted.
     pub fn get(&self, name: &str) -> Option<(InstanceId, &V)> {
-        self.find(name.as_bytes()).map(|(_, id, value)| (*id, value))
+        self.find(name.as_bytes())
+            .map(|(_, id, value)| (*id, value))
     }
 
     /// Looks `name` up only to bring its slot into the cache, ahead of the row that needs
