@@ -17,6 +17,7 @@ pub mod lifecycle;
 pub mod lines;
 pub mod location;
 pub mod money;
+pub mod parallel;
 pub mod pricing;
 pub mod report;
 pub mod scenario;

@@ -319,6 +319,14 @@ impl<'c> Meter<'c> {
         Ok(first_billed.unwrap_or(0))
     }
 
+    /// Reads each instance's account, without changing anything, ahead of metering their
+    /// spans (see `Replay::touch`: the misses of a run of rows overlap).
+    pub fn touch(&self, instances: impl Iterator<Item = InstanceId>) -> usize {
+        instances
+            .filter_map(|id| self.accounts.get(id))
+            .fold(0, |seen, account| seen ^ account.rates[0] as usize)
+    }
+
     /// Sentences about Spot prices used outside the history's records, in `market`: the
     /// regional averages used, then the history's edges.
     pub fn notes(&self, market: usize) -> Vec<String> {

@@ -229,8 +229,13 @@ impl HourlyUsage {
         self.renumber(&new_id, &order);
         let part_of: Vec<usize> = order.iter().map(|&key| place(key).0).collect();
         let rank = |key: u32| part_of.get(key as usize).copied().unwrap_or(count);
-        self.wholes.sort_unstable_by_key(|m| (rank(m.key), *m));
-        self.parts.sort_unstable_by_key(|m| (rank(m.key), *m));
+        // The two kinds of mark are sorted at once, one on each of two cores: millions of
+        // them for a year of a large fleet, after the replay has left a core idle.
+        let (wholes, parts) = (&mut self.wholes, &mut self.parts);
+        std::thread::scope(|scope| {
+            scope.spawn(|| wholes.sort_unstable_by_key(|m| (rank(m.key), *m)));
+            parts.sort_unstable_by_key(|m| (rank(m.key), *m));
+        });
         let (wholes, parts) = (&self.wholes, &self.parts);
         let bounds = |part: usize| {
             (

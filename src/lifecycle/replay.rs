@@ -58,6 +58,26 @@ impl Replay {
         }
     }
 
+    /// Reads, without changing anything, what applying these events will read first: each
+    /// live instance's slot and the lines of its launch attributes that the transition
+    /// table, the span's shared pointer and the meter read. Ahead of a run of events, the
+    /// cache misses of all of them overlap instead of stalling one event at a time (100,000
+    /// instances at random miss on every row). Returns a value to keep the reads from being
+    /// optimized away.
+    pub fn touch(&self, events: &[Event]) -> usize {
+        let mut seen = 0;
+        for event in events {
+            if let Some(machine) = self.live.get(event.instance) {
+                let spec = &machine.spec;
+                seen ^= Arc::strong_count(spec)
+                    ^ usize::from(spec.hibernation)
+                    ^ (spec.public_ip as usize)
+                    ^ (Arc::as_ptr(&spec.group).cast::<u8>() as usize);
+            }
+        }
+        seen
+    }
+
     /// Applies one event, pushing the spans it closes onto `out`.
     pub fn apply(&mut self, event: &Event, out: &mut Vec<Span>) -> Result<(), Refusal> {
         self.settle_until(event.time, out);

@@ -62,10 +62,29 @@ impl<V> Default for NameTable<V> {
 impl<V> NameTable<V> {
     /// The id of `name` and its value, if it was inserted.
     pub fn get(&self, name: &str) -> Option<(InstanceId, &V)> {
-        let hash = self.hasher.hash_one(name.as_bytes());
-        self.table
-            .find(hash, |(key, _, _)| key.as_bytes() == name.as_bytes())
+        self.find(name.as_bytes())
             .map(|(_, id, value)| (*id, value))
+    }
+
+    /// Looks `name` up only to bring its slot into the cache, ahead of the row that needs
+    /// it (the reader looks a run of rows' names up together, so their misses overlap).
+    pub fn touch(&self, name: &[u8]) -> usize {
+        self.find(name).map_or(0, |(_, id, _)| id.0 as usize)
+    }
+
+    /// The slot of `name`. A short name is compared as one fixed-size array padded with
+    /// zeros, a few instructions inline, where comparing slices of the name's length
+    /// called `memcmp` for every candidate slot.
+    fn find(&self, name: &[u8]) -> Option<&(Key, InstanceId, V)> {
+        let hash = self.hasher.hash_one(name);
+        match Key::new(name) {
+            Key::Inline { len, bytes } => self.table.find(hash, |(key, _, _)| {
+                matches!(key, Key::Inline { len: l, bytes: b } if *l == len && *b == bytes)
+            }),
+            Key::Heap(_) => self
+                .table
+                .find(hash, |(key, _, _)| key.as_bytes() == name),
+        }
     }
 
     /// Replaces the value of a name in the table (nothing if it is not there).

@@ -234,7 +234,27 @@ impl Pools {
 
     /// Every pool with usage, in order, with its hours.
     pub fn iter(&self) -> impl Iterator<Item = (&Pool, PoolUsage)> + '_ {
-        (0..self.pools.len()).map(|index| (&self.pools[index].0, self.build(index)))
+        (0..self.pools.len()).map(|index| self.at(index))
+    }
+
+    /// How many pools have usage.
+    pub fn len(&self) -> usize {
+        self.pools.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pools.is_empty()
+    }
+
+    /// The pool at `index` (below [`Pools::len`]) with its hours, as [`Pools::iter`] gives
+    /// it: so pools can be handed out to threads by index.
+    pub fn at(&self, index: usize) -> (&Pool, PoolUsage) {
+        (self.at_key(index), self.build(index))
+    }
+
+    /// The pool at `index`, without building its hours.
+    pub fn at_key(&self, index: usize) -> &Pool {
+        &self.pools[index].0
     }
 
     /// The operating systems the scenario ran `instance_type` on in `region`, or where it

@@ -90,43 +90,65 @@ pub fn recommend(
 ) -> Result<Vec<Recommendation>, Error> {
     let hours = clock_hours(start, horizon);
     let months = Decimal::from(horizon.since(start).0) / Decimal::from(SECONDS_PER_MONTH);
+    let found = crate::parallel::map_indexed(pools.len(), |index| {
+        let (pool, pool_usage) = pools.at(index);
+        recommend_pool(pool, &pool_usage, catalog, terms, (hours, months))
+    });
     let mut out = Vec::new();
-    for (pool, pool_usage) in pools.iter() {
-        let pool_usage = &pool_usage;
-        // The same for every size: computed once, as each is a pass over every hour.
-        let whole = Whole {
-            on_demand: pool_usage.on_demand_cost()?,
-            peak: pool_usage.peak_units(),
+    // In pool order, so the first pool that fails is the one reported, as one at a time.
+    for (index, result) in found {
+        let Some((recommendation, capacity, coverage)) = result? else {
+            continue;
         };
-        // Every size's curve; only the cheapest size is then explained (its chosen count
-        // recomputed exactly, another pass over every hour).
-        let mut best: Option<(Usd, Arc<str>, Candidate, Curves)> = None;
-        let sizes = candidates(pool, pool_usage, catalog, terms, hours)?;
-        if sizes.is_empty() {
-            refuse_other_offers(pool, pool_usage, catalog, terms)?;
-        }
-        let shared = SharedCurve::new(pool_usage, &sizes, whole)?;
-        for (instance_type, candidate) in sizes {
-            let curves = cost_curves(&candidate, whole, &shared)?;
-            let lowest = curves.cost.iter().min().copied().unwrap_or(whole.on_demand);
-            if best.as_ref().is_none_or(|b| lowest < b.0) {
-                best = Some((lowest, instance_type, candidate, curves));
-            }
-        }
-        if let Some((_, instance_type, candidate, curves)) = best {
-            let (recommendation, coverage) = best_count(
-                pool,
-                instance_type,
-                &candidate,
-                whole,
-                curves,
-                (months, terms),
-            )?;
-            covered.keep(pool, candidate.capacity(recommendation.count), coverage);
-            out.push(recommendation);
-        }
+        covered.keep(pools.at_key(index), capacity, coverage);
+        out.push(recommendation);
     }
     Ok(out)
+}
+
+/// One pool's recommendation, the capacity it buys and how that covers the pool; `None`
+/// for a pool no size can be reserved for. Pools are independent, so they are
+/// recommended on every core ([`crate::parallel::map_indexed`]).
+fn recommend_pool(
+    pool: &Pool,
+    pool_usage: &PoolUsage,
+    catalog: &Catalog,
+    terms: OfferTerms,
+    (hours, months): (u64, Decimal),
+) -> Result<Option<(Recommendation, Decimal, Covered)>, Error> {
+    // The same for every size: computed once, as each is a pass over every hour.
+    let whole = Whole {
+        on_demand: pool_usage.on_demand_cost()?,
+        peak: pool_usage.peak_units(),
+    };
+    // Every size's curve; only the cheapest size is then explained (its chosen count
+    // recomputed exactly, another pass over every hour).
+    let mut best: Option<(Usd, Arc<str>, Candidate, Curves)> = None;
+    let sizes = candidates(pool, pool_usage, catalog, terms, hours)?;
+    if sizes.is_empty() {
+        refuse_other_offers(pool, pool_usage, catalog, terms)?;
+    }
+    let shared = SharedCurve::new(pool_usage, &sizes, whole)?;
+    for (instance_type, candidate) in sizes {
+        let curves = cost_curves(&candidate, whole, &shared)?;
+        let lowest = curves.cost.iter().min().copied().unwrap_or(whole.on_demand);
+        if best.as_ref().is_none_or(|b| lowest < b.0) {
+            best = Some((lowest, instance_type, candidate, curves));
+        }
+    }
+    let Some((_, instance_type, candidate, curves)) = best else {
+        return Ok(None);
+    };
+    let (recommendation, coverage) = best_count(
+        pool,
+        instance_type,
+        &candidate,
+        whole,
+        curves,
+        (months, terms),
+    )?;
+    let capacity = candidate.capacity(recommendation.count);
+    Ok(Some((recommendation, capacity, coverage)))
 }
 
 /// A pool with no price under the offer asked for is left out when its types have no
