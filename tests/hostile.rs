@@ -771,3 +771,69 @@ fn a_minified_spot_history_is_read_whole() {
         1440
     );
 }
+
+/// `pricing import` looks at a file's first bytes to tell a Spot dump from an offer file;
+/// through a FIFO (or a pipe) those bytes must not be lost: an offer file and a Spot dump
+/// without a `.json` name each import from a FIFO to the same files as from disk
+/// (before, the bytes looked at were read from a second open, and a FIFO's were lost).
+#[test]
+fn pricing_import_reads_a_fifo_once() {
+    for source in [
+        "tests/data/offer/us-east-1.csv",
+        "tests/data/spot/orf-spot-prices-c6i.2xlarge-eu-west-1-2026-01-16.json",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("prices");
+        let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        let bytes = std::fs::read(source).unwrap();
+        let path = fifo.clone();
+        let writer = std::thread::spawn(move || {
+            let mut file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+            file.write_all(&bytes).unwrap();
+        });
+        let from_fifo = dir.path().join("from-fifo");
+        let ran = run(
+            &[
+                "pricing",
+                "import",
+                &fifo.display().to_string(),
+                "--out",
+                &from_fifo.display().to_string(),
+            ],
+            None,
+            LIMIT,
+        );
+        writer.join().unwrap();
+        assert_eq!(ran.code, Some(0), "{source}: {}", ran.stderr);
+        let from_disk = dir.path().join("from-disk");
+        let ran = run(
+            &[
+                "pricing",
+                "import",
+                source,
+                "--out",
+                &from_disk.display().to_string(),
+            ],
+            None,
+            LIMIT,
+        );
+        assert_eq!(ran.code, Some(0), "{source}: {}", ran.stderr);
+        let mut names: Vec<_> = std::fs::read_dir(&from_disk)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        assert!(!names.is_empty());
+        // The files name their source; the FIFO's name stands where the file's does.
+        let fifo_name = fifo.display().to_string();
+        for name in names {
+            let got = std::fs::read_to_string(from_fifo.join(&name)).unwrap();
+            assert_eq!(
+                got.replace(&fifo_name, source),
+                std::fs::read_to_string(from_disk.join(&name)).unwrap(),
+                "{source}: {name:?}"
+            );
+        }
+    }
+}

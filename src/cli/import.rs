@@ -6,7 +6,7 @@ use crate::pricing::spot_import::SpotImporter;
 use crate::pricing::Catalog;
 use crate::report::OutputDir;
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 pub fn run(files: &[PathBuf], out: &Path) -> Result<String, Error> {
@@ -25,19 +25,12 @@ pub fn run(files: &[PathBuf], out: &Path) -> Result<String, Error> {
     let mut dir = OutputDir::create(out)?;
     for path in files {
         let label = path.display().to_string();
-        if is_spot_dump(path)? {
-            let file = File::open(path).map_err(|source| Error::Read {
-                path: path.clone(),
-                source,
-            })?;
-            spot.read(&label, file)?;
+        let (spot_dump, input) = open_sniffed(path)?;
+        if spot_dump {
+            spot.read(&label, input)?;
             continue;
         }
-        let file = File::open(path).map_err(|source| Error::Read {
-            path: path.clone(),
-            source,
-        })?;
-        importer.read(&label, BufReader::new(file))?;
+        importer.read(&label, BufReader::new(input))?;
         offers += 1;
     }
     let mut report = String::new();
@@ -73,27 +66,28 @@ pub fn run(files: &[PathBuf], out: &Path) -> Result<String, Error> {
     Ok(report)
 }
 
-/// A Spot history dump is JSON; an offer file is CSV. A name ending in `.json` says so
-/// (then whatever the file holds is read as JSON, and refused as JSON); otherwise the first
-/// bytes tell.
-fn is_spot_dump(path: &Path) -> Result<bool, Error> {
-    use std::io::Read;
+/// Opens `path` once (a pipe or FIFO can be read only once) and tells whether it is a Spot
+/// history dump, which is JSON, or an offer file, which is CSV: a name ending in `.json`
+/// says so (then whatever the file holds is read as JSON, and refused as JSON); otherwise
+/// its first bytes tell. The bytes looked at are handed back in front of the rest.
+fn open_sniffed(path: &Path) -> Result<(bool, impl Read), Error> {
+    let read_error = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = File::open(path).map_err(read_error)?;
     let json = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    if json {
-        return Ok(true);
-    }
-    let mut head = [0u8; 4096];
-    let mut file = File::open(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let n = file.read(&mut head).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    Ok(SpotImporter::recognizes(&String::from_utf8_lossy(
-        &head[..n],
-    )))
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    // A pipe hands over what it has; read until the head is full or the input ends.
+    (&file)
+        .take(SNIFF_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(read_error)?;
+    let spot_dump = json || SpotImporter::recognizes(&String::from_utf8_lossy(&head));
+    Ok((spot_dump, std::io::Cursor::new(head).chain(file)))
 }
+
+/// How much of a file is looked at to tell a Spot dump from an offer file.
+const SNIFF_BYTES: usize = 4096;
