@@ -202,6 +202,37 @@ fn too_large_or_not_a_number(text: &str) -> PriceParseError {
     }
 }
 
+/// `text` (a plain decimal such as `-1234.5`) with a comma between each group of three
+/// digits of its whole part; anything that is not such a decimal comes back unchanged. For
+/// people only: the human tables and the charts' labels (CSV and JSON keep plain decimals).
+pub fn grouped_digits(text: &str) -> String {
+    let (sign, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text),
+    };
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (unsigned, None),
+    };
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !digits(whole) || !fraction.is_none_or(digits) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + whole.len() / 3);
+    out.push_str(sign);
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    if let Some(fraction) = fraction {
+        out.push('.');
+        out.push_str(fraction);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

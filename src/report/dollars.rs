@@ -6,35 +6,7 @@
 //! figures arrive already rounded (as the CSV prints them), so grouping changes how they
 //! look, never what they are.
 
-/// `text` (a plain decimal such as `-1234.5`) with a comma between each group of three
-/// digits of its whole part; anything that is not such a decimal comes back unchanged.
-pub fn grouped(text: &str) -> String {
-    let (sign, unsigned) = match text.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", text),
-    };
-    let (whole, fraction) = match unsigned.split_once('.') {
-        Some((whole, fraction)) => (whole, Some(fraction)),
-        None => (unsigned, None),
-    };
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() || !digits(whole) || !fraction.is_none_or(digits) {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len() + whole.len() / 3);
-    out.push_str(sign);
-    for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    if let Some(fraction) = fraction {
-        out.push('.');
-        out.push_str(fraction);
-    }
-    out
-}
+pub use crate::money::grouped_digits as grouped;
 
 /// `$1,234.50`, and `-$1,234.50` for a negative amount (the sign before the symbol, as a
 /// person writes it). Empty stays empty: a cell with no figure.
