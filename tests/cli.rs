@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 mod common;
+use common::write;
 
 use assert_cmd::Command;
 use common::test_pricing_dir;
@@ -13,12 +14,6 @@ use std::path::Path;
 
 fn ec2plan() -> Command {
     Command::cargo_bin("ec2plan").expect("the binary is built")
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> String {
-    let path = dir.join(name);
-    fs::write(&path, text).expect("scratch file written");
-    path.display().to_string()
 }
 
 const ONE_HOUR: &str = "time,instance,action,instance_type
@@ -1004,7 +999,7 @@ fn every_month_costs_the_same_whatever_the_granularity() {
     assert_eq!(expected[0], "2026-01,on-demand,compute,714.24");
     assert_eq!(expected[1], "2026-02,on-demand,compute,645.12");
     let dir = tempfile::tempdir().unwrap();
-    let scenario = write(dir.path(), "year.csv", &a_year_of_ten_m5_large());
+    let scenario = write(dir.path(), "year.csv", a_year_of_ten_m5_large());
     for granularity in ["hourly", "daily", "monthly"] {
         let out = dir.path().join(granularity);
         ec2plan()

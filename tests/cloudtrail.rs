@@ -28,13 +28,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 mod common;
+use common::write;
 
 use assert_cmd::Command;
 use common::test_pricing_dir;
 use predicates::prelude::*;
 use std::fs;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 const WEB: &str = "i-0a5e1b2c3d4e5f601";
 const OLD: &str = "i-0f9a4b5c6d7e8f905";
@@ -49,12 +50,6 @@ fn fixture(name: &str) -> String {
         .join(name)
         .display()
         .to_string()
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> String {
-    let path = dir.join(name);
-    fs::write(&path, text).expect("scratch file written");
-    path.display().to_string()
 }
 
 fn from_cloudtrail() -> Command {
@@ -865,7 +860,7 @@ fn an_instance_stopped_from_the_first_record_until_it_ends_gets_no_row_and_needs
     let alone = write(
         dir.path(),
         "alone.json",
-        &fs::read_to_string(&file).unwrap().replacen(
+        fs::read_to_string(&file).unwrap().replacen(
             "\"eventName\": \"RunInstances\"",
             "\"eventName\": \"CreateTags\"",
             1,

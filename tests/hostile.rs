@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 mod common;
+use common::write;
 
 use proptest::prelude::*;
 use std::io::Write;
@@ -94,12 +95,6 @@ fn refused(ran: &Ran, expected: &str) {
     assert!(ran.stdout.is_empty());
 }
 
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).unwrap();
-    path.display().to_string()
-}
-
 #[test]
 fn dev_zero_is_refused_at_its_first_line() {
     let ran = run(&["simulate", "/dev/zero"], None, LIMIT);
@@ -110,7 +105,7 @@ fn dev_zero_is_refused_at_its_first_line() {
 #[test]
 fn a_file_of_nul_bytes_is_refused_fast() {
     let dir = tempfile::tempdir().unwrap();
-    let path = write(dir.path(), "nul.csv", &vec![0u8; 20 << 20]);
+    let path = write(dir.path(), "nul.csv", vec![0u8; 20 << 20]);
     let ran = run(&["simulate", &path], None, LIMIT);
     refused(&ran, "nul.csv:1: this line is longer than 1 MiB");
     assert!(ran.took < Duration::from_secs(10), "{:?}", ran.took);

@@ -10,6 +10,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
+mod common;
+use common::write;
+
 use assert_cmd::Command;
 use parquet::basic::{ConvertedType, LogicalType, TimeUnit, Type as PhysicalType};
 use parquet::file::reader::{FileReader, SerializedFileReader};
@@ -37,12 +40,6 @@ fn scenario(name: &str) -> String {
         .join(name)
         .display()
         .to_string()
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> String {
-    let path = dir.join(name);
-    fs::write(&path, text).expect("scratch file written");
-    path.display().to_string()
 }
 
 /// Standard output and standard error of a run that must succeed.
@@ -510,7 +507,7 @@ fn hour_aligned_rows_keep_each_hours_seconds_and_a_start_or_stop_within_an_hour(
     let aligned = write(
         dir.path(),
         "aligned.csv",
-        &hour_aligned(&fs::read_to_string(out.join("line_items.csv")).unwrap()),
+        hour_aligned(&fs::read_to_string(out.join("line_items.csv")).unwrap()),
     );
     let (log, notes) = run_ok(from_usage().arg(&aligned));
     // Each start or stop alone within its hour comes back to the second: 00:20 (web-1's
@@ -552,7 +549,7 @@ fn a_stop_and_a_start_within_one_hour_keep_the_hours_seconds_at_its_start() {
     let aligned = write(
         dir.path(),
         "aligned.csv",
-        &hour_aligned(&fs::read_to_string(out.join("line_items.csv")).unwrap()),
+        hour_aligned(&fs::read_to_string(out.join("line_items.csv")).unwrap()),
     );
     let (log, _) = run_ok(from_usage().arg(&aligned));
     assert_eq!(
@@ -648,7 +645,7 @@ fn bad_csv_cells_are_named_by_file_line_column_and_name() {
     ];
     for (index, (row, expected)) in cases.iter().enumerate() {
         let name = format!("bad-{index}.csv");
-        let path = write(dir.path(), &name, &focus_csv(&[&good, row]));
+        let path = write(dir.path(), &name, focus_csv(&[&good, row]));
         let (code, message) = run_err(from_usage().arg(&path));
         assert_eq!(code, 3, "{message}");
         assert!(

@@ -300,3 +300,11 @@ impl Run {
             .overall
     }
 }
+
+/// Writes a scratch file `name` in `dir` (a test's temporary directory) and returns its path
+/// as the text a command line takes.
+pub fn write(dir: &std::path::Path, name: &str, bytes: impl AsRef<[u8]>) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("scratch file written");
+    path.display().to_string()
+}
