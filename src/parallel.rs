@@ -1,17 +1,16 @@
 //! Independent pieces of work on every core, results in order.
 //!
-//! The replay uses both cores (one reads, one replays) but what follows it, recommending
-//! reservations pool by pool, ran on one: a second of a large fleet's run with the other
-//! core idle. Each pool's recommendation depends on nothing but the pool, so the pools are
-//! handed out one at a time to a thread per core and their results put back in pool
-//! order; the outcome is exactly the one-at-a-time one.
+//! Used by the Spot trials (one replay per trial) and by the reservation recommendation
+//! (one pool at a time, once the replay is done; before, the second core sat idle there).
+//! Each piece depends on nothing but its index, so pieces are handed out one at a time to
+//! a thread per core and their results put back in index order: the outcome is exactly
+//! the one-at-a-time one.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// `work(0)`, …, `work(count - 1)`, on up to one thread per core, each with its index, in
-/// index order. Each
-/// index is taken by the next free thread, so a few large pieces do not leave a core idle
+/// index order. Each index is taken by the next free thread, so a few large pieces do not leave a core idle
 /// while another works through a fixed share.
 pub fn map_indexed<T, F>(count: usize, work: F) -> Vec<(usize, T)>
 where

@@ -23,9 +23,7 @@ use crate::strategy::interruptions::{AdvisorModel, Interrupter};
 use crate::strategy::market::{Distribution, MarketAssigner};
 use crate::strategy::Strategy;
 use rust_decimal::Decimal;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::sync::Mutex;
 
 /// What the trials are to do.
 #[derive(Debug, Clone, Copy)]
@@ -66,33 +64,14 @@ pub fn run(
     let recording = &recording;
     let paths = paths_of(recording, catalog, plan)?;
     let paths = &paths;
-    let next = AtomicU64::new(0);
-    let results: Mutex<Vec<Option<Result<Trial, Error>>>> =
-        Mutex::new((0..plan.trials).map(|_| None).collect());
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(plan.trials.max(1) as usize);
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| loop {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                if index >= plan.trials {
-                    break;
-                }
-                let trial = one((recording, paths), catalog, options, plan, index);
-                if let Ok(mut slots) = results.lock() {
-                    slots[index as usize] = Some(trial);
-                }
-            });
-        }
-    });
-    let slots = results
-        .into_inner()
-        .map_err(|_| Error::Usage("a trial thread failed".into()))?;
-    slots
-        .into_iter()
-        .map(|slot| slot.unwrap_or_else(|| Err(Error::Usage("a trial did not run".into()))))
-        .collect()
+    let count = usize::try_from(plan.trials)
+        .map_err(|_| Error::Usage("too many trials for this machine".into()))?;
+    crate::parallel::map_indexed(count, |index| {
+        one((recording, paths), catalog, options, plan, index as u64)
+    })
+    .into_iter()
+    .map(|(_, trial)| trial)
+    .collect()
 }
 
 /// The scenario's events with their markets set, and what its source said about them.
