@@ -319,7 +319,8 @@ fn running_total(grid: &Grid, values: &[Decimal]) -> Vec<(i64, f64)> {
     let mut points = vec![(grid.from, 0.0)];
     let mut total = Decimal::ZERO;
     for (i, value) in values.iter().enumerate() {
-        total += value;
+        // Only drawn: a sum past the decimal range (never met: prices are capped) saturates.
+        total = total.saturating_add(*value);
         let (start, end) = grid.bounds(i);
         let steady = end - start == grid.width
             && values.get(i + 1) == Some(value)
