@@ -15,6 +15,7 @@ mod id_map;
 mod names;
 mod overrides;
 mod reader;
+mod record;
 mod schedule;
 mod writer;
 

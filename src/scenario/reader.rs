@@ -6,6 +6,7 @@ use super::end::{self, End};
 use super::event::{Action, Event, InstanceId, LaunchSpec, PublicIp, RootDevice};
 use super::names::NameTable;
 use super::overrides::Overrides;
+use super::record::{trim, Record};
 use super::EventSource;
 use crate::clock::Timestamp;
 use crate::input::{LimitError, Limited};
@@ -70,7 +71,7 @@ struct Layout {
 pub struct EventReader<'c, R: Read> {
     layout: Layout,
     csv: csv::Reader<Limited<R>>,
-    record: csv::ByteRecord,
+    record: Record,
     line: u64,
     specs: SpecBuilder<'c>,
     instances: NameTable<Known>,
@@ -141,7 +142,7 @@ impl<'c, R: Read> EventReader<'c, R> {
                 names: header_names,
             },
             csv,
-            record: csv::ByteRecord::new(),
+            record: Record::default(),
             line,
             specs: SpecBuilder::new(catalog, &defaults),
             instances: NameTable::default(),
@@ -160,11 +161,13 @@ impl<'c, R: Read> EventReader<'c, R> {
             let next = self.ahead.next;
             if next < self.ahead.filled {
                 self.ahead.next += 1;
-                std::mem::swap(&mut self.record, &mut self.ahead.records[next]);
+                let read = std::mem::take(&mut self.ahead.records[next]);
+                let done = std::mem::replace(&mut self.record, Record::new(read));
+                self.ahead.records[next] = done.into_bytes();
                 self.line = self
                     .csv
                     .get_mut()
-                    .record_line(start_of(self.record.position()));
+                    .record_line(start_of(self.record.bytes().position()));
                 if let Some(end) = &self.end {
                     let location = Location::line(&self.layout.file, self.line);
                     return Err(LocatedError::new(location, end.row_after()));
@@ -266,7 +269,7 @@ impl<'c, R: Read> EventReader<'c, R> {
         self.layout
             .header
             .position(Col::Action)
-            .and_then(|i| self.record.get(i))
+            .and_then(|i| self.record.bytes().get(i))
             .is_some_and(|cell| cell.trim_ascii() == end::ACTION.as_bytes())
     }
 
@@ -434,11 +437,11 @@ impl<'c, R: Read> EventReader<'c, R> {
             self.layout
                 .header
                 .position(col)
-                .and_then(|i| self.record.get(i))
+                .and_then(|i| self.record.bytes().get(i))
                 .map_or(0, <[u8]>::len)
         };
         let core = length(Col::Time) + length(Col::Instance) + length(Col::Action);
-        self.record.as_slice().len() == core
+        self.record.bytes().as_slice().len() == core
     }
 
     /// The current row as cells.
@@ -473,7 +476,7 @@ impl<R: Read + Send> EventSource for EventReader<'_, R> {
     }
 
     fn unknown_override_groups(&self) -> Result<(), String> {
-        self.specs.overrides().unknown_groups(self.specs.groups())
+        self.specs.overrides().unknown_groups(&self.specs.groups())
     }
 
     /// The end row's time, once the file has been read to it.
@@ -487,14 +490,14 @@ struct Row<'a> {
     file: &'a Arc<str>,
     header: &'a Header,
     names: &'a [String],
-    record: &'a csv::ByteRecord,
+    record: &'a Record,
     line: u64,
 }
 
 impl<'a> Row<'a> {
     /// The current record, borrowing only the reader's layout and record (so its instance
     /// table and attribute builder can change while the row is in use).
-    fn new(layout: &'a Layout, record: &'a csv::ByteRecord, line: u64) -> Row<'a> {
+    fn new(layout: &'a Layout, record: &'a Record, line: u64) -> Row<'a> {
         Row {
             file: &layout.file,
             header: &layout.header,
@@ -509,16 +512,11 @@ impl<'a> Row<'a> {
         let Some(index) = self.header.position(col) else {
             return Ok(None);
         };
-        let bytes = self.record.get(index).unwrap_or_default();
-        let text = std::str::from_utf8(bytes)
-            .map_err(|e| {
-                let problem = format!(
-                    "the cell is not UTF-8 text (invalid byte at offset {})",
-                    e.valid_up_to()
-                );
-                self.error(col, problem)
-            })?
-            .trim();
+        let text = self.record.text(index).map_err(|offset| {
+            let problem = format!("the cell is not UTF-8 text (invalid byte at offset {offset})");
+            self.error(col, problem)
+        })?;
+        let text = trim(text);
         Ok((!text.is_empty()).then_some(text))
     }
 }
@@ -531,7 +529,7 @@ impl Row<'_> {
         let Some(index) = self.header.position(col) else {
             return Ok(());
         };
-        let bytes = self.record.get(index).unwrap_or_default();
+        let bytes = self.record.bytes().get(index).unwrap_or_default();
         let raw = String::from_utf8_lossy(bytes);
         match crate::spreadsheet::name_problem(what, &raw) {
             Some(problem) => Err(self.error(col, problem)),

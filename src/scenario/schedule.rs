@@ -175,7 +175,7 @@ impl EventSource for ScheduleReader<'_> {
     }
 
     fn unknown_override_groups(&self) -> Result<(), String> {
-        self.specs.overrides().unknown_groups(self.specs.groups())
+        self.specs.overrides().unknown_groups(&self.specs.groups())
     }
 
     fn default_horizon(&self) -> Option<Timestamp> {
