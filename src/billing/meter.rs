@@ -6,7 +6,7 @@ use crate::lifecycle::{Span, State};
 use crate::money::{HourlyRate, MonthlyRate, Usd};
 use crate::pricing::spot::{RegionalAverage, SpotPrices, ZoneSeries};
 use crate::pricing::spot_daily::PathModel;
-use crate::pricing::{BillingUnit, Catalog};
+use crate::pricing::{BillingUnit, Catalog, VolumeType};
 use crate::scenario::{Action, Market, Markets};
 use crate::scenario::{IdMap, InstanceId, LaunchSpec, PublicIp};
 use hashbrown::HashMap;
@@ -192,6 +192,40 @@ struct Outside {
 /// A Spot pool: region, instance type and operating system.
 type Pool = (Arc<str>, Arc<str>, Arc<str>);
 
+/// A launch's On-Demand compute price, billing unit, EBS price and public IPv4 price.
+type ListPrices = (HourlyRate, BillingUnit, MonthlyRate, HourlyRate);
+
+/// What a launch's list prices depend on. The texts are held, not just compared, so two
+/// launches find one entry when they share the reader's copies (by address, without
+/// comparing the names) and still when they do not (by text).
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct ListKey {
+    region: Arc<str>,
+    instance_type: Arc<str>,
+    os: Arc<str>,
+    volume: VolumeType,
+}
+
+impl ListKey {
+    fn of(spec: &LaunchSpec) -> ListKey {
+        ListKey {
+            region: Arc::clone(&spec.region),
+            instance_type: Arc::clone(&spec.instance_type),
+            os: Arc::clone(&spec.os),
+            volume: spec.ebs_type,
+        }
+    }
+}
+
+/// Why a launch cannot be priced: the price `what` is missing for it.
+fn no_price(spec: &LaunchSpec, what: &'static str, detail: String) -> MeterError {
+    MeterError::NoPrice {
+        what,
+        instance: Arc::clone(&spec.name),
+        detail,
+    }
+}
+
 /// A rate set by exact value (the bytes of each price, so 0.10 and 0.1 stay apart, since
 /// reports print unit prices as the catalog gives them) and Spot series by identity.
 #[derive(Debug, PartialEq, Eq, Hash)]
@@ -230,6 +264,8 @@ pub struct Meter<'c> {
     /// Every distinct rate set, once.
     rates: Vec<Rates>,
     rate_ids: HashMap<RatesKey, u32>,
+    /// The catalog's prices by what they depend on, looked up once each.
+    list_prices: HashMap<ListKey, ListPrices>,
     /// The charges every market shares (addresses, volumes) of the span being metered,
     /// kept between spans so that metering allocates nothing per span.
     shared: Vec<Charge>,
@@ -252,6 +288,7 @@ impl<'c> Meter<'c> {
             accounts: IdMap::default(),
             rates: Vec::new(),
             rate_ids: HashMap::new(),
+            list_prices: HashMap::new(),
             shared: Vec::new(),
             averages: HashMap::new(),
             paths: None,
@@ -360,11 +397,48 @@ impl<'c> Meter<'c> {
         launched: Timestamp,
         market_of: MarketOf,
     ) -> Result<Rates, MeterError> {
-        let missing = |what: &'static str, detail: String| MeterError::NoPrice {
-            what,
-            instance: Arc::clone(&spec.name),
-            detail,
+        let (compute, unit, storage, ipv4) = self.list_prices(spec)?;
+        let spot = match market_of(&spec.markets) {
+            Market::OnDemand => None,
+            Market::Spot => {
+                let prices = SpotPrices {
+                    zone: self.catalog.spot_zone(
+                        &spec.region,
+                        &spec.instance_type,
+                        &spec.os,
+                        launched,
+                    ),
+                    average: self.average_of(spec, compute),
+                };
+                if prices.is_empty() {
+                    return Err(no_price(
+                        spec,
+                        "Spot price",
+                        format!("{} {} in {}", spec.os, spec.instance_type, spec.region),
+                    ));
+                }
+                Some(prices)
+            }
         };
+        Ok(Rates {
+            compute,
+            unit,
+            storage,
+            ipv4,
+            spot,
+        })
+    }
+
+    /// The catalog's list prices for a launch, looked up once per type, region, system and
+    /// volume type: a fleet launches the same few over and over, and each lookup compared
+    /// region and type names along ordered maps (a sixth of the replay thread's
+    /// instructions On-Demand).
+    fn list_prices(&mut self, spec: &LaunchSpec) -> Result<ListPrices, MeterError> {
+        let key = ListKey::of(spec);
+        if let Some(found) = self.list_prices.get(&key) {
+            return Ok(*found);
+        }
+        let missing = |what: &'static str, detail: String| no_price(spec, what, detail);
         let compute = self
             .catalog
             .on_demand(&spec.region, &spec.instance_type, &spec.os)
@@ -387,34 +461,9 @@ impl<'c> Meter<'c> {
             .catalog
             .public_ipv4(&spec.region)
             .ok_or_else(|| missing("public IPv4 price", spec.region.to_string()))?;
-        let spot = match market_of(&spec.markets) {
-            Market::OnDemand => None,
-            Market::Spot => {
-                let prices = SpotPrices {
-                    zone: self.catalog.spot_zone(
-                        &spec.region,
-                        &spec.instance_type,
-                        &spec.os,
-                        launched,
-                    ),
-                    average: self.average_of(spec, compute),
-                };
-                if prices.is_empty() {
-                    return Err(missing(
-                        "Spot price",
-                        format!("{} {} in {}", spec.os, spec.instance_type, spec.region),
-                    ));
-                }
-                Some(prices)
-            }
-        };
-        Ok(Rates {
-            compute,
-            unit,
-            storage,
-            ipv4,
-            spot,
-        })
+        let found = (compute, unit, storage, ipv4);
+        self.list_prices.insert(key, found);
+        Ok(found)
     }
 
     /// The pool's regional-average series (a trial's path around it, with paths), built on
