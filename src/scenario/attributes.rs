@@ -405,9 +405,31 @@ pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
 }
 
 pub(crate) fn parse_flag(text: &str) -> Option<bool> {
-    match text.to_ascii_lowercase().as_str() {
-        "true" | "yes" | "1" => Some(true),
-        "false" | "no" | "0" => Some(false),
-        _ => None,
+    // Compared without case in place: a lowercased copy was an allocation per flag cell.
+    let is = |words: [&str; 3]| words.iter().any(|w| text.eq_ignore_ascii_case(w));
+    if is(["true", "yes", "1"]) {
+        Some(true)
+    } else if is(["false", "no", "0"]) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_flag;
+
+    #[test]
+    fn flags_are_read_without_regard_to_case() {
+        for yes in ["true", "TRUE", "True", "yes", "YeS", "1"] {
+            assert_eq!(parse_flag(yes), Some(true), "{yes}");
+        }
+        for no in ["false", "FALSE", "no", "No", "0"] {
+            assert_eq!(parse_flag(no), Some(false), "{no}");
+        }
+        for neither in ["", "t", "truee", "2", "oui", "ye s", "trüe"] {
+            assert_eq!(parse_flag(neither), None, "{neither}");
+        }
     }
 }
