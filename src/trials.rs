@@ -235,35 +235,48 @@ fn cumulative_by_day(
             .unwrap_or(0)
             .min(days - 1)
     };
+    let overflow = crate::money::MoneyError::overflow_of_sum;
+    // `slot + value`, refused past the decimal range like every other sum of money.
+    let add = |slot: &mut Decimal, value: Option<Decimal>| {
+        *slot = value
+            .and_then(|v| slot.checked_add(v))
+            .ok_or_else(overflow)?;
+        Ok::<(), crate::money::MoneyError>(())
+    };
     for (_, charge) in outcome.charges.iter().filter(|(s, _)| *s == strategy) {
         let (start, end) = (charge.start.unix(), charge.end.unix());
         let cost = charge.cost()?.amount();
         let (first_day, last_day) = (start.div_euclid(day), (end - 1).div_euclid(day));
         if end <= start {
-            per_day[index(end.div_euclid(day))] += cost;
+            add(&mut per_day[index(end.div_euclid(day))], Some(cost))?;
             continue;
         }
         if first_day == last_day {
-            per_day[index(first_day)] += cost;
+            add(&mut per_day[index(first_day)], Some(cost))?;
             continue;
         }
-        let per_second = cost / Decimal::from(end - start);
-        per_day[index(first_day)] += per_second * Decimal::from((first_day + 1) * day - start);
-        per_day[index(last_day)] += per_second * Decimal::from(end - last_day * day);
-        whole_days[index(first_day + 1)] += per_second;
-        whole_days[index(last_day)] -= per_second;
+        let per_second = cost
+            .checked_div(Decimal::from(end - start))
+            .ok_or_else(overflow)?;
+        let part = |seconds: i64| per_second.checked_mul(Decimal::from(seconds));
+        add(
+            &mut per_day[index(first_day)],
+            part((first_day + 1) * day - start),
+        )?;
+        add(&mut per_day[index(last_day)], part(end - last_day * day))?;
+        add(&mut whole_days[index(first_day + 1)], Some(per_second))?;
+        add(&mut whole_days[index(last_day)], Some(-per_second))?;
     }
     let (mut total, mut rate) = (Decimal::ZERO, Decimal::ZERO);
-    Ok(per_day
-        .into_iter()
-        .enumerate()
-        .map(|(i, cost)| {
-            rate += whole_days[i];
-            total += cost + rate * Decimal::from(day);
-            let end = ((first + i as i64 + 1) * day).min(outcome.horizon.unix());
-            (end, total)
-        })
-        .collect())
+    let mut out = Vec::with_capacity(days);
+    for (i, cost) in per_day.into_iter().enumerate() {
+        add(&mut rate, Some(whole_days[i]))?;
+        let whole = rate.checked_mul(Decimal::from(day));
+        add(&mut total, whole.and_then(|w| cost.checked_add(w)))?;
+        let end = ((first + i as i64 + 1) * day).min(outcome.horizon.unix());
+        out.push((end, total));
+    }
+    Ok(out)
 }
 
 /// The band chart's data: p5 / p50 / p95 of the cumulative cost at each day's end.

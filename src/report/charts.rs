@@ -235,22 +235,27 @@ impl Grid {
             let ran = running.get(*i).copied().unwrap_or(0);
             Decimal::from(*seconds) * Decimal::from(ran)
         };
-        let ran: Decimal = buckets.iter().map(weight).sum();
-        let time: Decimal = buckets.iter().map(|(_, s)| Decimal::from(*s)).sum();
+        let sum = |parts: &mut dyn Iterator<Item = Decimal>| {
+            parts.fold(Decimal::ZERO, |sum, part| sum.saturating_add(part))
+        };
+        let ran = sum(&mut buckets.iter().map(weight));
+        let time = sum(&mut buckets.iter().map(|(_, s)| Decimal::from(*s)));
         if ran > Decimal::ZERO {
             for bucket in &buckets {
-                values[bucket.0] += amount * weight(bucket) / ran;
+                let value = &mut values[bucket.0];
+                *value = value.saturating_add(share(amount, weight(bucket), ran));
             }
         } else if time > Decimal::ZERO {
             for (i, seconds) in &buckets {
-                values[*i] += amount * Decimal::from(*seconds) / time;
+                let value = &mut values[*i];
+                *value = value.saturating_add(share(amount, Decimal::from(*seconds), time));
             }
         } else if let Some(edge) = if a >= self.to {
             values.last_mut()
         } else {
             values.first_mut()
         } {
-            *edge += amount;
+            *edge = edge.saturating_add(amount);
         }
     }
 }
@@ -293,7 +298,8 @@ fn reserved_compute(
 ) {
     let mut uncovered: BTreeMap<i64, Decimal> = BTreeMap::new();
     for usage in allocation.iter().flat_map(|a| &a.usage) {
-        *uncovered.entry(usage.hour.unix()).or_default() += usage.value - usage.covered_value;
+        let hour = uncovered.entry(usage.hour.unix()).or_default();
+        *hour = hour.saturating_add(usage.value.saturating_sub(usage.covered_value));
     }
     for (start, end, amount) in cost.reserved_compute() {
         let hours: Vec<(i64, Decimal)> = uncovered
@@ -301,16 +307,28 @@ fn reserved_compute(
             .map(|(h, v)| (*h, *v))
             .filter(|(_, v)| *v > Decimal::ZERO)
             .collect();
-        let total: Decimal = hours.iter().map(|(_, v)| *v).sum();
+        let total = hours
+            .iter()
+            .fold(Decimal::ZERO, |sum, (_, v)| sum.saturating_add(*v));
         if total.is_zero() {
             grid.place(values, running, (start, end), amount);
             continue;
         }
         for (hour, value) in hours {
             let span = (hour, hour + SECONDS_PER_HOUR);
-            grid.place(values, running, span, amount * value / total);
+            grid.place(values, running, span, share(amount, value, total));
         }
     }
+}
+
+/// `amount × part / whole` (`whole` above zero) for a chart: only drawn, so a product past
+/// the decimal range (never met: prices and fleets are far below it) saturates instead of
+/// stopping the run.
+fn share(amount: Decimal, part: Decimal, whole: Decimal) -> Decimal {
+    amount
+        .saturating_mul(part)
+        .checked_div(whole)
+        .unwrap_or(Decimal::ZERO)
 }
 
 /// (time, total so far) from the window's start, through the end of each bucket whose cost
@@ -368,8 +386,11 @@ pub fn fleet(hours: &FleetHours, allocation: Option<&Allocation>, window: (i64, 
         let ran = Decimal::from(*ran);
         let at = |v: &[i64]| Decimal::from(v.get(i).copied().unwrap_or(0));
         let (covered, spot) = (covered[i].min(ran), at(&spot).min(ran));
-        let on_demand = (ran - covered - spot).max(Decimal::ZERO);
-        let stopped = (at(&existing) - ran).max(Decimal::ZERO);
+        let on_demand = ran
+            .saturating_sub(covered)
+            .saturating_sub(spot)
+            .max(Decimal::ZERO);
+        let stopped = at(&existing).saturating_sub(ran).max(Decimal::ZERO);
         columns.push([on_demand, covered, spot, stopped]);
     }
     let mut times = Vec::new();
@@ -438,6 +459,19 @@ mod tests {
     /// 2026-03-02T00:00:00Z.
     const MONDAY: i64 = 1_772_409_600;
     const H: i64 = 3_600;
+
+    #[test]
+    fn a_share_is_exact_and_saturates_past_the_decimal_range() {
+        use rust_decimal_macros::dec;
+        // $10 shared by 1 hour of 4: $2.50, as `10 × 1 / 4`.
+        assert_eq!(share(dec!(10), dec!(1), dec!(4)), dec!(2.5));
+        // MAX × 3 is past the range: the product saturates at MAX, then divides (a
+        // plain `*` panicked).
+        assert_eq!(
+            share(Decimal::MAX, dec!(3), dec!(3)),
+            Decimal::MAX / dec!(3)
+        );
+    }
 
     #[test]
     fn titles_name_the_file_not_its_path() {
