@@ -195,9 +195,8 @@ type Pool = (Arc<str>, Arc<str>, Arc<str>);
 /// A launch's On-Demand compute price, billing unit, EBS price and public IPv4 price.
 type ListPrices = (HourlyRate, BillingUnit, MonthlyRate, HourlyRate);
 
-/// What a launch's list prices depend on. The texts are held, not just compared, so two
-/// launches find one entry when they share the reader's copies (by address, without
-/// comparing the names) and still when they do not (by text).
+/// What a launch's list prices depend on. Launches that share the reader's copies of the
+/// names match at their addresses (`Arc` compares those first), others by text.
 #[derive(Debug, PartialEq, Eq, Hash)]
 struct ListKey {
     region: Arc<str>,

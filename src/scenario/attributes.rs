@@ -37,7 +37,7 @@ pub(crate) trait Cells {
 /// A fleet's launches name a few types, regions and systems over and over, so each value
 /// is checked against the catalog once and remembered with its shared text. Checking every
 /// launch afresh (ordered-map lookups comparing strings, and a `String` per cell) was a
-/// quarter of the reading thread's time on a log of 100,000 instances.
+/// sixth of all the instructions of a run on a log whose rows were half launches.
 pub(crate) struct SpecBuilder<'c> {
     catalog: &'c Catalog,
     default_region: String,
