@@ -233,8 +233,8 @@ impl HourlyUsage {
         // them for a year of a large fleet, after the replay has left a core idle.
         let (wholes, parts) = (&mut self.wholes, &mut self.parts);
         std::thread::scope(|scope| {
-            scope.spawn(|| wholes.sort_unstable_by_key(|m| (rank(m.key), *m)));
-            parts.sort_unstable_by_key(|m| (rank(m.key), *m));
+            scope.spawn(|| sort_by_part(wholes, |m| rank(m.key), count));
+            sort_by_part(parts, |m| rank(m.key), count);
         });
         let (wholes, parts) = (&self.wholes, &self.parts);
         let bounds = |part: usize| {
@@ -276,6 +276,40 @@ impl HourlyUsage {
 
     pub fn total_seconds(&self) -> u64 {
         self.total
+    }
+}
+
+/// Sorts `marks` by part (`part_of` each, `0..=parts`), then each part's by the marks'
+/// own order: the order of sorting by `(part, mark)`, for the parts that are swept (the
+/// marks of part `parts`, which no sweep reads, are only gathered at the end).
+///
+/// The marks are first moved to their parts in place, one swap each at most, then each
+/// part is sorted on its own. Sorting by `(part, mark)` in one go looked the part up for
+/// both sides of every comparison: half the time of the sweep's preparation with all
+/// four strategies.
+fn sort_by_part<T: Ord>(marks: &mut [T], part_of: impl Fn(&T) -> usize, parts: usize) {
+    let mut starts = vec![0usize; parts + 2];
+    for mark in marks.iter() {
+        starts[part_of(mark).min(parts) + 1] += 1;
+    }
+    for part in 1..starts.len() {
+        starts[part] += starts[part - 1];
+    }
+    // Each part's first slot not yet holding one of its marks.
+    let mut next = starts.clone();
+    for part in 0..=parts {
+        while next[part] < starts[part + 1] {
+            let home = part_of(&marks[next[part]]).min(parts);
+            if home == part {
+                next[part] += 1;
+            } else {
+                marks.swap(next[part], next[home]);
+                next[home] += 1;
+            }
+        }
+    }
+    for part in 0..parts {
+        marks[starts[part]..starts[part + 1]].sort_unstable();
     }
 }
 
@@ -414,6 +448,33 @@ impl Hours<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Any marks, any assignment of keys to parts (some to none): the swept parts come
+        /// out exactly as sorting by (part, mark) puts them, and the rest after them.
+        #[test]
+        fn sorting_by_part_orders_marks_as_sorting_by_part_then_mark(
+            marks in proptest::collection::vec((0i32..6, 0u32..9, 0u32..4), 0..300),
+            part_of_key in proptest::collection::vec(0usize..4, 9),
+        ) {
+            let parts = 3;
+            let mut marks: Vec<PartMark> = marks
+                .into_iter()
+                .map(|(hour, key, seconds)| PartMark { hour, key, seconds })
+                .collect();
+            let part = |m: &PartMark| part_of_key[m.key as usize];
+            let mut expected = marks.clone();
+            expected.sort_unstable_by_key(|m| (part(m).min(parts), *m));
+            sort_by_part(&mut marks, part, parts);
+            let swept = expected.iter().filter(|m| part(m) < parts).count();
+            proptest::prop_assert_eq!(&marks[..swept], &expected[..swept]);
+            let mut rest = marks[swept..].to_vec();
+            rest.sort_unstable();
+            let mut expected_rest = expected[swept..].to_vec();
+            expected_rest.sort_unstable();
+            proptest::prop_assert_eq!(rest, expected_rest);
+        }
+    }
 
     fn charge(group: &str, start: &str, end: &str, quantity: u64) -> Charge {
         Charge {
