@@ -17,22 +17,35 @@ where
     T: Send,
     F: Fn(usize) -> T + Sync,
 {
+    let order: Vec<usize> = (0..count).collect();
+    map_indexed_in(&order, work)
+}
+
+/// [`map_indexed`] over the indices of `order`, started in that order: the largest pieces
+/// first, so that none starts last and runs alone while the other cores sit idle. The
+/// results still come back in index order.
+pub fn map_indexed_in<T, F>(order: &[usize], work: F) -> Vec<(usize, T)>
+where
+    T: Send,
+    F: Fn(usize) -> T + Sync,
+{
+    let count = order.len();
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(count);
     if threads <= 1 {
-        return (0..count).map(|index| (index, work(index))).collect();
+        let mut done: Vec<(usize, T)> = order.iter().map(|&index| (index, work(index))).collect();
+        done.sort_unstable_by_key(|(index, _)| *index);
+        return done;
     }
     let next = AtomicUsize::new(0);
     let done: Mutex<Vec<(usize, T)>> = Mutex::new(Vec::with_capacity(count));
-    let run = || loop {
-        let index = next.fetch_add(1, Ordering::Relaxed);
-        if index >= count {
-            break;
-        }
-        let result = work(index);
-        if let Ok(mut done) = done.lock() {
-            done.push((index, result));
+    let run = || {
+        while let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let result = work(index);
+            if let Ok(mut done) = done.lock() {
+                done.push((index, result));
+            }
         }
     };
     std::thread::scope(|scope| {
@@ -58,5 +71,19 @@ mod tests {
         assert_eq!(squares, (0..1_000).map(|i| (i, i * i)).collect::<Vec<_>>());
         assert!(map_indexed(0, |i| i).is_empty());
         assert_eq!(map_indexed(1, |i| i + 7), vec![(0, 7)]);
+    }
+
+    #[test]
+    fn pieces_started_in_any_order_come_back_in_index_order() {
+        let order: Vec<usize> = (0..500).rev().chain(500..1_000).collect();
+        let cubes = map_indexed_in(&order, |i| i * i * i);
+        assert_eq!(
+            cubes,
+            (0..1_000).map(|i| (i, i * i * i)).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            map_indexed_in(&[2, 0, 1], |i| i + 1),
+            vec![(0, 1), (1, 2), (2, 3)]
+        );
     }
 }

@@ -88,6 +88,13 @@ pub struct Part {
     pub keys: Range<u32>,
 }
 
+impl Part {
+    /// Its marks of both kinds.
+    pub fn marks(&self) -> usize {
+        self.wholes.len() + self.parts.len()
+    }
+}
+
 impl HourlyUsage {
     /// Books a compute charge; other charges are not instance usage.
     pub fn add(&mut self, charge: &Charge) {

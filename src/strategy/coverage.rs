@@ -252,6 +252,11 @@ impl Pools {
         (self.at_key(index), self.build(index))
     }
 
+    /// How much work the pool at `index` is, in hourly marks: what sweeping it costs.
+    pub fn marks(&self, index: usize) -> usize {
+        self.pools[index].2.marks()
+    }
+
     /// The pool at `index`, without building its hours.
     pub fn at_key(&self, index: usize) -> &Pool {
         &self.pools[index].0

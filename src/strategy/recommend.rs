@@ -90,7 +90,10 @@ pub fn recommend(
 ) -> Result<Vec<Recommendation>, Error> {
     let hours = clock_hours(start, horizon);
     let months = Decimal::from(horizon.since(start).0) / Decimal::from(SECONDS_PER_MONTH);
-    let found = crate::parallel::map_indexed(pools.len(), |index| {
+    // The largest pools first, so the last to finish is a small one.
+    let mut order: Vec<usize> = (0..pools.len()).collect();
+    order.sort_by_key(|&index| std::cmp::Reverse(pools.marks(index)));
+    let found = crate::parallel::map_indexed_in(&order, |index| {
         let (pool, pool_usage) = pools.at(index);
         recommend_pool(pool, &pool_usage, catalog, terms, (hours, months))
     });
