@@ -310,7 +310,11 @@ fn finance(outcome: &Outcome, catalog: &Catalog) {
     let mut held = Vec::new();
     let _ = write_focus_csv(&mut held, "fuzz.csv", &items);
     let window = (outcome.start, outcome.horizon);
-    let totals = match monthly_csv(&Spending::of(&items, window).monthly, &outcome.ledgers) {
+    let spending = match Spending::of(&items, window) {
+        Ok(spending) => spending,
+        Err(e) => return verbose(|| format!("finance: {e}")),
+    };
+    let totals = match monthly_csv(&spending.monthly, &outcome.ledgers) {
         Ok(totals) => totals,
         Err(e) => return verbose(|| format!("finance: {e}")),
     };

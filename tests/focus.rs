@@ -231,7 +231,8 @@ fn items_made_as_the_replay_books_charges_and_sorted_through_run_files_make_the_
     let window = (run.outcome.start, run.outcome.horizon);
     let held = focus_csv("test.csv", &items);
     let ledgers = &run.outcome.ledgers;
-    let held_monthly = monthly_csv(&Spending::of(&items, window).monthly, ledgers).unwrap();
+    let held_monthly =
+        monthly_csv(&Spending::of(&items, window).unwrap().monthly, ledgers).unwrap();
 
     let catalog = test_catalog();
     let dir = tempfile::tempdir().unwrap();

@@ -425,7 +425,7 @@ proptest! {
         // month is within a cent of the exact sum of its line items.
         let period = if daily { ec2plan::clock::Period::Daily } else { ec2plan::clock::Period::Hourly };
         let (items, _) = focus_items(&run, period);
-        let spending = Spending::of(&items, (outcome.start, outcome.horizon));
+        let spending = Spending::of(&items, (outcome.start, outcome.horizon)).unwrap();
         let monthly = ec2plan::report::focus::monthly_csv(&spending.monthly, &outcome.ledgers).unwrap();
         let mut month_sums: std::collections::BTreeMap<(String, String), Decimal> = Default::default();
         let mut reader = csv::Reader::from_reader(monthly.as_bytes());

@@ -16,7 +16,6 @@
 use crate::clock::Timestamp;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
-use std::ops::{Add, Sub};
 
 /// Bucket widths in seconds, finest first; each divides the next, and the day divides any
 /// multiple of it used beyond the list.
@@ -28,19 +27,40 @@ pub const WIDTHS: [i64; 13] = [
 pub const MAX_KEYS: usize = 20_000;
 
 /// An amount that buckets can hold: added, subtracted and multiplied by a count of buckets.
-pub trait Amount: Copy + Default + PartialEq + Add<Output = Self> + Sub<Output = Self> {
+///
+/// Each operation saturates: the buckets are only drawn, and an amount past the type's
+/// range (never met: prices and fleets are far below it) must not stop the run.
+pub trait Amount: Copy + Default + PartialEq {
+    fn plus(self, other: Self) -> Self;
+    fn minus(self, other: Self) -> Self;
     fn times(self, n: i64) -> Self;
 }
 
 impl Amount for i64 {
+    fn plus(self, other: i64) -> i64 {
+        self.saturating_add(other)
+    }
+
+    fn minus(self, other: i64) -> i64 {
+        self.saturating_sub(other)
+    }
+
     fn times(self, n: i64) -> i64 {
         self.saturating_mul(n)
     }
 }
 
 impl Amount for Decimal {
+    fn plus(self, other: Decimal) -> Decimal {
+        self.saturating_add(other)
+    }
+
+    fn minus(self, other: Decimal) -> Decimal {
+        self.saturating_sub(other)
+    }
+
     fn times(self, n: i64) -> Decimal {
-        self * Decimal::from(n)
+        self.saturating_mul(Decimal::from(n))
     }
 }
 
@@ -106,7 +126,7 @@ impl<T: Amount> ByTime<T> {
     pub fn add_at(&mut self, at: Timestamp, amount: T) {
         let bucket = at.unix().div_euclid(self.width);
         let change = self.change(bucket);
-        change.own = change.own + amount;
+        change.own = change.own.plus(amount);
         self.bound();
     }
 
@@ -122,18 +142,18 @@ impl<T: Amount> ByTime<T> {
         let last = (end - 1).div_euclid(w);
         let own = share(((first + 1) * w).min(end) - start);
         let change = self.change(first);
-        change.own = change.own + own;
+        change.own = change.own.plus(own);
         if last > first {
             let own = share(end - last * w);
             let change = self.change(last);
-            change.own = change.own + own;
+            change.own = change.own.plus(own);
         }
         if last > first + 1 {
             let whole = share(w);
             let change = self.change(first + 1);
-            change.per_bucket = change.per_bucket + whole;
+            change.per_bucket = change.per_bucket.plus(whole);
             let change = self.change(last);
-            change.per_bucket = change.per_bucket - whole;
+            change.per_bucket = change.per_bucket.minus(whole);
         }
         self.bound();
     }
@@ -158,17 +178,17 @@ impl<T: Amount> ByTime<T> {
         let last = (to.max(from + 1) - 1).div_euclid(width);
         let mut per_bucket = T::default();
         for change in held.changes.range(..first).map(|(_, c)| c) {
-            per_bucket = per_bucket + change.per_bucket;
+            per_bucket = per_bucket.plus(change.per_bucket);
         }
         let mut changes = held.changes.range(first..=last).peekable();
         let mut out = Vec::with_capacity(usize::try_from(last - first + 1).unwrap_or(0));
         for bucket in first..=last {
             let mut own = T::default();
             if let Some((_, change)) = changes.next_if(|(b, _)| **b == bucket) {
-                per_bucket = per_bucket + change.per_bucket;
+                per_bucket = per_bucket.plus(change.per_bucket);
                 own = change.own;
             }
-            out.push(own + per_bucket);
+            out.push(own.plus(per_bucket));
         }
         Some(out)
     }
@@ -202,16 +222,16 @@ impl<T: Amount> ByTime<T> {
         for (bucket, change) in std::mem::take(&mut self.changes) {
             let (j, offset) = (bucket.div_euclid(m), bucket.rem_euclid(m));
             let slot = merged.entry(j).or_default();
-            slot.own = slot.own + change.own;
+            slot.own = slot.own.plus(change.own);
             if change.per_bucket == T::default() {
                 continue;
             }
             if offset == 0 {
-                slot.per_bucket = slot.per_bucket + change.per_bucket.times(m);
+                slot.per_bucket = slot.per_bucket.plus(change.per_bucket.times(m));
             } else {
-                slot.own = slot.own + change.per_bucket.times(m - offset);
+                slot.own = slot.own.plus(change.per_bucket.times(m - offset));
                 let next = merged.entry(j + 1).or_default();
-                next.per_bucket = next.per_bucket + change.per_bucket.times(m);
+                next.per_bucket = next.per_bucket.plus(change.per_bucket.times(m));
             }
         }
         self.changes = merged;
@@ -327,5 +347,15 @@ mod tests {
         assert_eq!(width_for(0, 365 * 86_400, 10_000, &[1, 60]), 3_600);
         assert_eq!(width_for(0, 1_800, 10_000, &[600]), 600);
         assert_eq!(width_for(0, 100 * 365 * 86_400, 10_000, &[1]) % 86_400, 0);
+    }
+
+    #[test]
+    fn amounts_past_the_decimal_range_saturate_instead_of_stopping_the_run() {
+        let mut by: ByTime<Decimal> = ByTime::default();
+        by.add_at(at(0), Decimal::MAX);
+        by.add_at(at(10), Decimal::MAX);
+        by.spread(at(0), at(2 * H), |_| Decimal::MAX);
+        let got = by.series(MONDAY, MONDAY + 2 * H, H).unwrap_or_default();
+        assert_eq!(got, vec![Decimal::MAX, Decimal::MAX]);
     }
 }

@@ -156,7 +156,7 @@ impl LineItemStream {
                     .map_err(FinanceError::Parquet)?;
             }
             written.fetch_add(1, Ordering::Relaxed);
-            spending.add(&Costed::new(share, (entry.start, entry.end)));
+            spending.add(&Costed::new(share, (entry.start, entry.end)))?;
             Ok(())
         })?;
         if let Some(rows) = rows {

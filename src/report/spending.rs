@@ -5,6 +5,7 @@ use super::by_hour::ByTime;
 use super::focus::{Kind, LineItem, Share};
 use crate::billing::{Charge, ChargeKind};
 use crate::clock::Timestamp;
+use crate::money::MoneyError;
 use crate::scenario::Market;
 use crate::strategy::Strategy;
 use rust_decimal::Decimal;
@@ -50,7 +51,7 @@ pub struct MonthlyTotals {
 }
 
 impl MonthlyTotals {
-    fn add(&mut self, item: &Costed) {
+    fn add(&mut self, item: &Costed) -> Result<(), MoneyError> {
         if !self.strategies.contains(&item.strategy) {
             self.strategies.push(item.strategy);
         }
@@ -59,7 +60,11 @@ impl MonthlyTotals {
             item.strategy.name(),
             item.kind.name(),
         );
-        *self.totals.entry(key).or_default() += item.effective;
+        let total = self.totals.entry(key).or_default();
+        *total = total
+            .checked_add(item.effective)
+            .ok_or_else(MoneyError::overflow_of_sum)?;
+        Ok(())
     }
 
     /// (month start, strategy, kind) and the total, by month, then strategy and kind names.
@@ -105,7 +110,8 @@ impl CostOverTime {
         let hours = self.by_strategy.entry(item.strategy.name()).or_default();
         if item.strategy == Strategy::Reserved && item.kind == Kind::Compute {
             let key = (item.start.unix(), item.end.unix());
-            *self.reserved_compute.entry(key).or_default() += item.effective;
+            let period = self.reserved_compute.entry(key).or_default();
+            *period = period.saturating_add(item.effective);
             return;
         }
         let (from, to) = (item.start.max(start), item.end.min(horizon));
@@ -115,7 +121,13 @@ impl CostOverTime {
             hours.add_at(from, value);
             return;
         }
-        hours.spread(from, to, |part| value * Decimal::from(part) / seconds);
+        // Only drawn, so saturating like the buckets (`by_hour::Amount`).
+        hours.spread(from, to, |part| {
+            value
+                .saturating_mul(Decimal::from(part))
+                .checked_div(seconds)
+                .unwrap_or_default()
+        });
     }
 
     /// The replay's window: (start, horizon).
@@ -150,22 +162,24 @@ impl Spending {
         }
     }
 
-    /// Counts one item; purchases are cash, outside both.
-    pub fn add(&mut self, item: &Costed) {
+    /// Counts one item; purchases are cash, outside both. A monthly total past the decimal
+    /// range is an error, as every sum of money is.
+    pub fn add(&mut self, item: &Costed) -> Result<(), MoneyError> {
         if item.purchase {
-            return;
+            return Ok(());
         }
-        self.monthly.add(item);
+        self.monthly.add(item)?;
         self.over_time.add(item);
+        Ok(())
     }
 
     /// The totals of items held in memory, in file order.
-    pub fn of(items: &[LineItem], window: (Timestamp, Timestamp)) -> Spending {
+    pub fn of(items: &[LineItem], window: (Timestamp, Timestamp)) -> Result<Spending, MoneyError> {
         let mut spending = Spending::new(window);
         for item in items {
-            spending.add(&Costed::of(item));
+            spending.add(&Costed::of(item))?;
         }
-        spending
+        Ok(spending)
     }
 }
 
@@ -192,5 +206,51 @@ impl FleetHours {
             _ => return,
         };
         target.spread(charge.start, charge.end, |seconds| seconds);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn compute(effective: Decimal, start: i64, end: i64) -> Costed {
+        Costed {
+            strategy: Strategy::OnDemand,
+            kind: Kind::Compute,
+            purchase: false,
+            start: Timestamp::from_unix(start),
+            end: Timestamp::from_unix(end),
+            effective,
+        }
+    }
+
+    #[test]
+    fn monthly_totals_add_exactly_and_refuse_a_sum_past_the_decimal_range() {
+        // 2026-03-01T00:00:00Z and an hour later: two items of March, $0.096 + $0.0480.
+        let march = 1_772_323_200;
+        let window = (
+            Timestamp::from_unix(march),
+            Timestamp::from_unix(march + 7_200),
+        );
+        let mut spending = Spending::new(window);
+        spending
+            .add(&compute(dec!(0.096), march, march + 3_600))
+            .unwrap();
+        spending
+            .add(&compute(dec!(0.0480), march + 3_600, march + 7_200))
+            .unwrap();
+        let rows: Vec<_> = spending.monthly.rows().collect();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].1, dec!(0.1440));
+        // A second item of the largest decimal in the same month cannot be summed: an
+        // error, where `+=` panicked; the chart's buckets saturate instead.
+        let mut spending = Spending::new(window);
+        spending
+            .add(&compute(Decimal::MAX, march, march + 3_600))
+            .unwrap();
+        assert!(spending
+            .add(&compute(Decimal::MAX, march, march + 3_600))
+            .is_err());
     }
 }

@@ -456,8 +456,9 @@ fn other_groups(strategy: &str, rest: &[(&str, TableRow)]) -> TableRow {
     let mut money = [Decimal::ZERO; 5];
     let mut billed_seconds = 0u64;
     for (_, row) in rest {
+        // Parts of the strategy's row, so never past its total: saturating only says so.
         for (sum, cell) in money.iter_mut().zip(row.money) {
-            *sum += cell;
+            *sum = sum.saturating_add(cell);
         }
         billed_seconds = billed_seconds.saturating_add(row.billed_seconds);
     }

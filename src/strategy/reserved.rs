@@ -310,19 +310,40 @@ fn account_pool(
     hours: u64,
     covered: &Covered,
 ) -> Result<(), MoneyError> {
-    let total_capacity = capacity_per_hour * Decimal::from(hours);
-    stats.capacity_units += total_capacity;
-    stats.used_units += covered.used_units;
-    stats.covered_seconds += covered.seconds;
+    let overflow = MoneyError::overflow_of_coverage;
+    let add = |sum: &mut Decimal, value: Option<Decimal>| {
+        *sum = value
+            .and_then(|v| sum.checked_add(v))
+            .ok_or_else(overflow)?;
+        Ok::<(), MoneyError>(())
+    };
+    let total_capacity = capacity_per_hour
+        .checked_mul(Decimal::from(hours))
+        .ok_or_else(overflow)?;
+    add(&mut stats.capacity_units, Some(total_capacity))?;
+    add(&mut stats.used_units, Some(covered.used_units))?;
+    add(&mut stats.covered_seconds, Some(covered.seconds))?;
     if total_capacity.is_zero() {
         return Ok(());
     }
-    let unused = total_capacity - covered.used_units;
+    let unused = total_capacity
+        .checked_sub(covered.used_units)
+        .ok_or_else(overflow)?;
     for member in members {
-        let share = member.capacity / capacity_per_hour;
-        let units_per_hour = member.capacity / Decimal::from(member.reservation.count.max(1));
-        stats.unused_hours += unused * share / units_per_hour;
-        let idle = member.commitment.amount() * unused / total_capacity;
+        let share = member.capacity.checked_div(capacity_per_hour);
+        let count = Decimal::from(member.reservation.count.max(1));
+        let units_per_hour = member.capacity.checked_div(count);
+        let hours_unused = share
+            .and_then(|share| unused.checked_mul(share))
+            .zip(units_per_hour)
+            .and_then(|(units, per_hour)| units.checked_div(per_hour));
+        add(&mut stats.unused_hours, hours_unused)?;
+        let idle = member
+            .commitment
+            .amount()
+            .checked_mul(unused)
+            .and_then(|x| x.checked_div(total_capacity))
+            .ok_or_else(overflow)?;
         stats.unused_cost = stats.unused_cost.checked_add(Usd::new(idle))?;
     }
     Ok(())
