@@ -131,7 +131,9 @@ impl LineItemStream {
         let shown: Vec<Strategy> = outcome.ledgers.iter().map(|(s, _)| *s).collect();
         if let (Some(r), true) = (reservations, shown.contains(&Strategy::Reserved)) {
             let sorter = &mut self.sorter;
-            reservation_line_items(r, self.period, outcome.start, &mut |item| sorter.push(item))?;
+            reservation_line_items(r, self.period, outcome.start, &mut |item| {
+                sorter.push(item).map_err(FinanceError::from)
+            })?;
         }
         let mut sorted = self.sorter.finish()?;
         let mut rows = files.csv.map(RowWriter::new).transpose()?;

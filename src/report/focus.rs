@@ -367,7 +367,7 @@ pub fn items_for(strategy: Strategy, booked: Strategy, charge: &Charge) -> bool 
 
 /// The reserved strategy's items beyond its charges: its compute as the reservations covered
 /// it, its fees, and the purchases.
-pub fn reservation_line_items<E>(
+pub fn reservation_line_items<E: From<MoneyError>>(
     reservations: &Reservations,
     period: Period,
     start: Timestamp,
@@ -379,7 +379,7 @@ pub fn reservation_line_items<E>(
         reservations.allocation,
         reservations.terms,
         period,
-    );
+    )?;
     upfront_items(
         &mut items,
         &reservations.purchases,
@@ -539,7 +539,7 @@ fn reserved_items(
     allocation: &Allocation,
     terms: OfferTerms,
     period: Period,
-) {
+) -> Result<(), MoneyError> {
     type Key = (Timestamp, Arc<str>, Arc<str>, Arc<str>, Arc<str>);
     let mut usage: BTreeMap<Key, [Decimal; 5]> = BTreeMap::new();
     for u in &allocation.usage {
@@ -551,11 +551,14 @@ fn reserved_items(
             Arc::clone(&u.group),
         );
         let slot = usage.entry(key).or_default();
-        slot[0] += Decimal::from(u.seconds);
-        slot[1] += u.covered_seconds;
-        slot[2] += u.value;
-        slot[3] += u.covered_value;
-        slot[4] += u.fee_share;
+        let values = [
+            Decimal::from(u.seconds),
+            u.covered_seconds,
+            u.value,
+            u.covered_value,
+            u.fee_share,
+        ];
+        add_into(slot, values)?;
     }
     for (
         (start, region, os, instance_type, group),
@@ -564,11 +567,21 @@ fn reserved_items(
     {
         let end = period.next_after(start);
         let hour = Decimal::from(SECONDS_PER_HOUR);
+        let overflow = MoneyError::overflow_of_sum;
         let rate = if seconds.is_zero() {
             Decimal::ZERO
         } else {
-            value * hour / seconds
+            value
+                .checked_mul(hour)
+                .and_then(|x| x.checked_div(seconds))
+                .ok_or_else(overflow)?
         };
+        let uncovered_hours = seconds
+            .checked_sub(covered)
+            .and_then(|x| x.checked_div(hour))
+            .ok_or_else(overflow)?;
+        let uncovered_value = value.checked_sub(covered_value).ok_or_else(overflow)?;
+        let covered_hours = covered.checked_div(hour).ok_or_else(overflow)?;
         let sku = format!("AmazonEC2/{region}/BoxUsage:{instance_type}/{os}");
         let labels = Labels {
             state: Some("running"),
@@ -587,12 +600,12 @@ fn reserved_items(
             start,
             end,
             labels: Arc::new(labels.clone()),
-            pricing_quantity: (seconds - covered) / hour,
-            consumed_quantity: Some((seconds - covered) / hour),
+            pricing_quantity: uncovered_hours,
+            consumed_quantity: Some(uncovered_hours),
             list_unit_price: Some(rate),
-            list_cost: value - covered_value,
+            list_cost: uncovered_value,
             billed: None,
-            effective: value - covered_value,
+            effective: uncovered_value,
         };
         if seconds > covered {
             items.push(base.clone());
@@ -615,8 +628,8 @@ fn reserved_items(
                     .into(),
                     ..labels
                 }),
-                pricing_quantity: covered / hour,
-                consumed_quantity: Some(covered / hour),
+                pricing_quantity: covered_hours,
+                consumed_quantity: Some(covered_hours),
                 list_cost: covered_value,
                 billed: Some(Decimal::ZERO),
                 effective: fee,
@@ -624,7 +637,7 @@ fn reserved_items(
             });
         }
     }
-    fee_items(items, allocation, terms, period);
+    fee_items(items, allocation, terms, period)
 }
 
 /// Unused capacity, recurring fees and upfront purchases, per reservation type and period.
@@ -633,7 +646,7 @@ fn fee_items(
     allocation: &Allocation,
     terms: OfferTerms,
     period: Period,
-) {
+) -> Result<(), MoneyError> {
     type Key = (Timestamp, Arc<str>, Arc<str>, Arc<str>, u64);
     let mut fees: BTreeMap<Key, [Decimal; 4]> = BTreeMap::new();
     for fee in &allocation.fees {
@@ -646,10 +659,10 @@ fn fee_items(
             r.count,
         );
         let slot = fees.entry(key).or_default();
-        slot[0] += fee.unused;
-        slot[1] += fee.recurring;
-        slot[2] += Decimal::ONE;
-        slot[3] += fee.amortized;
+        add_into(
+            slot,
+            [fee.unused, fee.recurring, Decimal::ONE, fee.amortized],
+        )?;
     }
     for ((start, region, os, instance_type, count), [unused, recurring, hours, _]) in fees {
         let end = period.next_after(start);
@@ -675,7 +688,9 @@ fn fee_items(
             start,
             end,
             labels: Arc::new(labels.clone()),
-            pricing_quantity: hours * Decimal::from(count),
+            pricing_quantity: hours
+                .checked_mul(Decimal::from(count))
+                .ok_or_else(MoneyError::overflow_of_sum)?,
             consumed_quantity: None,
             list_unit_price: None,
             list_cost: Decimal::ZERO,
@@ -705,6 +720,20 @@ fn fee_items(
             });
         }
     }
+    Ok(())
+}
+
+/// Adds `values` to `sums`, column by column, refusing a sum past the decimal range.
+fn add_into<const N: usize>(
+    sums: &mut [Decimal; N],
+    values: [Decimal; N],
+) -> Result<(), MoneyError> {
+    for (sum, value) in sums.iter_mut().zip(values) {
+        *sum = sum
+            .checked_add(value)
+            .ok_or_else(MoneyError::overflow_of_sum)?;
+    }
+    Ok(())
 }
 
 /// The commitment discount a pool's reservations form.
@@ -848,6 +877,16 @@ pub fn monthly_csv(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn rolled_up_columns_add_exactly_and_refuse_a_sum_past_the_decimal_range() {
+        use rust_decimal_macros::dec;
+        let mut sums = [dec!(0.1), dec!(2)];
+        add_into(&mut sums, [dec!(0.0200), dec!(-0.5)]).unwrap();
+        assert_eq!(sums, [dec!(0.1200), dec!(1.5)]);
+        // A plain `+=` panicked here.
+        assert!(add_into(&mut [Decimal::MAX], [Decimal::ONE]).is_err());
+    }
 
     #[test]
     fn permute_moves_each_item_to_its_place() {
