@@ -20,6 +20,24 @@ use crate::location::{LocatedError, Location};
 use std::io::Read;
 use std::sync::Arc;
 
+/// Opens `path` for reading, `-` being standard input. A directory is refused where it is
+/// opened, as a file that cannot be read (exit 4, like a missing file), rather than failing
+/// with the system's own words on its first read.
+pub fn open_path(path: &std::path::Path) -> Result<Box<dyn Read>, crate::error::Error> {
+    let read_error = |source: std::io::Error| crate::error::Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    if path.as_os_str() == "-" {
+        return Ok(Box::new(std::io::stdin().lock()));
+    }
+    if path.is_dir() {
+        let source = std::io::Error::other("it is a directory, not a file");
+        return Err(read_error(source));
+    }
+    Ok(Box::new(std::fs::File::open(path).map_err(read_error)?))
+}
+
 /// The longest line (and so the longest cell) ec2plan reads: 1 MiB. A scenario or catalog
 /// line is under a kilobyte; this is a thousand times that.
 pub const MAX_LINE_BYTES: usize = 1 << 20;

@@ -106,16 +106,7 @@ fn read_bytes(path: &Path, label: &Arc<str>) -> Result<(Vec<u8>, bool), Error> {
         path: path.to_path_buf(),
         source,
     };
-    let stream: Box<dyn Read> = if path.as_os_str() == "-" {
-        Box::new(std::io::stdin().lock())
-    } else {
-        if path.is_dir() {
-            return Err(read_error(std::io::Error::other(
-                "it is a directory, not a file",
-            )));
-        }
-        Box::new(std::fs::File::open(path).map_err(read_error)?)
-    };
+    let stream = crate::input::open_path(path)?;
     let mut stream = std::io::BufReader::new(stream);
     let mut magic = [0u8; 2];
     let mut have = 0;

@@ -107,16 +107,7 @@ pub fn read_rows(
         path: path.to_path_buf(),
         source,
     };
-    let stream: Box<dyn Read> = if path.as_os_str() == "-" {
-        Box::new(std::io::stdin().lock())
-    } else {
-        if path.is_dir() {
-            return Err(read_error(std::io::Error::other(
-                "it is a directory, not a file",
-            )));
-        }
-        Box::new(File::open(path).map_err(read_error)?)
-    };
+    let stream = crate::input::open_path(path)?;
     let mut stream = BufReader::with_capacity(1 << 16, stream);
     let start = stream.fill_buf().map_err(read_error)?;
     if start.starts_with(PARQUET_MAGIC) {
