@@ -5,6 +5,7 @@
 //! [`report`] formats what the [`simulation`] found. [`cloudtrail`] writes an event log from
 //! what ran. [`cli`] is the glue for the binary.
 
+pub mod assumed;
 pub mod billing;
 pub mod chart;
 pub mod cli;

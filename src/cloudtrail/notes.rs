@@ -5,56 +5,11 @@
 //! and groups it touched, and becomes one sentence naming the `simulate` flag that
 //! overrides it.
 
+use crate::assumed::{all, Touched};
 use crate::clock::Timestamp;
-use crate::location::listing;
-use std::collections::BTreeSet;
 
 /// How many examples a note quotes before it only counts.
 const EXAMPLES: usize = 3;
-
-/// Instances (and their groups) that got one default.
-#[derive(Debug, Default)]
-pub struct Touched {
-    instances: Vec<String>,
-    groups: BTreeSet<String>,
-}
-
-impl Touched {
-    pub fn add(&mut self, instance: &str, group: &str) {
-        self.instances.push(instance.to_string());
-        self.groups.insert(group.to_string());
-    }
-
-    fn is_empty(&self) -> bool {
-        self.instances.is_empty()
-    }
-
-    /// `2 instances (i-a, i-b)`.
-    fn who(&self) -> String {
-        let names: Vec<&str> = self.instances.iter().map(String::as_str).collect();
-        format!(
-            "{} ({})",
-            plural(self.instances.len(), "instance", "instances"),
-            listing(&names)
-        )
-    }
-
-    /// `one` for a single instance, else `many`: the verb agrees with [`Touched::who`].
-    fn verb<'a>(&self, one: &'a str, many: &'a str) -> &'a str {
-        if self.instances.len() == 1 {
-            one
-        } else {
-            many
-        }
-    }
-
-    /// `(groups: web, t3.micro)`, the GROUP names `--set GROUP.KEY` takes.
-    fn groups(&self) -> String {
-        let names: Vec<&str> = self.groups.iter().map(String::as_str).collect();
-        let label = if names.len() == 1 { "group" } else { "groups" };
-        format!("{label}: {}", listing(&names))
-    }
-}
 
 /// The defaults one launch row took.
 #[derive(Debug, Clone, Copy, Default)]
@@ -165,7 +120,7 @@ impl Tally {
                  before the first record: {}; each is launched at the earliest record's \
                  time{start} if it was running then, or at the StartInstances that starts it if \
                  it was stopped, with the type --type-of gives and default attributes ({})",
-                self.before.who(),
+                self.before.who(all),
                 self.before.groups()
             ));
         }
@@ -211,7 +166,7 @@ impl Tally {
                  snapshot decides, so each such volume counts 8 GiB (the root volume of an \
                  instance enabled for hibernation at least its RAM); to price another size, use \
                  `{simulate} GROUP.ebs_gb=N` ({})",
-                self.ebs_size.who(),
+                self.ebs_size.who(all),
                 self.ebs_size.groups()
             ));
         }
@@ -219,7 +174,7 @@ impl Tally {
             notes.push(format!(
                 "ebs_type: the records give no root volume type for {}, so gp3 is assumed; \
                  use `{simulate} GROUP.ebs_type=gp2` for another ({})",
-                self.ebs_type.who(),
+                self.ebs_type.who(all),
                 self.ebs_type.groups()
             ));
         }
@@ -227,7 +182,7 @@ impl Tally {
             notes.push(format!(
                 "ebs_type: {} {} volumes of more than one type, and an event log has one \
                  volume per instance, so all of them are priced at the root volume's type",
-                self.mixed_types.who(),
+                self.mixed_types.who(all),
                 self.mixed_types.verb("has", "have")
             ));
         }
@@ -235,7 +190,7 @@ impl Tally {
             notes.push(format!(
                 "ebs_gb: {} {} an instance-store root and no EBS volume in the records, and an \
                  event log needs one, so each gets 1 GiB",
-                self.no_ebs.who(),
+                self.no_ebs.who(all),
                 self.no_ebs.verb("has", "have")
             ));
         }
@@ -244,7 +199,7 @@ impl Tally {
                 "os: {} {} priced as Linux, since a RunInstances response marks Windows \
                  (platform: windows) and nothing tells Linux from RHEL, SUSE or Ubuntu Pro; use \
                  `{simulate} GROUP.os=rhel` for another ({})",
-                self.os.who(),
+                self.os.who(all),
                 self.os.verb("is", "are"),
                 self.os.groups()
             ));
@@ -254,7 +209,7 @@ impl Tally {
                 "public_ip: the records do not say whether {} got a public IPv4 address (the \
                  subnet's setting decides), so none is assumed; use `{simulate} \
                  GROUP.public_ip=auto` to price one ({})",
-                self.public_ip.who(),
+                self.public_ip.who(all),
                 self.public_ip.groups()
             ));
         }
@@ -263,7 +218,7 @@ impl Tally {
                 "{} {} launched from a launch template, whose volumes, market and hibernation \
                  settings the records do not show, so the defaults above apply to what the \
                  request itself does not state",
-                self.template.who(),
+                self.template.who(all),
                 self.template.verb("was", "were")
             ));
         }
@@ -271,14 +226,14 @@ impl Tally {
             notes.push(format!(
                 "StopInstances asked to hibernate {} whose launch did not enable hibernation; \
                  AWS shuts such an instance down normally, so those rows are stop",
-                self.hibernate_as_stop.who()
+                self.hibernate_as_stop.who(all)
             ));
         }
         if !self.evicted_on_demand.is_empty() {
             notes.push(format!(
                 "a BidEvictedEvent names {} whose launch was not Spot, so those rows are \
                  terminate, not interrupt",
-                self.evicted_on_demand.who()
+                self.evicted_on_demand.who(all)
             ));
         }
         if !self.ebs_size.is_empty()

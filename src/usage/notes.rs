@@ -5,6 +5,7 @@
 //! guesses would make a plan look surer than its input, so every default and every left-out
 //! row is counted and becomes one sentence, with the flag that changes it.
 
+use crate::assumed::Touched;
 use crate::clock::Timestamp;
 use crate::location::listing;
 use rust_decimal::Decimal;
@@ -23,40 +24,6 @@ fn some(names: &[String]) -> String {
     match names.len().saturating_sub(EXAMPLES) {
         0 => shown.join(", "),
         more => format!("{}, and {more} more", shown.join(", ")),
-    }
-}
-
-/// Instances (and their groups) that got one default.
-#[derive(Debug, Default)]
-pub struct Touched {
-    instances: Vec<String>,
-    groups: BTreeSet<String>,
-}
-
-impl Touched {
-    pub fn add(&mut self, instance: &str, group: &str) {
-        self.instances.push(instance.to_string());
-        self.groups.insert(group.to_string());
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.instances.is_empty()
-    }
-
-    /// `2 instances (i-a, i-b)`.
-    fn who(&self) -> String {
-        format!(
-            "{} ({})",
-            plural(self.instances.len() as u64, "instance", "instances"),
-            some(&self.instances)
-        )
-    }
-
-    /// `(group: m5.large)`, the GROUP names `--set GROUP.KEY` takes.
-    fn groups(&self) -> String {
-        let names: Vec<&str> = self.groups.iter().map(String::as_str).collect();
-        let label = if names.len() == 1 { "group" } else { "groups" };
-        format!("{label}: {}", listing(&names))
     }
 }
 
@@ -169,14 +136,14 @@ impl Tally {
         }
         if !self.at_end.is_empty() {
             let end = self.end.map_or_else(String::new, |t| format!(" ({t})"));
-            let (had, each) = match self.at_end.instances.len() {
+            let (had, each) = match self.at_end.len() {
                 1 => ("had", "it is"),
                 _ => ("had", "each is"),
             };
             notes.push(format!(
                 "{} still {had} usage in the export's last period, so {each} terminated at the \
                  export's end{end}, where the replay stops anyway",
-                self.at_end.who()
+                self.at_end.who(some)
             ));
         }
         self.default_notes(&mut notes);
@@ -189,7 +156,7 @@ impl Tally {
                 "ebs_gb: no EBS volume usage is attached to {}, so each gets the event log's \
                  default 8 GiB gp3 volume; attach a volume's rows with --attach VOLUME=INSTANCE, \
                  or price another size with `ec2plan simulate --set GROUP.ebs_gb=N` ({})",
-                self.no_volume.who(),
+                self.no_volume.who(some),
                 self.no_volume.groups()
             ));
         }
@@ -197,7 +164,7 @@ impl Tally {
             notes.push(format!(
                 "ebs_type: {} have volumes of more than one type; an event log has one volume \
                  per instance, so their sizes add up at the type of the largest ({})",
-                self.mixed_volumes.who(),
+                self.mixed_volumes.who(some),
                 self.mixed_volumes.groups()
             ));
         }
@@ -206,7 +173,7 @@ impl Tally {
                 "os: the rows of {} give no operation (x_Operation, line_item_operation), which \
                  names the operating system, so each runs linux; to price another, use \
                  `ec2plan simulate --set GROUP.os=windows` ({})",
-                self.no_operation.who(),
+                self.no_operation.who(some),
                 self.no_operation.groups()
             ));
         }
