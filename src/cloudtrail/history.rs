@@ -16,15 +16,14 @@ use crate::clock::Timestamp;
 use crate::error::Error;
 use crate::location::{excerpt, listing, LocatedError, Location};
 use crate::pricing::{Catalog, VolumeType};
-use crate::scenario::{Action, Event, InstanceId, LaunchSpec, Markets, PublicIp, RootDevice};
+use crate::scenario::{
+    Action, Conversion, Event, InstanceId, LaunchSpec, Markets, PublicIp, RootDevice,
+    DEFAULT_EBS_GB,
+};
 use rust_decimal::prelude::ToPrimitive;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
-
-/// The size of a volume no record gives a size for: the event log's own default, the size of
-/// the usual Linux AMI's root volume.
-pub const DEFAULT_VOLUME_GB: u64 = 8;
 
 /// What the caller knows that the records may not say.
 #[derive(Debug, Clone, Default)]
@@ -32,12 +31,6 @@ pub struct Options {
     /// `--type-of ID=TYPE`: the type of an instance the records show without its
     /// RunInstances.
     pub types: BTreeMap<String, String>,
-}
-
-/// The event log's events, in time order, and the notes about how they were made.
-pub struct Conversion {
-    pub events: Vec<Event>,
-    pub notes: Vec<String>,
 }
 
 /// What a call does to one instance.
@@ -573,14 +566,14 @@ impl Replay<'_> {
             .and_then(|spec| spec.memory_gib.ceil().to_u64())
             .unwrap_or(0);
         let root_default = match hibernation && volumes.root_unsized {
-            true => DEFAULT_VOLUME_GB.max(memory),
-            false => DEFAULT_VOLUME_GB,
+            true => DEFAULT_EBS_GB.max(memory),
+            false => DEFAULT_EBS_GB,
         };
         let unsized_gb = match volumes.root_unsized {
             true => root_default.saturating_add(
-                DEFAULT_VOLUME_GB.saturating_mul(volumes.without_size.saturating_sub(1)),
+                DEFAULT_EBS_GB.saturating_mul(volumes.without_size.saturating_sub(1)),
             ),
-            false => DEFAULT_VOLUME_GB.saturating_mul(volumes.without_size),
+            false => DEFAULT_EBS_GB.saturating_mul(volumes.without_size),
         };
         if volumes.without_size > 0 {
             assumed.ebs_size = true;

@@ -18,4 +18,4 @@ mod notes;
 mod record;
 
 pub use file::MAX_JSON_BYTES;
-pub use history::{convert, Conversion, Options, DEFAULT_VOLUME_GB};
+pub use history::{convert, Options};

@@ -16,8 +16,10 @@ use std::sync::Arc;
 
 /// AWS's hibernation limit: instance RAM must be under 150 GiB (docs/billing-rules.md §3).
 const HIBERNATION_MAX_RAM_GIB: u32 = 150;
-/// Default EBS volume when a launch leaves `ebs_gb` / `ebs_type` empty.
-const DEFAULT_EBS_GB: u64 = 8;
+/// Default EBS volume when a launch leaves `ebs_gb` / `ebs_type` empty (the size of the
+/// usual Linux AMI's root volume); also what a conversion into an event log gives a volume
+/// its records do not size.
+pub const DEFAULT_EBS_GB: u64 = 8;
 
 /// Where attribute values come from, and how a problem with one is located.
 pub(crate) trait Cells {

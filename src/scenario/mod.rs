@@ -19,6 +19,7 @@ mod record;
 mod schedule;
 mod writer;
 
+pub use attributes::DEFAULT_EBS_GB;
 pub use columns::Kind;
 pub use event::{Action, Event, InstanceId, LaunchSpec, Market, Markets, PublicIp, RootDevice};
 pub use id_map::IdMap;
@@ -26,6 +27,13 @@ pub use overrides::Overrides;
 pub use reader::{Defaults, EventReader};
 pub use schedule::{Scaling, ScheduleReader};
 pub use writer::EventLogWriter;
+
+/// An event log made from another record of what ran (CloudTrail, a usage export): its
+/// events in time order, and a sentence for each thing the conversion assumed or left out.
+pub struct Conversion {
+    pub events: Vec<Event>,
+    pub notes: Vec<String>,
+}
 
 use crate::location::LocatedError;
 use std::sync::Arc;

@@ -18,4 +18,4 @@ mod placement;
 mod read;
 mod rebuild;
 
-pub use rebuild::{convert, Conversion, Options, DEFAULT_VOLUME_GB};
+pub use rebuild::{convert, Options};

@@ -21,28 +21,21 @@ use crate::clock::{Seconds, TimeError, Timestamp, SECONDS_PER_HOUR};
 use crate::error::Error;
 use crate::location::{excerpt, listing, LocatedError, Location};
 use crate::pricing::VolumeType;
-use crate::scenario::{Action, Event, InstanceId, LaunchSpec, Markets, PublicIp, RootDevice};
+use crate::scenario::{
+    Action, Conversion, Event, InstanceId, LaunchSpec, Markets, PublicIp, RootDevice,
+    DEFAULT_EBS_GB,
+};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// The volume an instance gets when no volume usage is attached to it: the event log's own
-/// default.
-pub const DEFAULT_VOLUME_GB: u64 = 8;
-
 /// What the caller knows that the export does not say.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// `--attach ID=INSTANCE`: the instance a volume or address belongs to.
     pub attach: BTreeMap<String, String>,
-}
-
-/// The event log's events, in time order, and the notes about how they were made.
-pub struct Conversion {
-    pub events: Vec<Event>,
-    pub notes: Vec<String>,
 }
 
 /// An interval an instance ran.
@@ -611,7 +604,7 @@ impl Usage {
     ) -> Result<(u64, VolumeType), Error> {
         if volumes.is_empty() {
             self.tally.no_volume.add(name, group);
-            return Ok((DEFAULT_VOLUME_GB, VolumeType::Gp3));
+            return Ok((DEFAULT_EBS_GB, VolumeType::Gp3));
         }
         let mut total = 0u64;
         let mut largest: Option<(u64, VolumeType)> = None;
