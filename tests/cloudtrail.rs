@@ -29,6 +29,7 @@
 
 mod common;
 use common::write;
+use common::{ec2plan, on_demand_figures, stdout_of};
 
 use assert_cmd::Command;
 use common::test_pricing_dir;
@@ -39,10 +40,6 @@ use std::path::PathBuf;
 
 const WEB: &str = "i-0a5e1b2c3d4e5f601";
 const OLD: &str = "i-0f9a4b5c6d7e8f905";
-
-fn ec2plan() -> Command {
-    Command::cargo_bin("ec2plan").expect("the binary is built")
-}
 
 fn fixture(name: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -56,16 +53,6 @@ fn from_cloudtrail() -> Command {
     let mut command = ec2plan();
     command.args(["scenario", "from-cloudtrail"]);
     command
-}
-
-fn stdout_of(command: &mut Command) -> String {
-    let output = command.output().expect("the binary runs");
-    assert!(
-        output.status.success(),
-        "failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8")
 }
 
 const HEADER: &str = "time,instance,action,instance_type,region,os,ebs_gb,ebs_type,root,public_ip,interruptible,hibernation,group\n";
@@ -127,15 +114,6 @@ fn simulate_csv(event_log: &str) -> String {
             .arg(test_pricing_dir())
             .write_stdin(event_log),
     )
-}
-
-/// The On-Demand row's compute, storage, IPv4, commitment, total and billed seconds.
-fn on_demand_figures(summary_csv: &str) -> String {
-    let row = summary_csv
-        .lines()
-        .find(|l| l.starts_with("on-demand,"))
-        .expect("an on-demand row");
-    row.split(',').skip(1).take(6).collect::<Vec<_>>().join(",")
 }
 
 #[test]

@@ -5,29 +5,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 mod common;
+use common::{ec2plan, stdout_of};
 
 use assert_cmd::Command;
 use common::test_pricing_dir;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-fn ec2plan() -> Command {
-    Command::cargo_bin("ec2plan").expect("the binary is built")
-}
-
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Standard output of a successful run.
-fn stdout_of(command: &mut Command) -> String {
-    let output = command.output().expect("ec2plan runs");
-    assert!(
-        output.status.success(),
-        "failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8")
 }
 
 /// Standard error of a failed run.

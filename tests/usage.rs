@@ -12,6 +12,7 @@
 
 mod common;
 use common::write;
+use common::{ec2plan, on_demand_figures};
 
 use assert_cmd::Command;
 use parquet::basic::{ConvertedType, LogicalType, TimeUnit, Type as PhysicalType};
@@ -21,10 +22,6 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-
-fn ec2plan() -> Command {
-    Command::cargo_bin("ec2plan").expect("the binary is built")
-}
 
 fn fixture(name: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -81,15 +78,6 @@ fn simulate_on_demand(event_log: &str) -> String {
             .write_stdin(event_log),
     );
     on_demand_figures(&out)
-}
-
-/// The On-Demand row's compute, storage, IPv4, commitment, total and billed seconds.
-fn on_demand_figures(summary_csv: &str) -> String {
-    let row = summary_csv
-        .lines()
-        .find(|l| l.starts_with("on-demand,"))
-        .expect("an on-demand row");
-    row.split(',').skip(1).take(6).collect::<Vec<_>>().join(",")
 }
 
 const I1: &str = "i-0f0c5a1e2d3b40001";

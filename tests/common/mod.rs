@@ -308,3 +308,29 @@ pub fn write(dir: &std::path::Path, name: &str, bytes: impl AsRef<[u8]>) -> Stri
     std::fs::write(&path, bytes).expect("scratch file written");
     path.display().to_string()
 }
+
+/// The ec2plan binary, ready for arguments.
+pub fn ec2plan() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("ec2plan").expect("the binary is built")
+}
+
+/// Standard output of a run that must succeed (its standard error in the failure message).
+pub fn stdout_of(command: &mut assert_cmd::Command) -> String {
+    let output = command.output().expect("ec2plan runs");
+    assert!(
+        output.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8")
+}
+
+/// `simulate --format csv`'s On-Demand row: compute, storage, IPv4, commitment, total and
+/// billed seconds.
+pub fn on_demand_figures(summary_csv: &str) -> String {
+    let row = summary_csv
+        .lines()
+        .find(|l| l.starts_with("on-demand,"))
+        .expect("an on-demand row");
+    row.split(',').skip(1).take(6).collect::<Vec<_>>().join(",")
+}
