@@ -64,6 +64,16 @@ impl Amount for Decimal {
     }
 }
 
+/// `amount × part / whole` (`whole` above zero) for a chart: only drawn, so a product past
+/// the decimal range (never met: prices and fleets are far below it) saturates instead of
+/// stopping the run.
+pub fn share(amount: Decimal, part: Decimal, whole: Decimal) -> Decimal {
+    amount
+        .saturating_mul(part)
+        .checked_div(whole)
+        .unwrap_or(Decimal::ZERO)
+}
+
 /// What changes at the start of one bucket.
 #[derive(Debug, Clone, Copy, Default)]
 struct Change<T> {
@@ -357,5 +367,18 @@ mod tests {
         by.spread(at(0), at(2 * H), |_| Decimal::MAX);
         let got = by.series(MONDAY, MONDAY + 2 * H, H).unwrap_or_default();
         assert_eq!(got, vec![Decimal::MAX, Decimal::MAX]);
+    }
+
+    #[test]
+    fn a_share_is_exact_and_saturates_past_the_decimal_range() {
+        use rust_decimal_macros::dec;
+        // $10 shared by 1 hour of 4: $2.50, as `10 × 1 / 4`.
+        assert_eq!(share(dec!(10), dec!(1), dec!(4)), dec!(2.5));
+        // MAX × 3 is past the range: the product saturates at MAX, then divides (a
+        // plain `*` panicked).
+        assert_eq!(
+            share(Decimal::MAX, dec!(3), dec!(3)),
+            Decimal::MAX / dec!(3)
+        );
     }
 }

@@ -8,7 +8,7 @@
 //!
 //! Money becomes `f64` here and only here, at the last moment before drawing.
 
-use super::by_hour::{width_for, ByTime};
+use super::by_hour::{share, width_for, ByTime};
 use super::spending::{CostOverTime, FleetHours, MonthlyTotals, Spending};
 use crate::chart::{self, Band, ChartError, TimeSeries};
 use crate::clock::SECONDS_PER_HOUR;
@@ -321,16 +321,6 @@ fn reserved_compute(
     }
 }
 
-/// `amount × part / whole` (`whole` above zero) for a chart: only drawn, so a product past
-/// the decimal range (never met: prices and fleets are far below it) saturates instead of
-/// stopping the run.
-fn share(amount: Decimal, part: Decimal, whole: Decimal) -> Decimal {
-    amount
-        .saturating_mul(part)
-        .checked_div(whole)
-        .unwrap_or(Decimal::ZERO)
-}
-
 /// (time, total so far) from the window's start, through the end of each bucket whose cost
 /// differs from the next one's.
 fn running_total(grid: &Grid, values: &[Decimal]) -> Vec<(i64, f64)> {
@@ -459,19 +449,6 @@ mod tests {
     /// 2026-03-02T00:00:00Z.
     const MONDAY: i64 = 1_772_409_600;
     const H: i64 = 3_600;
-
-    #[test]
-    fn a_share_is_exact_and_saturates_past_the_decimal_range() {
-        use rust_decimal_macros::dec;
-        // $10 shared by 1 hour of 4: $2.50, as `10 × 1 / 4`.
-        assert_eq!(share(dec!(10), dec!(1), dec!(4)), dec!(2.5));
-        // MAX × 3 is past the range: the product saturates at MAX, then divides (a
-        // plain `*` panicked).
-        assert_eq!(
-            share(Decimal::MAX, dec!(3), dec!(3)),
-            Decimal::MAX / dec!(3)
-        );
-    }
 
     #[test]
     fn titles_name_the_file_not_its_path() {

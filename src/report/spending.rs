@@ -1,7 +1,7 @@
 //! What `monthly.csv` and the cost charts read of the line items, summed exactly as the items
 //! are written: the items themselves are streamed to `line_items.csv` and not kept.
 
-use super::by_hour::ByTime;
+use super::by_hour::{share, ByTime};
 use super::focus::{Kind, LineItem, Share};
 use crate::billing::{Charge, ChargeKind};
 use crate::clock::Timestamp;
@@ -121,13 +121,7 @@ impl CostOverTime {
             hours.add_at(from, value);
             return;
         }
-        // Only drawn, so saturating like the buckets (`by_hour::Amount`).
-        hours.spread(from, to, |part| {
-            value
-                .saturating_mul(Decimal::from(part))
-                .checked_div(seconds)
-                .unwrap_or_default()
-        });
+        hours.spread(from, to, |part| share(value, Decimal::from(part), seconds));
     }
 
     /// The replay's window: (start, horizon).
