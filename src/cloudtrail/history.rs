@@ -14,7 +14,7 @@ use super::notes::{Assumed, Tally};
 use super::record::{understand, Call, Record, Target};
 use crate::clock::Timestamp;
 use crate::error::Error;
-use crate::location::{excerpt, listing, LocatedError, Location};
+use crate::location::{excerpt, listing};
 use crate::pricing::{Catalog, VolumeType};
 use crate::scenario::{
     Action, Conversion, Event, InstanceId, LaunchSpec, Markets, PublicIp, RootDevice,
@@ -100,13 +100,13 @@ pub fn convert(
     };
     let records = read_all(paths, &mut tally)?;
     let Some(window_start) = tally.window_start else {
-        return Err(nothing_to_write(paths, "they hold no record"));
+        return Err(Conversion::nothing_in(paths, "they hold no record"));
     };
     let mut mentions = mentions_of(&records);
     // Stable: equal times keep file order, then record order, then item order.
     mentions.sort_by_key(|m| m.time);
     if mentions.is_empty() {
-        return Err(nothing_to_write(
+        return Err(Conversion::nothing_in(
             paths,
             "they hold no successful RunInstances, StartInstances, StopInstances, \
              RebootInstances, TerminateInstances or BidEvictedEvent record",
@@ -126,7 +126,7 @@ pub fn convert(
     }
     replay.check_types()?;
     if replay.events.is_empty() {
-        return Err(nothing_to_write(
+        return Err(Conversion::nothing_in(
             paths,
             "the instances the records name never ran in the time they cover",
         ));
@@ -138,17 +138,6 @@ pub fn convert(
         events: replay.events,
         notes: tally.notes(),
     })
-}
-
-/// A whole-input refusal: nothing the files hold becomes a row.
-fn nothing_to_write(paths: &[PathBuf], why: &str) -> Error {
-    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-    let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    let file: Arc<str> = Arc::from(listing(&names));
-    Error::Input(LocatedError::new(
-        Location::line(&file, 0),
-        format!("{why}, so there is no event log to write"),
-    ))
 }
 
 /// Every record of every file, understood; repeated, failed and unrelated ones counted and

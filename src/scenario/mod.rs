@@ -35,6 +35,19 @@ pub struct Conversion {
     pub notes: Vec<String>,
 }
 
+impl Conversion {
+    /// A whole-input refusal: nothing the files `paths` hold becomes a row, because `why`.
+    pub fn nothing_in(paths: &[std::path::PathBuf], why: &str) -> crate::error::Error {
+        let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let file: Arc<str> = Arc::from(crate::location::listing(&names));
+        crate::error::Error::Input(LocatedError::new(
+            crate::location::Location::line(&file, 0),
+            format!("{why}, so there is no event log to write"),
+        ))
+    }
+}
+
 use crate::location::LocatedError;
 use std::sync::Arc;
 

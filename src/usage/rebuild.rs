@@ -19,7 +19,7 @@ use super::placement::{place, running_within, Period};
 use super::read::{read_rows, At, Record};
 use crate::clock::{Seconds, TimeError, Timestamp, SECONDS_PER_HOUR};
 use crate::error::Error;
-use crate::location::{excerpt, listing, LocatedError, Location};
+use crate::location::{excerpt, LocatedError, Location};
 use crate::pricing::VolumeType;
 use crate::scenario::{
     Action, Conversion, Event, InstanceId, LaunchSpec, Markets, PublicIp, RootDevice,
@@ -137,16 +137,6 @@ pub fn convert(paths: &[PathBuf], options: &Options) -> Result<Conversion, Error
         usage.tally.formats.insert(columns.format.name());
     }
     usage.rebuild(paths, options)
-}
-
-fn nothing_to_write(paths: &[PathBuf], why: &str) -> Error {
-    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-    let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    let file: Arc<str> = Arc::from(listing(&names));
-    Error::Input(LocatedError::new(
-        Location::line(&file, 0),
-        format!("{why}, so there is no event log to write"),
-    ))
 }
 
 /// A cell that must hold a name (refused if a spreadsheet would read it as a formula).
@@ -385,7 +375,7 @@ impl Usage {
 
     fn rebuild(mut self, paths: &[PathBuf], options: &Options) -> Result<Conversion, Error> {
         if self.compute.is_empty() {
-            return Err(nothing_to_write(
+            return Err(Conversion::nothing_in(
                 paths,
                 "they hold no EC2 instance usage (BoxUsage or SpotUsage rows with a resource id)",
             ));
